@@ -1,0 +1,295 @@
+// The seam between the hub's core (store, blobs, intake, routing, delivery) and its front ends
+// (VXP routes, /v1 routes, CLI, console). Front ends only ever talk to a HubService.
+
+import type { Readable } from 'node:stream';
+import type { TraceHeader, StatusCode, BusinessDocType, Priority } from '@lienthong/edxml';
+
+export type MessageType = 'edoc' | 'status';
+/** Transport state of one delivery (VXP updateStatus values, plus the hub's own states). */
+export type DeliveryState = 'pending' | 'processing' | 'done' | 'fail' | 'withdrawn';
+export type AckState = 'done' | 'fail' | 'processing';
+
+/** Who is calling, after authentication. */
+export interface Principal {
+  /** the authenticated system: an agency code or a tenant system id (e.g. `vxp.saas.03`) */
+  systemId: string;
+  via: 'vxp-hmac' | 'api-key' | 'admin' | 'mtls';
+}
+
+export interface SubmitRequest {
+  principal: Principal;
+  /** the raw request body; the hub streams it, never buffers it whole */
+  body: Readable;
+  /** 'auto' detects document vs status from the package */
+  messageType: MessageType | 'auto';
+  /** VXP `from` header, if given: must match the package's From */
+  declaredFrom?: string;
+  /** VXP `to` header (JSON list) or /v1 `to` parameter: overrides the package's To list */
+  to?: string[];
+  /** VXP `hash-file` header or /v1 `Digest`: SHA-256 hex of the package (leading zeros of bytes may be dropped) */
+  declaredSha256?: string;
+  /** request id for logs and audit */
+  requestId?: string;
+}
+
+export interface SubmitResult {
+  docId: string;
+  messageType: MessageType;
+  /** true when this exact package was already accepted: same DocId, nothing delivered twice */
+  duplicate: boolean;
+  recipients: string[];
+  warnings: string[];
+  sha256: string;
+  size: number;
+}
+
+export interface InboxQuery {
+  messageType: MessageType;
+  /** opaque cursor from a previous page; absent = from the beginning */
+  cursor?: string;
+  limit?: number;
+  /** filter by sender code */
+  from?: string;
+  fromDate?: Date;
+  toDate?: Date;
+  /** default: pending + processing (what the client still has to take) */
+  states?: DeliveryState[];
+}
+
+export interface InboxItem {
+  docId: string;
+  messageType: MessageType;
+  from: string;
+  to: string;
+  state: DeliveryState;
+  stateDescription?: string;
+  createdAt: Date;
+  updatedAt: Date;
+  /** document metadata for edoc; for status: the status code and the DocId it reports on */
+  documentId?: string;
+  subject?: string;
+  codeNumber?: string;
+  codeNotation?: string;
+  priority?: Priority;
+  dueDate?: string;
+  businessType?: BusinessDocType;
+  statusCode?: StatusCode;
+  responseForDocId?: string;
+  size: number;
+}
+
+export interface InboxPage {
+  items: InboxItem[];
+  /** pass back to get the next page; undefined when there is nothing more right now */
+  nextCursor?: string;
+}
+
+export interface PackageStream {
+  docId: string;
+  messageType: MessageType;
+  /** the package as the recipient receives it (with the hub's TraceHeader inserted) */
+  stream: Readable;
+  size: number;
+  contentType: string;
+}
+
+export interface AttachmentStream {
+  name: string;
+  contentType: string;
+  size: number;
+  sha256: string;
+  stream: Readable;
+}
+
+export interface SentItem {
+  docId: string;
+  messageType: MessageType;
+  documentId?: string;
+  subject?: string;
+  codeNumber?: string;
+  codeNotation?: string;
+  sentAt: Date;
+  recipients: Array<{
+    code: string;
+    state: DeliveryState;
+    stateDescription?: string;
+    receivedAt?: Date;
+    /** latest business status code returned by this recipient */
+    lastStatus?: StatusCode;
+  }>;
+}
+
+export interface TimelineStatus {
+  statusCode: StatusCode;
+  description?: string;
+  /** DocId of the status package */
+  docId: string;
+  at: Date;
+  staff?: string;
+}
+
+export interface TimelineEvent {
+  at: Date;
+  /** accepted | fetched | ack-done | ack-fail | ack-processing | status | withdrawn | recall-forwarded | added | removed | replaced */
+  kind: string;
+  actor?: string;
+  detail?: string;
+  statusCode?: StatusCode;
+  relatedDocId?: string;
+}
+
+export interface TimelineRecipient {
+  code: string;
+  name?: string;
+  state: DeliveryState;
+  statuses: TimelineStatus[];
+  events: TimelineEvent[];
+}
+
+export interface Timeline {
+  docId: string;
+  messageType: MessageType;
+  documentId?: string;
+  sender: string;
+  subject?: string;
+  codeNumber?: string;
+  codeNotation?: string;
+  businessType?: BusinessDocType;
+  acceptedAt: Date;
+  sha256: string;
+  size: number;
+  traces: TraceHeader[];
+  attachments: Array<{ index: number; name?: string; contentType?: string; size: number; sha256: string }>;
+  /** documents this one revokes/updates/replaces, or is revoked/updated/replaced by */
+  related: Array<{ docId: string; relation: 'revokes' | 'updates' | 'replaces' | 'revoked-by' | 'updated-by' | 'replaced-by' }>;
+  recipients: TimelineRecipient[];
+}
+
+export interface Agency {
+  code: string;
+  parentCode?: string;
+  name: string;
+  /** 1 ministry/province … 4 commune; 0 for non-code systems (tenants) */
+  level: number;
+  email?: string;
+  phone?: string;
+  fax?: string;
+  enabled: boolean;
+  /** a shared-server tenant system that may send on behalf of units registered under it */
+  isTenant: boolean;
+  /** for a unit registered by a tenant: the tenant's system id */
+  tenantId?: string;
+  demo: boolean;
+  /** directory version at its last change (for incremental sync) */
+  version: number;
+  deleted: boolean;
+  updatedAt: Date;
+}
+
+export interface AgencyInput {
+  code: string;
+  parentCode?: string;
+  name: string;
+  email?: string;
+  phone?: string;
+  fax?: string;
+  isTenant?: boolean;
+  tenantId?: string;
+  demo?: boolean;
+}
+
+export interface IssuedCredentials {
+  systemId: string;
+  /** VXP secret: 44 characters, base64 of 32 random bytes; shown once */
+  vxpSecret: string;
+  /** /v1 bearer API key `lt_<id>_<secret>`; shown once */
+  apiKey: string;
+}
+
+export interface HealthReport {
+  ok: boolean;
+  checks: Record<string, { ok: boolean; detail?: string }>;
+}
+
+export interface HubService {
+  submit(req: SubmitRequest): Promise<SubmitResult>;
+  inbox(p: Principal, q: InboxQuery): Promise<InboxPage>;
+  countPending(p: Principal, messageType: MessageType): Promise<number>;
+  /** a recipient (or the sender) reads a package; recipients' reads are recorded as `fetched` */
+  openPackage(p: Principal, docId: string): Promise<PackageStream>;
+  openAttachment(p: Principal, docId: string, index: number): Promise<AttachmentStream>;
+  acknowledge(p: Principal, docId: string, state: AckState, description?: string): Promise<void>;
+  sent(p: Principal, q: { messageType: MessageType; docId?: string; cursor?: string; limit?: number }): Promise<{
+    items: SentItem[];
+    nextCursor?: string;
+  }>;
+  timeline(p: Principal, docId: string): Promise<Timeline>;
+  /** resolves when something new arrives for this principal or the timeout passes (long-poll) */
+  waitForInbox(p: Principal, messageType: MessageType, timeoutMs: number, signal?: AbortSignal): Promise<void>;
+
+  // Directory
+  listAgencies(q?: { includeDisabled?: boolean; sinceVersion?: number; level?: number }): Promise<Agency[]>;
+  getAgency(code: string): Promise<Agency | undefined>;
+  /** a tenant registers one of its units (VXP registerAgency) */
+  registerUnit(p: Principal, input: AgencyInput): Promise<Agency>;
+  deleteUnit(p: Principal, code: string): Promise<void>;
+
+  // Authentication support
+  /** the VXP secret of an enabled system, or undefined */
+  vxpSecret(systemId: string): Promise<string | undefined>;
+  /** the principal an API key belongs to, or undefined */
+  resolveApiKey(token: string): Promise<Principal | undefined>;
+
+  // Administration (CLI, console)
+  addAgency(input: AgencyInput): Promise<{ agency: Agency; credentials: IssuedCredentials }>;
+  setAgencyEnabled(code: string, enabled: boolean): Promise<Agency>;
+  rotateCredentials(code: string): Promise<IssuedCredentials>;
+
+  health(): Promise<HealthReport>;
+  close(): Promise<void>;
+}
+
+/** Error codes a front end maps to HTTP statuses (VXP routes answer `status: FAIL` with ErrorCode/ErrorDesc). */
+export type HubErrorCode =
+  | 'bad-request' // 400: malformed parameters
+  | 'bad-package' // 400: malformed or refused XML (DTD, entities, depth, base64, truncated)
+  | 'invalid-package' // 422: well-formed but fails validation (missing element, bad date, …)
+  | 'unauthenticated' // 401
+  | 'forbidden' // 403: forged sender, not a recipient, disabled agency
+  | 'not-found' // 404
+  | 'conflict' // 409: DocumentId already used by a different new document
+  | 'unknown-recipient' // 422
+  | 'too-large' // 413
+  | 'digest-mismatch' // 400: hash-file / Digest does not match
+  | 'unavailable'; // 503
+
+export const HUB_ERROR_STATUS: Record<HubErrorCode, number> = {
+  'bad-request': 400,
+  'bad-package': 400,
+  'invalid-package': 422,
+  unauthenticated: 401,
+  forbidden: 403,
+  'not-found': 404,
+  conflict: 409,
+  'unknown-recipient': 422,
+  'too-large': 413,
+  'digest-mismatch': 400,
+  unavailable: 503,
+};
+
+export class HubError extends Error {
+  readonly code: HubErrorCode;
+  /** element path or parameter name the error is about, when there is one */
+  readonly path: string | undefined;
+  readonly details: unknown;
+  constructor(code: HubErrorCode, message: string, opts: { path?: string; details?: unknown; cause?: unknown } = {}) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = 'HubError';
+    this.code = code;
+    this.path = opts.path;
+    this.details = opts.details;
+  }
+  get status(): number {
+    return HUB_ERROR_STATUS[this.code];
+  }
+}

@@ -1,0 +1,2 @@
+export * from "./core/contract.js";
+export type { HubConfig } from "./config/hub-config.js";

@@ -1,1 +1,23 @@
-export {};
+// @lienthong/client: typed SDK for the Lienthong hub — the production VXP protocol and the /v1 API.
+
+export { ConnectionError } from './http/http-request.js';
+export type { Progress, ProgressCallback } from './http/progress.js';
+export type { RetryPolicy } from './http/retry.js';
+export { Base64FieldDecoder } from './vxp/base64-field-decoder.js';
+export { javaHashMapOrder, javaStringHash } from './vxp/java-hash-order.js';
+export { type PackageSource, VxpClient, type VxpClientOptions, type VxpSendOptions } from './vxp/vxp-client.js';
+export { VxpError } from './vxp/vxp-error.js';
+export {
+  asciiJson,
+  type HeaderOrder,
+  javaHex,
+  type SignedRequestHeaders,
+  signVxpHeaders,
+  VXP_PREFIX,
+  VXP_USER_AGENT,
+  VXP_VERSION,
+  vxpHashFile,
+  vxpMac,
+} from './vxp/vxp-signature.js';
+export { formatVxpDate, formatVxpTimestamp } from './vxp/vxp-timestamp.js';
+export type * from './vxp/vxp-types.js';

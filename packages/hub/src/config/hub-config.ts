@@ -24,4 +24,6 @@ export interface HubConfig {
   log: { level: string; pretty: boolean };
   /** seconds to let in-flight requests finish on shutdown */
   shutdownGraceSeconds: number;
+  /** the URL clients reach this hub at (OpenAPI `servers`); default: derived from listen */
+  publicUrl?: string;
 }

@@ -1,0 +1,145 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { ConfigError } from './config-error.js';
+import { loadConfig } from './load-config.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'lienthong-config-'));
+function writeConfig(name: string, body: unknown): string {
+  const file = join(dir, name);
+  writeFileSync(file, typeof body === 'string' ? body : JSON.stringify(body));
+  return file;
+}
+
+describe('loadConfig', () => {
+  test('defaults', () => {
+    const c = loadConfig({ env: {}, cwd: '/srv' });
+    assert.equal(c.dataDir, '/srv/.lienthong');
+    assert.deepEqual(c.listen, { host: '127.0.0.1', port: 8080 });
+    assert.equal(c.hubId, 'lienthong.hub');
+    assert.equal(c.demo, false);
+    assert.equal(c.limits.maxBodyBytes, 200 * 1024 * 1024);
+    assert.equal(c.limits.maxPageSize, 1000);
+    assert.equal(c.vxp.timestampWindowSeconds, 900);
+    assert.equal(c.longPollMaxSeconds, 60);
+    assert.equal(c.shutdownGraceSeconds, 10);
+    assert.deepEqual(c.log, { level: 'info', pretty: false });
+    assert.equal(c.publicUrl, undefined);
+  });
+
+  test('file < environment < overrides', () => {
+    const file = writeConfig('layers.json', {
+      listen: { port: 9000, host: '0.0.0.0' },
+      hubId: 'from.file',
+      limits: { maxBodyBytes: '10MiB' },
+      vxp: { timestampWindowSeconds: 60 },
+    });
+    const env = { LIENTHONG_CONFIG: file, LIENTHONG_PORT: '9100', LIENTHONG_HUB_ID: 'from.env', LIENTHONG_DEMO: 'yes' };
+    const c = loadConfig({ env, cwd: '/srv', overrides: { listen: { port: 9200 } } });
+    assert.equal(c.listen.port, 9200, 'override beats env');
+    assert.equal(c.listen.host, '0.0.0.0', 'file beats default, untouched by others');
+    assert.equal(c.hubId, 'from.env', 'env beats file');
+    assert.equal(c.limits.maxBodyBytes, 10 * 1024 * 1024, 'sizes accept units');
+    assert.equal(c.limits.maxPageSize, 1000, 'sibling default survives a partial section');
+    assert.equal(c.vxp.timestampWindowSeconds, 60);
+    assert.equal(c.demo, true);
+  });
+
+  test('explicit --config wins over LIENTHONG_CONFIG', () => {
+    const a = writeConfig('a.json', { hubId: 'a' });
+    const b = writeConfig('b.json', { hubId: 'b' });
+    assert.equal(loadConfig({ env: { LIENTHONG_CONFIG: a }, configFile: b }).hubId, 'b');
+  });
+
+  test('every documented environment variable is read', () => {
+    const c = loadConfig({
+      env: {
+        LIENTHONG_DATA_DIR: '/var/lib/lt',
+        LIENTHONG_HOST: '::',
+        LIENTHONG_PORT: '0',
+        LIENTHONG_HUB_ID: 'hub.x',
+        LIENTHONG_DEMO: 'false',
+        LIENTHONG_MAX_BODY_BYTES: '1048576',
+        LIENTHONG_MAX_PAGE_SIZE: '50',
+        LIENTHONG_VXP_TIMESTAMP_WINDOW: '0',
+        LIENTHONG_LONG_POLL_MAX: '5',
+        LIENTHONG_LOG_LEVEL: 'DEBUG',
+        LIENTHONG_LOG_PRETTY: '1',
+        LIENTHONG_SHUTDOWN_GRACE: '3',
+        LIENTHONG_PUBLIC_URL: 'https://hub.example.vn/',
+      },
+    });
+    assert.deepEqual(c, {
+      dataDir: '/var/lib/lt',
+      listen: { host: '::', port: 0 },
+      hubId: 'hub.x',
+      demo: false,
+      limits: { maxBodyBytes: 1048576, maxPageSize: 50 },
+      vxp: { timestampWindowSeconds: 0 },
+      longPollMaxSeconds: 5,
+      log: { level: 'debug', pretty: true },
+      shutdownGraceSeconds: 3,
+      publicUrl: 'https://hub.example.vn',
+    });
+  });
+
+  const bad: Array<[string, Parameters<typeof loadConfig>[0], string, RegExp]> = [
+    [
+      'port not a number',
+      { env: { LIENTHONG_PORT: 'eighty' } },
+      'listen.port',
+      /LIENTHONG_PORT.*"eighty" is not an integer/,
+    ],
+    ['port out of range', { env: { LIENTHONG_PORT: '70000' } }, 'listen.port', /between 0 and 65535/],
+    [
+      'negative window',
+      { env: { LIENTHONG_VXP_TIMESTAMP_WINDOW: '-1' } },
+      'vxp.timestampWindowSeconds',
+      /not an integer/,
+    ],
+    [
+      'bad size unit',
+      { env: { LIENTHONG_MAX_BODY_BYTES: '10 parsecs' } },
+      'limits.maxBodyBytes',
+      /bytes, or with a unit/,
+    ],
+    ['zero body limit', { env: { LIENTHONG_MAX_BODY_BYTES: '0' } }, 'limits.maxBodyBytes', /between 1 and/],
+    ['bad log level', { env: { LIENTHONG_LOG_LEVEL: 'loud' } }, 'log.level', /must be one of fatal/],
+    ['bad boolean', { env: { LIENTHONG_DEMO: 'maybe' } }, 'demo', /must be true or false/],
+    ['bad url', { env: { LIENTHONG_PUBLIC_URL: 'ftp://x' } }, 'publicUrl', /http\(s\) URL/],
+    ['empty hub id override', { env: {}, overrides: { hubId: ' ' } }, 'hubId', /command line.*non-empty string/],
+  ];
+  for (const [name, opts, key, message] of bad) {
+    test(`rejects ${name}, naming ${key}`, () => {
+      assert.throws(
+        () => loadConfig(opts),
+        (err: unknown) => err instanceof ConfigError && err.key === key && message.test(err.message),
+      );
+    });
+  }
+
+  test('rejects an unknown key in the file, naming it and the file', () => {
+    const file = writeConfig('typo.json', { listen: { prot: 1 } });
+    assert.throws(
+      () => loadConfig({ env: {}, configFile: file }),
+      /config file .*typo\.json: unknown configuration key "listen\.prot"/,
+    );
+  });
+
+  test('rejects a file that is not JSON or is missing', () => {
+    const file = writeConfig('broken.json', '{"hubId": ');
+    assert.throws(() => loadConfig({ env: {}, configFile: file }), /broken\.json: not valid JSON/);
+    assert.throws(() => loadConfig({ env: {}, configFile: join(dir, 'absent.json') }), /absent\.json: cannot read it/);
+    assert.throws(() => loadConfig({ env: {}, configFile: writeConfig('arr.json', [1]) }), /must hold a JSON object/);
+  });
+
+  test('a wrongly typed file value names the key and the file', () => {
+    const file = writeConfig('types.json', { limits: { maxPageSize: 'lots' } });
+    assert.throws(
+      () => loadConfig({ env: {}, configFile: file }),
+      /limits\.maxPageSize \(from config file .*types\.json\)/,
+    );
+  });
+});

@@ -1,0 +1,191 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { ConfigError } from './config-error.js';
+import type { HubConfig } from './hub-config.js';
+
+export type ConfigOverrides = {
+  [K in keyof HubConfig]?: HubConfig[K] extends object ? Partial<HubConfig[K]> : HubConfig[K];
+};
+
+export interface LoadConfigOptions {
+  /** JSON config file; default: `LIENTHONG_CONFIG` from env */
+  configFile?: string;
+  /** default: process.env */
+  env?: Record<string, string | undefined>;
+  /** command-line flags and programmatic settings: win over everything */
+  overrides?: ConfigOverrides;
+  /** base for relative paths (default: process.cwd()) */
+  cwd?: string;
+}
+
+type Kind = 'string' | 'path' | 'int' | 'size' | 'bool' | 'level' | 'url';
+interface KeySpec {
+  path: string;
+  env: string;
+  kind: Kind;
+  min?: number;
+  max?: number;
+}
+
+const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export const CONFIG_KEYS: readonly KeySpec[] = [
+  { path: 'dataDir', env: 'LIENTHONG_DATA_DIR', kind: 'path' },
+  { path: 'listen.host', env: 'LIENTHONG_HOST', kind: 'string' },
+  { path: 'listen.port', env: 'LIENTHONG_PORT', kind: 'int', min: 0, max: 65535 },
+  { path: 'hubId', env: 'LIENTHONG_HUB_ID', kind: 'string' },
+  { path: 'demo', env: 'LIENTHONG_DEMO', kind: 'bool' },
+  { path: 'limits.maxBodyBytes', env: 'LIENTHONG_MAX_BODY_BYTES', kind: 'size', min: 1 },
+  { path: 'limits.maxPageSize', env: 'LIENTHONG_MAX_PAGE_SIZE', kind: 'int', min: 1, max: 100_000 },
+  { path: 'vxp.timestampWindowSeconds', env: 'LIENTHONG_VXP_TIMESTAMP_WINDOW', kind: 'int', min: 0, max: 31_536_000 },
+  { path: 'longPollMaxSeconds', env: 'LIENTHONG_LONG_POLL_MAX', kind: 'int', min: 0, max: 3600 },
+  { path: 'log.level', env: 'LIENTHONG_LOG_LEVEL', kind: 'level' },
+  { path: 'log.pretty', env: 'LIENTHONG_LOG_PRETTY', kind: 'bool' },
+  { path: 'shutdownGraceSeconds', env: 'LIENTHONG_SHUTDOWN_GRACE', kind: 'int', min: 0, max: 3600 },
+  { path: 'publicUrl', env: 'LIENTHONG_PUBLIC_URL', kind: 'url' },
+];
+
+const DEFAULTS: HubConfig = {
+  dataDir: './.lienthong',
+  listen: { host: '127.0.0.1', port: 8080 },
+  hubId: 'lienthong.hub',
+  demo: false,
+  limits: { maxBodyBytes: 200 * 1024 * 1024, maxPageSize: 1000 },
+  vxp: { timestampWindowSeconds: 900 },
+  longPollMaxSeconds: 60,
+  log: { level: 'info', pretty: false },
+  shutdownGraceSeconds: 10,
+};
+
+const SIZE_UNITS: Record<string, number> = {
+  '': 1,
+  b: 1,
+  k: 1000,
+  kb: 1000,
+  kib: 1024,
+  m: 1000 ** 2,
+  mb: 1000 ** 2,
+  mib: 1024 ** 2,
+  g: 1000 ** 3,
+  gb: 1000 ** 3,
+  gib: 1024 ** 3,
+};
+
+/** Builds the effective configuration: defaults < JSON file < environment < overrides. Throws ConfigError. */
+export function loadConfig(opts: LoadConfigOptions = {}): HubConfig {
+  const env = opts.env ?? process.env;
+  const cwd = opts.cwd ?? process.cwd();
+  const config: HubConfig = structuredClone(DEFAULTS);
+  const file = opts.configFile ?? nonEmpty(env['LIENTHONG_CONFIG']);
+  if (file) applyFile(config, resolve(cwd, file));
+  for (const spec of CONFIG_KEYS) {
+    const raw = env[spec.env];
+    if (raw === undefined || raw === '') continue;
+    setPath(config, spec.path, coerce(spec, raw, `environment variable ${spec.env}`));
+  }
+  if (opts.overrides) applyObject(config, opts.overrides as Record<string, unknown>, 'command line');
+  config.dataDir = resolve(cwd, config.dataDir);
+  return config;
+}
+
+function applyFile(config: HubConfig, file: string): void {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError('config', `config file ${file}: cannot read it (${(err as Error).message})`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError('config', `config file ${file}: not valid JSON (${(err as Error).message})`);
+  }
+  if (!isPlainObject(parsed)) throw new ConfigError('config', `config file ${file}: must hold a JSON object`);
+  applyObject(config, parsed, `config file ${file}`);
+}
+
+function applyObject(config: HubConfig, obj: Record<string, unknown>, source: string, prefix = ''): void {
+  for (const [key, value] of Object.entries(obj)) {
+    if (value === undefined) continue;
+    const path = prefix + key;
+    const spec = CONFIG_KEYS.find((s) => s.path === path);
+    if (spec) {
+      setPath(config, path, coerce(spec, value, source));
+    } else if (isPlainObject(value) && CONFIG_KEYS.some((s) => s.path.startsWith(`${path}.`))) {
+      applyObject(config, value, source, `${path}.`);
+    } else {
+      throw new ConfigError(path, `${source}: unknown configuration key "${path}"`);
+    }
+  }
+}
+
+function coerce(spec: KeySpec, value: unknown, source: string): unknown {
+  const fail = (what: string): never => {
+    throw new ConfigError(spec.path, `${spec.path} (from ${source}): ${JSON.stringify(value)} ${what}`);
+  };
+  switch (spec.kind) {
+    case 'string':
+    case 'path': {
+      if (typeof value !== 'string' || value.trim() === '') fail('must be a non-empty string');
+      return (value as string).trim();
+    }
+    case 'url': {
+      if (typeof value !== 'string' || !URL.canParse(value) || !/^https?:$/.test(new URL(value).protocol)) {
+        fail('must be an http(s) URL');
+      }
+      return (value as string).replace(/\/+$/, '');
+    }
+    case 'level': {
+      if (typeof value !== 'string' || !LEVELS.includes(value.toLowerCase()))
+        fail(`must be one of ${LEVELS.join(', ')}`);
+      return (value as string).toLowerCase();
+    }
+    case 'bool': {
+      if (typeof value === 'boolean') return value;
+      const s = String(value).trim().toLowerCase();
+      if (['1', 'true', 'yes', 'on'].includes(s)) return true;
+      if (['0', 'false', 'no', 'off'].includes(s)) return false;
+      return fail('must be true or false');
+    }
+    case 'int':
+    case 'size': {
+      const n = spec.kind === 'size' ? parseSize(value) : parseInteger(value);
+      const range = `an integer${spec.kind === 'size' ? ' (bytes, or with a unit: 10MiB, 1GB)' : ''} between ${spec.min ?? 0} and ${spec.max ?? Number.MAX_SAFE_INTEGER}`;
+      if (n === undefined || n < (spec.min ?? 0) || n > (spec.max ?? Number.MAX_SAFE_INTEGER)) fail(`is not ${range}`);
+      return n;
+    }
+  }
+}
+
+function parseInteger(value: unknown): number | undefined {
+  if (typeof value === 'number') return Number.isSafeInteger(value) ? value : undefined;
+  if (typeof value !== 'string' || !/^\s*\d+\s*$/.test(value)) return undefined;
+  const n = Number(value);
+  return Number.isSafeInteger(n) ? n : undefined;
+}
+
+function parseSize(value: unknown): number | undefined {
+  if (typeof value === 'number') return parseInteger(value);
+  if (typeof value !== 'string') return undefined;
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(value);
+  const factor = m ? SIZE_UNITS[m[2]!.toLowerCase()] : undefined;
+  if (!m || factor === undefined) return undefined;
+  const n = Math.round(Number(m[1]) * factor);
+  return Number.isSafeInteger(n) ? n : undefined;
+}
+
+function setPath(target: object, path: string, value: unknown): void {
+  const parts = path.split('.');
+  let node = target as Record<string, unknown>;
+  for (const part of parts.slice(0, -1)) node = node[part] as Record<string, unknown>;
+  node[parts.at(-1)!] = value;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function nonEmpty(s: string | undefined): string | undefined {
+  return s === undefined || s.trim() === '' ? undefined : s;
+}

@@ -1,0 +1,33 @@
+// Content-addressed blob storage: a blob's key is the lowercase hex SHA-256 of its bytes.
+// Implementations live in folders named after the technology (fs/, s3/).
+
+import type { Readable } from 'node:stream';
+
+/** Bytes being written; nothing is visible under a key until `commit`. */
+export interface TempBlob {
+  /** resolves when the chunk is accepted (backpressure) */
+  write(chunk: Uint8Array): Promise<void>;
+  /** all bytes written: makes them durable and returns their digest and size */
+  finish(): Promise<{ sha256: string; size: number }>;
+  /** moves the finished bytes under their key (a no-op when that blob already exists); returns the key */
+  commit(): Promise<string>;
+  /** discards the bytes; never throws */
+  abort(): Promise<void>;
+}
+
+export interface ByteRange {
+  /** first byte, inclusive */
+  start: number;
+  /** end, exclusive */
+  end: number;
+}
+
+export interface BlobStore {
+  /** prepares the storage and removes temporary data a crash left behind */
+  init(): Promise<void>;
+  createTemp(): Promise<TempBlob>;
+  has(key: string): Promise<boolean>;
+  size(key: string): Promise<number | undefined>;
+  open(key: string, range?: ByteRange): Promise<Readable>;
+  health(): Promise<{ ok: boolean; detail?: string }>;
+}

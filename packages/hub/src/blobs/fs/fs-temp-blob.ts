@@ -1,0 +1,91 @@
+// A blob being written to <dataDir>/tmp, hashed on the fly, then fsync'd and renamed into place.
+
+import { createHash, type Hash } from 'node:crypto';
+import { type FileHandle, mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { TempBlob } from '../blob-store.js';
+import { fsyncDir } from './fsync-dir.js';
+
+export class FsTempBlob implements TempBlob {
+  private readonly hash: Hash = createHash('sha256');
+  private bytes = 0;
+  private digest: string | undefined;
+  private done = false;
+
+  private constructor(
+    private readonly tempPath: string,
+    private fh: FileHandle | undefined,
+    private readonly pathOf: (key: string) => string,
+  ) {}
+
+  static async create(tempPath: string, pathOf: (key: string) => string): Promise<FsTempBlob> {
+    const fh = await open(tempPath, 'wx', 0o600);
+    return new FsTempBlob(tempPath, fh, pathOf);
+  }
+
+  async write(chunk: Uint8Array): Promise<void> {
+    if (!this.fh || this.digest !== undefined) throw new Error('temp blob is closed');
+    this.hash.update(chunk);
+    this.bytes += chunk.byteLength;
+    let off = 0;
+    while (off < chunk.byteLength) {
+      const { bytesWritten } = await this.fh.write(chunk, off, chunk.byteLength - off);
+      off += bytesWritten;
+    }
+  }
+
+  async finish(): Promise<{ sha256: string; size: number }> {
+    if (this.digest === undefined) {
+      if (!this.fh) throw new Error('temp blob was aborted');
+      await this.fh.sync();
+      await this.fh.close();
+      this.fh = undefined;
+      this.digest = this.hash.digest('hex');
+    }
+    return { sha256: this.digest, size: this.bytes };
+  }
+
+  async commit(): Promise<string> {
+    const { sha256 } = await this.finish();
+    if (this.done) return sha256;
+    const target = this.pathOf(sha256);
+    const exists = await stat(target).then(
+      () => true,
+      () => false,
+    );
+    if (exists) {
+      await rm(this.tempPath, { force: true });
+    } else {
+      await mkdirSynced(dirname(target));
+      await rename(this.tempPath, target);
+      await fsyncDir(dirname(target));
+    }
+    this.done = true;
+    return sha256;
+  }
+
+  async abort(): Promise<void> {
+    if (this.done) return;
+    this.done = true;
+    try {
+      await this.fh?.close();
+    } catch {
+      // already closed or failed: the file is removed below either way
+    }
+    this.fh = undefined;
+    await rm(this.tempPath, { force: true }).catch(() => undefined);
+  }
+}
+
+/** mkdir -p that also fsyncs each parent it had to create, so the new entries survive a crash. */
+async function mkdirSynced(dir: string): Promise<void> {
+  const first = await mkdir(dir, { recursive: true });
+  if (first === undefined) return;
+  let d = dir;
+  const created: string[] = [];
+  while (d.length >= first.length) {
+    created.push(d);
+    d = dirname(d);
+  }
+  for (const c of created) await fsyncDir(dirname(c));
+}

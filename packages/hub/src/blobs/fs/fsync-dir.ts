@@ -1,0 +1,11 @@
+import { open } from 'node:fs/promises';
+
+/** Makes a directory's entries (a rename into it, a new child) durable. */
+export async function fsyncDir(dir: string): Promise<void> {
+  const fh = await open(dir, 'r');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}

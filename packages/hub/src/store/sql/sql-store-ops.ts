@@ -1,0 +1,481 @@
+// The Store's queries in portable Kysely: the same code serves every SQL backend.
+// Works on a Kysely instance or a Transaction; the backend decides how transactions are opened.
+
+import { type Kysely, sql } from 'kysely';
+import type { DeliveryState, MessageType } from '../../core/contract.js';
+import type {
+  AgencyFilter,
+  AgencyPatch,
+  AgencyRecord,
+  AttachmentRecord,
+  AuditInput,
+  AuditRecord,
+  CredentialRecord,
+  DeliveryPatch,
+  DeliveryRecord,
+  DocumentRecord,
+  EventRecord,
+  InboxFilter,
+  InboxRow,
+  NewAgencyRecord,
+  NewDocumentRecord,
+  RelationRecord,
+  SentFilter,
+  StoreOps,
+  TraceRecord,
+} from '../store.js';
+import type { Database, DeliveriesTable, DocumentsTable } from './database.js';
+import {
+  fromDocument,
+  toAgency,
+  toAttachment,
+  toAudit,
+  toCredential,
+  toDelivery,
+  toDocument,
+  toEvent,
+  toRelation,
+  toTrace,
+} from './row-mappers.js';
+
+type Counter = 'directory_version' | 'document_seq' | 'delivery_seq' | 'audit_id';
+
+const DOCUMENT_COLUMNS = [
+  'doc_id',
+  'seq',
+  'message_type',
+  'sender',
+  'submitted_by',
+  'document_id',
+  'business_type',
+  'business_target',
+  'subject',
+  'code_number',
+  'code_notation',
+  'priority',
+  'due_date',
+  'status_code',
+  'status_description',
+  'status_staff',
+  'response_for_doc_id',
+  'response_for_organ_id',
+  'response_for_document_id',
+  'blob_key',
+  'xml_start',
+  'xml_end',
+  'trace_offset',
+  'trace_prefix',
+  'trace_indent',
+  'hub_trace_timestamp',
+  'sha256',
+  'size',
+  'accepted_at',
+] as const;
+
+export class SqlStoreOps implements StoreOps {
+  constructor(protected readonly db: Kysely<Database>) {}
+
+  /** Counters are rows, not backend sequences, so values are handed out in commit order on every backend. */
+  protected async next(name: Counter): Promise<number> {
+    const row = await this.db
+      .updateTable('counters')
+      .set({ value: sql`value + 1` })
+      .where('name', '=', name)
+      .returning('value')
+      .executeTakeFirstOrThrow();
+    return row.value;
+  }
+
+  async ping(): Promise<void> {
+    await sql`SELECT 1`.execute(this.db);
+  }
+
+  async getAgency(code: string): Promise<AgencyRecord | undefined> {
+    const r = await this.db.selectFrom('agencies').selectAll().where('code', '=', code).executeTakeFirst();
+    return r && toAgency(r);
+  }
+
+  async getAgencies(codes: string[]): Promise<AgencyRecord[]> {
+    if (codes.length === 0) return [];
+    const rows = await this.db.selectFrom('agencies').selectAll().where('code', 'in', codes).execute();
+    return rows.map(toAgency);
+  }
+
+  async listAgencies(f: AgencyFilter): Promise<AgencyRecord[]> {
+    let q = this.db.selectFrom('agencies').selectAll();
+    if (!f.includeDisabled) q = q.where('enabled', '=', 1);
+    if (!f.includeDeleted) q = q.where('deleted', '=', 0);
+    if (f.sinceVersion !== undefined) q = q.where('version', '>', f.sinceVersion);
+    if (f.level !== undefined) q = q.where('level', '=', f.level);
+    if (f.tenantId !== undefined) q = q.where('tenant_id', '=', f.tenantId);
+    const rows = await q.orderBy(f.sinceVersion !== undefined ? 'version' : 'code').execute();
+    return rows.map(toAgency);
+  }
+
+  async countAgencies(): Promise<number> {
+    const r = await this.db
+      .selectFrom('agencies')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('deleted', '=', 0)
+      .executeTakeFirstOrThrow();
+    return Number(r.n);
+  }
+
+  async insertAgency(a: NewAgencyRecord, at: Date): Promise<AgencyRecord> {
+    const version = await this.next('directory_version');
+    const row = {
+      code: a.code,
+      parent_code: a.parentCode ?? null,
+      name: a.name,
+      level: a.level,
+      email: a.email ?? null,
+      phone: a.phone ?? null,
+      fax: a.fax ?? null,
+      enabled: a.enabled ? 1 : 0,
+      is_tenant: a.isTenant ? 1 : 0,
+      tenant_id: a.tenantId ?? null,
+      demo: a.demo ? 1 : 0,
+      version,
+      deleted: 0,
+      created_at: at.getTime(),
+      updated_at: at.getTime(),
+    };
+    const { code: _code, created_at: _created, ...revived } = row;
+    await this.db
+      .insertInto('agencies')
+      .values(row)
+      .onConflict((oc) => oc.column('code').doUpdateSet(revived).where('agencies.deleted', '=', 1))
+      .execute();
+    const stored = await this.getAgency(a.code);
+    if (!stored || stored.version !== version) throw new Error(`agency ${a.code} already exists`);
+    return stored;
+  }
+
+  async updateAgency(code: string, p: AgencyPatch, at: Date): Promise<AgencyRecord | undefined> {
+    const version = await this.next('directory_version');
+    const set: Partial<Database['agencies']> = { version, updated_at: at.getTime() };
+    if (p.parentCode !== undefined) set.parent_code = p.parentCode;
+    if (p.name !== undefined) set.name = p.name;
+    if (p.level !== undefined) set.level = p.level;
+    if (p.email !== undefined) set.email = p.email;
+    if (p.phone !== undefined) set.phone = p.phone;
+    if (p.fax !== undefined) set.fax = p.fax;
+    if (p.enabled !== undefined) set.enabled = p.enabled ? 1 : 0;
+    if (p.isTenant !== undefined) set.is_tenant = p.isTenant ? 1 : 0;
+    if (p.tenantId !== undefined) set.tenant_id = p.tenantId;
+    if (p.demo !== undefined) set.demo = p.demo ? 1 : 0;
+    if (p.deleted !== undefined) set.deleted = p.deleted ? 1 : 0;
+    const r = await this.db.updateTable('agencies').set(set).where('code', '=', code).executeTakeFirst();
+    if (Number(r.numUpdatedRows) === 0) return undefined;
+    return this.getAgency(code);
+  }
+
+  async getCredential(systemId: string): Promise<CredentialRecord | undefined> {
+    const r = await this.db.selectFrom('credentials').selectAll().where('system_id', '=', systemId).executeTakeFirst();
+    return r && toCredential(r);
+  }
+
+  async getCredentialByKeyId(keyId: string): Promise<CredentialRecord | undefined> {
+    const r = await this.db.selectFrom('credentials').selectAll().where('api_key_id', '=', keyId).executeTakeFirst();
+    return r && toCredential(r);
+  }
+
+  async putCredential(c: CredentialRecord): Promise<void> {
+    const row = {
+      system_id: c.systemId,
+      vxp_secret_sealed: c.vxpSecretSealed,
+      api_key_id: c.apiKeyId,
+      api_key_hash: c.apiKeyHash,
+      created_at: c.createdAt.getTime(),
+    };
+    const { system_id: _id, ...update } = row;
+    await this.db
+      .insertInto('credentials')
+      .values(row)
+      .onConflict((oc) => oc.column('system_id').doUpdateSet(update))
+      .execute();
+  }
+
+  async getDocument(docId: string): Promise<DocumentRecord | undefined> {
+    const r = await this.db.selectFrom('documents').selectAll().where('doc_id', '=', docId).executeTakeFirst();
+    return r && toDocument(r);
+  }
+
+  async findDocumentBySha(sender: string, sha256: string): Promise<DocumentRecord | undefined> {
+    const r = await this.db
+      .selectFrom('documents')
+      .selectAll()
+      .where('sender', '=', sender)
+      .where('sha256', '=', sha256)
+      .executeTakeFirst();
+    return r && toDocument(r);
+  }
+
+  async findDocumentsByDocumentId(documentId: string, sender?: string): Promise<DocumentRecord[]> {
+    let q = this.db
+      .selectFrom('documents')
+      .selectAll()
+      .where('document_id', '=', documentId)
+      .where('message_type', '=', 'edoc');
+    if (sender !== undefined) q = q.where('sender', '=', sender);
+    return (await q.orderBy('seq').execute()).map(toDocument);
+  }
+
+  async insertDocument(d: NewDocumentRecord): Promise<DocumentRecord> {
+    const seq = await this.next('document_seq');
+    await this.db.insertInto('documents').values(fromDocument(d, seq)).execute();
+    return { ...d, seq };
+  }
+
+  async countDocuments(): Promise<number> {
+    const r = await this.db
+      .selectFrom('documents')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    return Number(r.n);
+  }
+
+  async insertAttachments(list: AttachmentRecord[]): Promise<void> {
+    if (list.length === 0) return;
+    await this.db
+      .insertInto('attachments')
+      .values(
+        list.map((a) => ({
+          doc_id: a.docId,
+          idx: a.index,
+          content_id: a.contentId ?? null,
+          name: a.name ?? null,
+          content_type: a.contentType ?? null,
+          size: a.size,
+          sha256: a.sha256,
+          blob_key: a.blobKey,
+        })),
+      )
+      .execute();
+  }
+
+  async listAttachments(docId: string): Promise<AttachmentRecord[]> {
+    const rows = await this.db
+      .selectFrom('attachments')
+      .selectAll()
+      .where('doc_id', '=', docId)
+      .orderBy('idx')
+      .execute();
+    return rows.map(toAttachment);
+  }
+
+  async insertTraces(list: TraceRecord[]): Promise<void> {
+    if (list.length === 0) return;
+    await this.db
+      .insertInto('trace_headers')
+      .values(
+        list.map((t) => ({
+          doc_id: t.docId,
+          position: t.position,
+          organ_id: t.organId,
+          timestamp: t.timestamp,
+          by_hub: t.byHub ? 1 : 0,
+        })),
+      )
+      .execute();
+  }
+
+  async listTraces(docId: string): Promise<TraceRecord[]> {
+    const rows = await this.db
+      .selectFrom('trace_headers')
+      .selectAll()
+      .where('doc_id', '=', docId)
+      .orderBy('position')
+      .execute();
+    return rows.map(toTrace);
+  }
+
+  async insertRelations(list: RelationRecord[]): Promise<void> {
+    if (list.length === 0) return;
+    await this.db
+      .insertInto('document_relations')
+      .values(list.map((r) => ({ doc_id: r.docId, related_doc_id: r.relatedDocId, relation: r.relation })))
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+  }
+
+  async listRelations(docId: string): Promise<RelationRecord[]> {
+    const rows = await this.db.selectFrom('document_relations').selectAll().where('doc_id', '=', docId).execute();
+    return rows.map(toRelation);
+  }
+
+  async insertDelivery(docId: string, recipient: string, at: Date): Promise<DeliveryRecord> {
+    const doc = await this.db
+      .selectFrom('documents')
+      .select('message_type')
+      .where('doc_id', '=', docId)
+      .executeTakeFirstOrThrow();
+    const seq = await this.next('delivery_seq');
+    const row: DeliveriesTable = {
+      doc_id: docId,
+      recipient,
+      seq,
+      message_type: doc.message_type,
+      state: 'pending',
+      state_description: null,
+      created_at: at.getTime(),
+      updated_at: at.getTime(),
+      fetched_at: null,
+      last_status: null,
+      last_status_at: null,
+    };
+    await this.db.insertInto('deliveries').values(row).execute();
+    return toDelivery(row);
+  }
+
+  async getDeliveries(docId: string): Promise<DeliveryRecord[]> {
+    const rows = await this.db
+      .selectFrom('deliveries')
+      .selectAll()
+      .where('doc_id', '=', docId)
+      .orderBy('seq')
+      .execute();
+    return rows.map(toDelivery);
+  }
+
+  async updateDelivery(docId: string, recipient: string, p: DeliveryPatch): Promise<void> {
+    const set: Partial<DeliveriesTable> = {};
+    if (p.state !== undefined) set.state = p.state;
+    if (p.stateDescription !== undefined) set.state_description = p.stateDescription;
+    if (p.updatedAt !== undefined) set.updated_at = p.updatedAt.getTime();
+    if (p.fetchedAt !== undefined) set.fetched_at = p.fetchedAt.getTime();
+    if (p.lastStatus !== undefined) set.last_status = p.lastStatus;
+    if (p.lastStatusAt !== undefined) set.last_status_at = p.lastStatusAt.getTime();
+    if (Object.keys(set).length === 0) return;
+    await this.db
+      .updateTable('deliveries')
+      .set(set)
+      .where('doc_id', '=', docId)
+      .where('recipient', '=', recipient)
+      .execute();
+  }
+
+  async listInbox(f: InboxFilter): Promise<InboxRow[]> {
+    if (f.recipients.length === 0 || f.states.length === 0) return [];
+    let q = this.db
+      .selectFrom('deliveries as d')
+      .innerJoin('documents as doc', 'doc.doc_id', 'd.doc_id')
+      .selectAll('d')
+      .select(DOCUMENT_COLUMNS.map((c) => `doc.${c} as doc_${c}` as const))
+      .where('d.recipient', 'in', f.recipients)
+      .where('d.message_type', '=', f.messageType)
+      .where('d.state', 'in', f.states);
+    if (f.afterSeq !== undefined) q = q.where('d.seq', '>', f.afterSeq);
+    if (f.from !== undefined) q = q.where('doc.sender', '=', f.from);
+    if (f.fromDate !== undefined) q = q.where('d.created_at', '>=', f.fromDate.getTime());
+    if (f.toDate !== undefined) q = q.where('d.created_at', '<=', f.toDate.getTime());
+    const rows = await q.orderBy('d.seq').limit(f.limit).execute();
+    return rows.map((r) => {
+      const doc = {} as Record<string, unknown>;
+      for (const c of DOCUMENT_COLUMNS) doc[c] = (r as Record<string, unknown>)[`doc_${c}`];
+      return { delivery: toDelivery(r), document: toDocument(doc as unknown as DocumentsTable) };
+    });
+  }
+
+  async countDeliveries(f: {
+    recipients: string[];
+    messageType: MessageType;
+    states: DeliveryState[];
+  }): Promise<number> {
+    if (f.recipients.length === 0 || f.states.length === 0) return 0;
+    const r = await this.db
+      .selectFrom('deliveries')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('recipient', 'in', f.recipients)
+      .where('message_type', '=', f.messageType)
+      .where('state', 'in', f.states)
+      .executeTakeFirstOrThrow();
+    return Number(r.n);
+  }
+
+  async countAllPending(): Promise<number> {
+    const r = await this.db
+      .selectFrom('deliveries')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('state', 'in', ['pending', 'processing'])
+      .executeTakeFirstOrThrow();
+    return Number(r.n);
+  }
+
+  async listSent(f: SentFilter): Promise<DocumentRecord[]> {
+    if (f.senders.length === 0) return [];
+    let q = this.db
+      .selectFrom('documents')
+      .selectAll()
+      .where('sender', 'in', f.senders)
+      .where('message_type', '=', f.messageType);
+    if (f.docId !== undefined) q = q.where('doc_id', '=', f.docId);
+    if (f.beforeSeq !== undefined) q = q.where('seq', '<', f.beforeSeq);
+    return (await q.orderBy('seq', 'desc').limit(f.limit).execute()).map(toDocument);
+  }
+
+  async listStatusReports(docId: string): Promise<DocumentRecord[]> {
+    const rows = await this.db
+      .selectFrom('documents')
+      .selectAll()
+      .where('response_for_doc_id', '=', docId)
+      .where('message_type', '=', 'status')
+      .orderBy('seq')
+      .execute();
+    return rows.map(toDocument);
+  }
+
+  async insertEvents(list: EventRecord[]): Promise<void> {
+    if (list.length === 0) return;
+    await this.db
+      .insertInto('events')
+      .values(
+        list.map((e) => ({
+          doc_id: e.docId,
+          recipient: e.recipient ?? null,
+          at: e.at.getTime(),
+          kind: e.kind,
+          actor: e.actor ?? null,
+          detail: e.detail ?? null,
+          status_code: e.statusCode ?? null,
+          related_doc_id: e.relatedDocId ?? null,
+        })),
+      )
+      .execute();
+  }
+
+  async listEvents(docId: string): Promise<EventRecord[]> {
+    const rows = await this.db.selectFrom('events').selectAll().where('doc_id', '=', docId).orderBy('id').execute();
+    return rows.map(toEvent);
+  }
+
+  async appendAudit(e: AuditInput): Promise<AuditRecord> {
+    const id = await this.next('audit_id');
+    await this.db
+      .insertInto('audit_log')
+      .values({
+        id,
+        at: e.at.getTime(),
+        actor: e.actor,
+        action: e.action,
+        subject: e.subject ?? null,
+        outcome: e.outcome,
+        reason: e.reason ?? null,
+        request_id: e.requestId ?? null,
+        payload: e.payload,
+      })
+      .execute();
+    return { ...e, id };
+  }
+
+  async listAudit(afterId: number, limit: number): Promise<AuditRecord[]> {
+    const rows = await this.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('id', '>', afterId)
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return rows.map(toAudit);
+  }
+}

@@ -1,0 +1,5 @@
+import type { Migration } from '../../sql/migrator.js';
+import { initialSchema } from './001-initial-schema.js';
+
+/** Every migration, in version order. Append only: a released migration never changes. */
+export const migrations: Migration[] = [initialSchema];

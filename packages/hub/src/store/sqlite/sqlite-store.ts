@@ -1,0 +1,79 @@
+// The embedded Store: one SQLite file in WAL mode, fully synchronous, behind Kysely.
+
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import type { Database } from '../sql/database.js';
+import { runMigrations } from '../sql/migrator.js';
+import { SqlStoreOps } from '../sql/sql-store-ops.js';
+import type {
+  AgencyPatch,
+  AgencyRecord,
+  AuditInput,
+  AuditRecord,
+  DeliveryRecord,
+  DocumentRecord,
+  NewAgencyRecord,
+  NewDocumentRecord,
+  Store,
+  StoreOps,
+} from '../store.js';
+import { migrations } from './migrations/index.js';
+
+export interface SqliteStoreOptions {
+  /** path of the database file */
+  file: string;
+  /** milliseconds to wait for a lock held by another connection */
+  busyTimeoutMs?: number;
+}
+
+export async function openSqliteStore(opts: SqliteStoreOptions): Promise<SqliteStore> {
+  mkdirSync(dirname(opts.file), { recursive: true });
+  const sqlite = new SQLite(opts.file);
+  try {
+    sqlite.pragma('journal_mode = WAL');
+    // FULL: a transaction that returned is on disk, even if the machine loses power right after.
+    sqlite.pragma('synchronous = FULL');
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? 5000}`);
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    await runMigrations(db, migrations);
+    return new SqliteStore(db);
+  } catch (err) {
+    sqlite.close();
+    throw err;
+  }
+}
+
+export class SqliteStore extends SqlStoreOps implements Store {
+  private closed = false;
+
+  async transaction<T>(fn: (tx: StoreOps) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute((trx) => fn(new SqlStoreOps(trx)));
+  }
+
+  // Writes that take a counter value and insert a row are made atomic even outside a transaction,
+  // so a crash can never leave a counter ahead of its rows (the audit chain must have no gaps).
+  override insertAgency(a: NewAgencyRecord, at: Date): Promise<AgencyRecord> {
+    return this.transaction((tx) => tx.insertAgency(a, at));
+  }
+  override updateAgency(code: string, p: AgencyPatch, at: Date): Promise<AgencyRecord | undefined> {
+    return this.transaction((tx) => tx.updateAgency(code, p, at));
+  }
+  override insertDocument(d: NewDocumentRecord): Promise<DocumentRecord> {
+    return this.transaction((tx) => tx.insertDocument(d));
+  }
+  override insertDelivery(docId: string, recipient: string, at: Date): Promise<DeliveryRecord> {
+    return this.transaction((tx) => tx.insertDelivery(docId, recipient, at));
+  }
+  override appendAudit(e: AuditInput): Promise<AuditRecord> {
+    return this.transaction((tx) => tx.appendAudit(e));
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.db.destroy();
+  }
+}

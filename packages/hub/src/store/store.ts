@@ -1,0 +1,250 @@
+// The Store: everything durable except blob bytes. Backend-neutral: records are plain values,
+// timestamps are Dates, and every multi-row change happens inside `transaction`.
+// Implementations live beside this file in folders named after the technology (sqlite/, postgres/).
+
+import type { BusinessDocType, Priority, StatusCode } from '@lienthong/edxml';
+import type { Agency, DeliveryState, MessageType } from '../core/contract.js';
+
+export type AgencyRecord = Agency;
+
+export interface NewAgencyRecord {
+  code: string;
+  parentCode?: string;
+  name: string;
+  level: number;
+  email?: string;
+  phone?: string;
+  fax?: string;
+  enabled: boolean;
+  isTenant: boolean;
+  tenantId?: string;
+  demo: boolean;
+}
+
+export type AgencyPatch = Partial<Omit<NewAgencyRecord, 'code'>> & { deleted?: boolean };
+
+export interface AgencyFilter {
+  includeDisabled?: boolean;
+  /** include deleted rows (incremental sync needs them) */
+  includeDeleted?: boolean;
+  /** only rows changed after this directory version */
+  sinceVersion?: number;
+  level?: number;
+  tenantId?: string;
+}
+
+export interface CredentialRecord {
+  systemId: string;
+  /** the VXP secret sealed with the master key (AES-256-GCM) */
+  vxpSecretSealed: string;
+  apiKeyId: string;
+  /** lowercase hex SHA-256 of the API key's secret part */
+  apiKeyHash: string;
+  createdAt: Date;
+}
+
+export interface DocumentRecord {
+  docId: string;
+  /** store-assigned, increasing: order of acceptance */
+  seq: number;
+  messageType: MessageType;
+  /** From/OrganId */
+  sender: string;
+  /** the authenticated system that submitted it (differs from sender for a tenant's unit) */
+  submittedBy: string;
+  /** MessageHeader/DocumentId (documents only) */
+  documentId?: string;
+  businessType?: BusinessDocType;
+  /** the DocumentId a revoke/update/replace is about */
+  businessTarget?: string;
+  subject?: string;
+  codeNumber?: string;
+  codeNotation?: string;
+  priority?: Priority;
+  dueDate?: string;
+  statusCode?: StatusCode;
+  statusDescription?: string;
+  statusStaff?: string;
+  /** DocId of the document a status package reports on, when known to this hub */
+  responseForDocId?: string;
+  responseForOrganId?: string;
+  responseForDocumentId?: string;
+  /** raw request body, content-addressed */
+  blobKey: string;
+  xmlStart: number;
+  xmlEnd: number;
+  traceOffset?: number;
+  tracePrefix?: string;
+  traceIndent?: string;
+  /** yyyy/MM/dd HH:mm:ss, Vietnam time: the hub's own TraceHeader */
+  hubTraceTimestamp?: string;
+  sha256: string;
+  size: number;
+  acceptedAt: Date;
+}
+
+export type NewDocumentRecord = Omit<DocumentRecord, 'seq'>;
+
+export interface AttachmentRecord {
+  docId: string;
+  index: number;
+  contentId?: string;
+  name?: string;
+  contentType?: string;
+  size: number;
+  sha256: string;
+  blobKey: string;
+}
+
+export interface DeliveryRecord {
+  docId: string;
+  recipient: string;
+  /** store-assigned, increasing: the inbox cursor position */
+  seq: number;
+  state: DeliveryState;
+  stateDescription?: string;
+  createdAt: Date;
+  updatedAt: Date;
+  /** first time the recipient read the package */
+  fetchedAt?: Date;
+  /** latest business status this recipient sent about the document */
+  lastStatus?: StatusCode;
+  lastStatusAt?: Date;
+}
+
+export interface DeliveryPatch {
+  state?: DeliveryState;
+  stateDescription?: string | null;
+  updatedAt?: Date;
+  fetchedAt?: Date;
+  lastStatus?: StatusCode;
+  lastStatusAt?: Date;
+}
+
+export interface EventRecord {
+  docId: string;
+  /** the recipient the event is about; undefined for document-level events */
+  recipient?: string;
+  at: Date;
+  kind: string;
+  actor?: string;
+  detail?: string;
+  statusCode?: StatusCode;
+  relatedDocId?: string;
+}
+
+export interface TraceRecord {
+  docId: string;
+  position: number;
+  organId: string;
+  timestamp: string;
+  byHub: boolean;
+}
+
+export type RelationKind = 'revokes' | 'updates' | 'replaces' | 'revoked-by' | 'updated-by' | 'replaced-by';
+
+export interface RelationRecord {
+  docId: string;
+  relatedDocId: string;
+  relation: RelationKind;
+}
+
+export interface AuditInput {
+  at: Date;
+  /** authenticated system, or 'admin' / 'hub' */
+  actor: string;
+  /** accept | refuse | fetch | ack | status | agency-add | agency-enable | … */
+  action: string;
+  /** DocId or agency code the entry is about */
+  subject?: string;
+  outcome: 'ok' | 'refused';
+  reason?: string;
+  requestId?: string;
+  /** canonical JSON (sorted keys, no whitespace) of the entry's details */
+  payload: string;
+}
+
+export interface AuditRecord extends AuditInput {
+  /** strictly increasing, gap-free within a store */
+  id: number;
+}
+
+export interface InboxFilter {
+  recipients: string[];
+  messageType: MessageType;
+  states: DeliveryState[];
+  afterSeq?: number;
+  limit: number;
+  from?: string;
+  fromDate?: Date;
+  toDate?: Date;
+}
+
+export interface InboxRow {
+  delivery: DeliveryRecord;
+  document: DocumentRecord;
+}
+
+export interface SentFilter {
+  senders: string[];
+  messageType: MessageType;
+  docId?: string;
+  /** newest first: only documents with seq below this */
+  beforeSeq?: number;
+  limit: number;
+}
+
+/** Reads and writes; inside `Store.transaction` they see and change one consistent state. */
+export interface StoreOps {
+  ping(): Promise<void>;
+
+  getAgency(code: string): Promise<AgencyRecord | undefined>;
+  getAgencies(codes: string[]): Promise<AgencyRecord[]>;
+  listAgencies(filter: AgencyFilter): Promise<AgencyRecord[]>;
+  countAgencies(): Promise<number>;
+  /** inserts, or revives a deleted row with the same code; bumps the directory version */
+  insertAgency(agency: NewAgencyRecord, at: Date): Promise<AgencyRecord>;
+  /** bumps the directory version */
+  updateAgency(code: string, patch: AgencyPatch, at: Date): Promise<AgencyRecord | undefined>;
+
+  getCredential(systemId: string): Promise<CredentialRecord | undefined>;
+  getCredentialByKeyId(keyId: string): Promise<CredentialRecord | undefined>;
+  /** insert or replace the system's credentials */
+  putCredential(credential: CredentialRecord): Promise<void>;
+
+  getDocument(docId: string): Promise<DocumentRecord | undefined>;
+  findDocumentBySha(sender: string, sha256: string): Promise<DocumentRecord | undefined>;
+  /** edoc documents carrying this MessageHeader/DocumentId, oldest first; optionally only from one sender */
+  findDocumentsByDocumentId(documentId: string, sender?: string): Promise<DocumentRecord[]>;
+  insertDocument(document: NewDocumentRecord): Promise<DocumentRecord>;
+  countDocuments(): Promise<number>;
+
+  insertAttachments(attachments: AttachmentRecord[]): Promise<void>;
+  listAttachments(docId: string): Promise<AttachmentRecord[]>;
+  insertTraces(traces: TraceRecord[]): Promise<void>;
+  listTraces(docId: string): Promise<TraceRecord[]>;
+  insertRelations(relations: RelationRecord[]): Promise<void>;
+  listRelations(docId: string): Promise<RelationRecord[]>;
+
+  insertDelivery(docId: string, recipient: string, at: Date): Promise<DeliveryRecord>;
+  getDeliveries(docId: string): Promise<DeliveryRecord[]>;
+  updateDelivery(docId: string, recipient: string, patch: DeliveryPatch): Promise<void>;
+  listInbox(filter: InboxFilter): Promise<InboxRow[]>;
+  countDeliveries(filter: { recipients: string[]; messageType: MessageType; states: DeliveryState[] }): Promise<number>;
+  countAllPending(): Promise<number>;
+  listSent(filter: SentFilter): Promise<DocumentRecord[]>;
+  /** status packages reporting on this document, oldest first */
+  listStatusReports(docId: string): Promise<DocumentRecord[]>;
+
+  insertEvents(events: EventRecord[]): Promise<void>;
+  listEvents(docId: string): Promise<EventRecord[]>;
+
+  appendAudit(entry: AuditInput): Promise<AuditRecord>;
+  listAudit(afterId: number, limit: number): Promise<AuditRecord[]>;
+}
+
+export interface Store extends StoreOps {
+  /** runs fn in one transaction: all of its writes become visible together, or none do */
+  transaction<T>(fn: (tx: StoreOps) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}

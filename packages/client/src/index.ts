@@ -1,11 +1,21 @@
 // @lienthong/client: typed SDK for the Lienthong hub — the production VXP protocol and the /v1 API.
 
+export type { PackageSource } from './http/body-source.js';
 export { ConnectionError } from './http/http-request.js';
 export type { Progress, ProgressCallback } from './http/progress.js';
 export type { RetryPolicy } from './http/retry.js';
+export { LienthongApiError } from './v1/api-error.js';
+export {
+  type AttachmentDownload,
+  type DownloadOptions,
+  LienthongClient,
+  type LienthongClientOptions,
+  type SubmitOptions,
+} from './v1/lienthong-client.js';
+export type * from './v1/v1-types.js';
 export { Base64FieldDecoder } from './vxp/base64-field-decoder.js';
 export { javaHashMapOrder, javaStringHash } from './vxp/java-hash-order.js';
-export { type PackageSource, VxpClient, type VxpClientOptions, type VxpSendOptions } from './vxp/vxp-client.js';
+export { VxpClient, type VxpClientOptions, type VxpSendOptions } from './vxp/vxp-client.js';
 export { VxpError } from './vxp/vxp-error.js';
 export {
   asciiJson,

@@ -4,6 +4,7 @@ import type http from 'node:http';
 import type { IncomingMessage } from 'node:http';
 import { PassThrough, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { PackageSource } from '../http/body-source.js';
 import { httpRequest, isJsonResponse, readText } from '../http/http-request.js';
 import { type ProgressCallback, ProgressStream } from '../http/progress.js';
 import { Base64FieldDecoder } from './base64-field-decoder.js';
@@ -65,8 +66,6 @@ export interface VxpSendOptions {
   onProgress?: ProgressCallback;
   signal?: AbortSignal;
 }
-
-export type PackageSource = string | Uint8Array | Readable;
 
 const SERVICE_TYPE = 'eDoc';
 

@@ -1,0 +1,164 @@
+// The /v1 API's shapes as the SDK returns them: those of the hub's contract
+// (packages/hub/src/core/contract.ts), with the ISO 8601 dates of the wire revived as Date.
+
+import type { BusinessDocType, Priority, StatusCode, TraceHeader } from '@lienthong/edxml';
+
+export type MessageType = 'edoc' | 'status';
+export type DeliveryState = 'pending' | 'processing' | 'done' | 'fail' | 'withdrawn';
+export type AckState = 'done' | 'fail' | 'processing';
+
+export interface SubmitResult {
+  docId: string;
+  messageType: MessageType;
+  /** true when this exact package was already accepted: same docId, nothing delivered twice */
+  duplicate: boolean;
+  recipients: string[];
+  warnings: string[];
+  sha256: string;
+  size: number;
+}
+
+export interface InboxItem {
+  docId: string;
+  messageType: MessageType;
+  from: string;
+  to: string;
+  state: DeliveryState;
+  stateDescription?: string;
+  createdAt: Date;
+  updatedAt: Date;
+  documentId?: string;
+  subject?: string;
+  codeNumber?: string;
+  codeNotation?: string;
+  priority?: Priority;
+  dueDate?: string;
+  businessType?: BusinessDocType;
+  statusCode?: StatusCode;
+  responseForDocId?: string;
+  size: number;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** pass back as `cursor` for the next page; absent when there is nothing more right now */
+  nextCursor?: string;
+}
+
+export interface SentItem {
+  docId: string;
+  messageType: MessageType;
+  documentId?: string;
+  subject?: string;
+  codeNumber?: string;
+  codeNotation?: string;
+  sentAt: Date;
+  recipients: Array<{
+    code: string;
+    state: DeliveryState;
+    stateDescription?: string;
+    receivedAt?: Date;
+    lastStatus?: StatusCode;
+  }>;
+}
+
+export interface TimelineStatus {
+  statusCode: StatusCode;
+  description?: string;
+  docId: string;
+  at: Date;
+  staff?: string;
+}
+
+export interface TimelineEvent {
+  at: Date;
+  kind: string;
+  actor?: string;
+  detail?: string;
+  statusCode?: StatusCode;
+  relatedDocId?: string;
+}
+
+export interface TimelineRecipient {
+  code: string;
+  name?: string;
+  state: DeliveryState;
+  statuses: TimelineStatus[];
+  events: TimelineEvent[];
+}
+
+export interface Timeline {
+  docId: string;
+  messageType: MessageType;
+  documentId?: string;
+  sender: string;
+  subject?: string;
+  codeNumber?: string;
+  codeNotation?: string;
+  businessType?: BusinessDocType;
+  acceptedAt: Date;
+  sha256: string;
+  size: number;
+  traces: TraceHeader[];
+  attachments: Array<{ index: number; name?: string; contentType?: string; size: number; sha256: string }>;
+  related: Array<{
+    docId: string;
+    relation: 'revokes' | 'updates' | 'replaces' | 'revoked-by' | 'updated-by' | 'replaced-by';
+  }>;
+  recipients: TimelineRecipient[];
+}
+
+export interface Agency {
+  code: string;
+  parentCode?: string;
+  name: string;
+  level: number;
+  email?: string;
+  phone?: string;
+  fax?: string;
+  enabled: boolean;
+  isTenant: boolean;
+  tenantId?: string;
+  demo: boolean;
+  version: number;
+  deleted: boolean;
+  updatedAt: Date;
+}
+
+export interface StaffInput {
+  department?: string;
+  staff?: string;
+  email?: string;
+  mobile?: string;
+}
+
+export interface InboxQuery {
+  /** `edoc` (default) or `status` */
+  type?: MessageType;
+  cursor?: string;
+  limit?: number;
+  /** only from this sender */
+  from?: string;
+  since?: Date | string;
+  until?: Date | string;
+  /** default on the hub: pending + processing */
+  state?: DeliveryState[];
+  /** seconds to long-poll when nothing is waiting */
+  wait?: number;
+  signal?: AbortSignal;
+}
+
+export interface SentQuery {
+  type?: MessageType;
+  cursor?: string;
+  limit?: number;
+  signal?: AbortSignal;
+}
+
+export interface AgenciesQuery {
+  level?: number;
+  /** directory version: only agencies changed after it */
+  since?: number;
+  includeDisabled?: boolean;
+  signal?: AbortSignal;
+}

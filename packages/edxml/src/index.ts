@@ -1,4 +1,32 @@
 // @lienthong/edxml: the edXML package format (QCVN 102:2016). Pure: streams in, values out.
 export * from './model.js';
 export * from './contract.js';
-// Implementations (added by the edxml work): parser, builder, validator, status codes, agency codes, dates.
+export { DEFAULT_PARSE_LIMITS, parseEdxml } from './parse.js';
+export { isValid, validatePackage } from './validate.js';
+export { buildDocument, buildStatus, collect, escapeXml } from './build.js';
+export { isRecallAnswer, isStatusCode, STATUS_CODES, type StatusCodeInfo, statusCodeInfo } from './status-codes.js';
+export {
+  type AgencyCode,
+  agencyLevel,
+  isWellFormedAgencyCode,
+  parentAgencyCode,
+  parseAgencyCode,
+} from './agency-code.js';
+export {
+  type DateForm,
+  type DateParts,
+  formatDate,
+  formatDateParts,
+  formatTimestamp,
+  formatTimestampParts,
+  isCalendarDate,
+  type LenientDateResult,
+  type NormalizedDate,
+  normalizeDate,
+  normalizeTimestamp,
+  parseLenientDate,
+  toInstant,
+  vietnamParts,
+} from './dates.js';
+export { type XmlAttribute, type XmlName, XmlTokenizer, type XmlTokenizerOptions, type XmlToken } from './xml-tokenizer.js';
+export { Base64Decoder, Base64Error } from './base64-decoder.js';

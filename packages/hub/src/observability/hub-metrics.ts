@@ -1,0 +1,116 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+export interface HubStatsSource {
+  stats(): Promise<{ documents: number; pendingDeliveries: number; agencies: number }>;
+}
+
+/** The hooks the hub core calls as packages flow (same shape as the core's HubObserver). */
+export interface MetricsObserver {
+  accepted(messageType: string, bytes: number, ms: number): void;
+  refused(code: string): void;
+  acked(state: string): void;
+  delivered(): void;
+}
+
+export interface HubMetrics {
+  registry: Registry;
+  observer: MetricsObserver;
+  httpDuration: Histogram<'route' | 'method' | 'status'>;
+  /** where the gauges read documents / pending deliveries from, once the hub exists */
+  bindStats(source: HubStatsSource): void;
+}
+
+/** One prom-client registry per hub (not the global one, so several hubs can share a process, as in tests). */
+export function createHubMetrics(): HubMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  let source: HubStatsSource | undefined;
+  let snapshot: Promise<Awaited<ReturnType<HubStatsSource['stats']>> | undefined> | undefined;
+  // Both gauges are read in one scrape: share one stats() call between them.
+  const readStats = () => {
+    snapshot ??= (source ? source.stats() : Promise.resolve(undefined)).finally(() => {
+      setImmediate(() => {
+        snapshot = undefined;
+      });
+    });
+    return snapshot;
+  };
+
+  const accepted = new Counter({
+    name: 'lienthong_packages_accepted_total',
+    help: 'Packages the hub accepted, by message type (edoc, status)',
+    labelNames: ['message_type'],
+    registers: [registry],
+  });
+  const refused = new Counter({
+    name: 'lienthong_packages_refused_total',
+    help: 'Packages the hub refused, by reason (HubError code)',
+    labelNames: ['reason'],
+    registers: [registry],
+  });
+  const acks = new Counter({
+    name: 'lienthong_acks_total',
+    help: 'Transport acknowledgements, by state (done, fail, processing)',
+    labelNames: ['state'],
+    registers: [registry],
+  });
+  const delivered = new Counter({
+    name: 'lienthong_deliveries_total',
+    help: 'Packages handed to a recipient',
+    registers: [registry],
+  });
+  const intake = new Histogram({
+    name: 'lienthong_intake_duration_seconds',
+    help: 'Time from the first body byte to the commit of an accepted package',
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    registers: [registry],
+  });
+  const httpDuration = new Histogram({
+    name: 'lienthong_http_request_duration_seconds',
+    help: 'HTTP request duration, by route pattern, method and status',
+    labelNames: ['route', 'method', 'status'],
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'lienthong_deliveries_pending',
+    help: 'Deliveries not yet acknowledged done by their recipient',
+    registers: [registry],
+    async collect() {
+      const s = await readStats();
+      if (s) this.set(s.pendingDeliveries);
+    },
+  });
+  new Gauge({
+    name: 'lienthong_documents_total',
+    help: 'Packages held by the store',
+    registers: [registry],
+    async collect() {
+      const s = await readStats();
+      if (s) this.set(s.documents);
+    },
+  });
+
+  return {
+    registry,
+    httpDuration,
+    bindStats(s) {
+      source = s;
+    },
+    observer: {
+      accepted(messageType, _bytes, ms) {
+        accepted.inc({ message_type: messageType });
+        intake.observe(ms / 1000);
+      },
+      refused(code) {
+        refused.inc({ reason: code });
+      },
+      acked(state) {
+        acks.inc({ state });
+      },
+      delivered() {
+        delivered.inc();
+      },
+    },
+  };
+}

@@ -1,0 +1,107 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { HubConfig } from './config/hub-config.js';
+import type { HubService } from './core/contract.js';
+import { v1ErrorHandler } from './http/v1/v1-error-handler.js';
+import { v1Routes } from './http/v1/v1-routes.js';
+import { vxpRoutes } from './http/vxp/vxp-routes.js';
+import { createHubMetrics, type HubMetrics, type HubStatsSource } from './observability/hub-metrics.js';
+import { opsRoutes } from './observability/ops-routes.js';
+
+/** The hub as the HTTP front end needs it; `stats` (when there) feeds the gauges of /metrics. */
+export type ServedHub = HubService & Partial<HubStatsSource>;
+
+export interface ServerDeps {
+  hub: ServedHub;
+  logger: Logger;
+  /** the registry whose observer the hub reports to; created here when absent */
+  metrics?: HubMetrics;
+}
+
+const REQUEST_ID = /^[\w.:@/+=-]{1,128}$/;
+
+/** Composes the hub's HTTP server: operations routes, /v1 (+ OpenAPI at /docs), VXP at `/` and `/vxp/`. */
+export async function createServer(config: HubConfig, deps: ServerDeps): Promise<FastifyInstance> {
+  const { hub } = deps;
+  const metrics = deps.metrics ?? createHubMetrics();
+  if (hub.stats) metrics.bindStats(hub as HubStatsSource);
+
+  const app = Fastify({
+    loggerInstance: deps.logger,
+    requestIdHeader: false,
+    genReqId: (req: IncomingMessage) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    // JSON bodies only: uploads are streamed by their own parsers and never meet this limit.
+    bodyLimit: 1024 * 1024,
+    return503OnClosing: true,
+  }) as unknown as FastifyInstance;
+
+  const shutdown = new AbortController();
+  app.addHook('preClose', async () => shutdown.abort());
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    metrics.httpDuration.observe(
+      { route: request.routeOptions.url ?? 'unmatched', method: request.method, status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+  app.setErrorHandler(v1ErrorHandler);
+  app.setNotFoundHandler(async (request, reply) =>
+    reply.code(404).send({
+      error: {
+        code: 'not-found',
+        message: `no route ${request.method} ${request.url.split('?')[0]}`,
+        requestId: request.id,
+      },
+    }),
+  );
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'Lienthong hub API',
+        version: '1.0.0',
+        description:
+          'The native /v1 API of the Lienthong electronic-document hub. The VXP protocol of the vendor SDKs is served beside it (see docs/protocols/vxp.md).',
+      },
+      servers: [{ url: config.publicUrl ?? `http://${hostForUrl(config.listen.host)}:${config.listen.port}` }],
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'http', scheme: 'bearer', description: 'an agency API key, `lt_<keyId>_<secret>`' },
+        },
+      },
+    },
+    transform: ({ schema, url, route }) => {
+      if (url === '/v1/packages' && route.method === 'POST') {
+        const binary = { schema: { type: 'string', format: 'binary' } };
+        return {
+          schema: { ...schema, body: { content: { 'application/xml': binary, 'application/octet-stream': binary } } },
+          url,
+        } as never;
+      }
+      return { schema, url } as never;
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  await app.register(opsRoutes, { hub, metrics });
+  await app.register(v1Routes, { prefix: '/v1', hub, config, shutdown: shutdown.signal });
+  // The SDKs append the operation to the configured endpoint: both `http://hub` and `http://hub/vxp` work.
+  await app.register(vxpRoutes, { hub, config });
+  await app.register(vxpRoutes, { prefix: '/vxp', hub, config });
+  return app;
+}
+
+function hostForUrl(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return 'localhost';
+  return host.includes(':') ? `[${host}]` : host;
+}

@@ -1,5 +1,27 @@
 // @lienthong/client: typed SDK for the Lienthong hub — the production VXP protocol and the /v1 API.
 
+// The edXML builder and its inputs, so that an integration needs one import.
+export {
+  type AttachmentInput,
+  buildDocument,
+  buildStatus,
+  collect,
+  type DocumentHeader,
+  type DocumentInput,
+  isValid,
+  type Organization,
+  parseEdxml,
+  type StatusCode,
+  type StatusInput,
+  validatePackage,
+} from '@lienthong/edxml';
+export { contentTypeFor } from './build/content-type.js';
+export {
+  buildSimpleDocument,
+  type SimpleAttachment,
+  type SimpleDocumentInput,
+  simpleDocumentHeader,
+} from './build/simple-document.js';
 export type { PackageSource } from './http/body-source.js';
 export { ConnectionError } from './http/http-request.js';
 export type { Progress, ProgressCallback } from './http/progress.js';

@@ -1,0 +1,36 @@
+// The composition root: picks the Store and BlobStore implementations and wires the hub together.
+
+import { join } from 'node:path';
+import type pino from 'pino';
+import { FsBlobStore } from '../blobs/fs/fs-blob-store.js';
+import type { HubConfig } from '../config/hub-config.js';
+import { InboxNotifier } from '../delivery/inbox-notifier.js';
+import { DirectoryService } from '../directory/directory-service.js';
+import { loadMasterKey } from '../directory/master-key.js';
+import { SecretSealer } from '../directory/secret-sealer.js';
+import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
+import type { Hub } from './hub.js';
+import type { HubContext } from './hub-context.js';
+import type { HubObserver } from './hub-observer.js';
+import { LienthongHub } from './lienthong-hub.js';
+
+export async function createHub(
+  config: HubConfig,
+  opts: { logger: pino.Logger; observer?: HubObserver },
+): Promise<Hub> {
+  const blobs = new FsBlobStore(config.dataDir);
+  await blobs.init();
+  const sealer = new SecretSealer(await loadMasterKey(config.dataDir));
+  const store = await openSqliteStore({ file: join(config.dataDir, 'hub.sqlite') });
+  const ctx: HubContext = {
+    config,
+    store,
+    blobs,
+    directory: new DirectoryService(store, sealer),
+    notifier: new InboxNotifier(),
+    observer: opts.observer ?? {},
+    logger: opts.logger,
+  };
+  opts.logger.info({ dataDir: config.dataDir, hubId: config.hubId }, 'hub store opened');
+  return new LienthongHub(ctx);
+}

@@ -1,0 +1,28 @@
+// What the hub's parts share: built once by createHub, passed to every operation.
+
+import type pino from 'pino';
+import type { BlobStore } from '../blobs/blob-store.js';
+import type { HubConfig } from '../config/hub-config.js';
+import type { InboxNotifier } from '../delivery/inbox-notifier.js';
+import type { DirectoryService } from '../directory/directory-service.js';
+import type { Store } from '../store/store.js';
+import type { HubObserver } from './hub-observer.js';
+
+export interface HubContext {
+  config: HubConfig;
+  store: Store;
+  blobs: BlobStore;
+  directory: DirectoryService;
+  notifier: InboxNotifier;
+  observer: HubObserver;
+  logger: pino.Logger;
+}
+
+/** Calls an observer hook, keeping a faulty metrics hook away from the operation it observes. */
+export function observe(ctx: HubContext, fn: (o: HubObserver) => void): void {
+  try {
+    fn(ctx.observer);
+  } catch (err) {
+    ctx.logger.warn({ err }, 'hub observer failed');
+  }
+}

@@ -1,0 +1,21 @@
+import type { DemoCredentials } from '../directory/demo-credentials.js';
+import type { HubService } from './contract.js';
+
+export type { DemoCredential, DemoCredentials } from '../directory/demo-credentials.js';
+
+export interface HubStats {
+  documents: number;
+  /** deliveries still pending or processing */
+  pendingDeliveries: number;
+  agencies: number;
+}
+
+/** The hub as a server runs it: the HubService plus start-up and monitoring helpers. */
+export interface Hub extends HubService {
+  stats(): Promise<HubStats>;
+  /**
+   * DEMO ONLY. Loads the demo directory if the store has no agencies, issues credentials and keeps all of
+   * them in <dataDir>/demo-credentials.json (mode 0600). Idempotent: later calls return that file.
+   */
+  initDemo(): Promise<DemoCredentials>;
+}

@@ -1,0 +1,127 @@
+// The Hub: every HubService operation, delegating to the part that owns it.
+
+import { acknowledge } from '../delivery/acknowledge.js';
+import { countPending, inbox } from '../delivery/inbox.js';
+import { openAttachment, openPackage } from '../delivery/open-package.js';
+import { sent } from '../delivery/sent.js';
+import { timeline } from '../delivery/timeline.js';
+import { type DemoCredentials, initDemo } from '../directory/demo-credentials.js';
+import { submit } from '../intake/submit.js';
+import type {
+  AckState,
+  Agency,
+  AgencyInput,
+  AttachmentStream,
+  HealthReport,
+  InboxPage,
+  InboxQuery,
+  IssuedCredentials,
+  MessageType,
+  PackageStream,
+  Principal,
+  SentItem,
+  SubmitRequest,
+  SubmitResult,
+  Timeline,
+} from './contract.js';
+import type { Hub, HubStats } from './hub.js';
+import type { HubContext } from './hub-context.js';
+
+export class LienthongHub implements Hub {
+  private closed = false;
+
+  constructor(private readonly ctx: HubContext) {}
+
+  submit(req: SubmitRequest): Promise<SubmitResult> {
+    return submit(this.ctx, req);
+  }
+  inbox(p: Principal, q: InboxQuery): Promise<InboxPage> {
+    return inbox(this.ctx, p, q);
+  }
+  countPending(p: Principal, messageType: MessageType): Promise<number> {
+    return countPending(this.ctx, p, messageType);
+  }
+  openPackage(p: Principal, docId: string): Promise<PackageStream> {
+    return openPackage(this.ctx, p, docId);
+  }
+  openAttachment(p: Principal, docId: string, index: number): Promise<AttachmentStream> {
+    return openAttachment(this.ctx, p, docId, index);
+  }
+  acknowledge(p: Principal, docId: string, state: AckState, description?: string): Promise<void> {
+    return acknowledge(this.ctx, p, docId, state, description);
+  }
+  sent(
+    p: Principal,
+    q: { messageType: MessageType; docId?: string; cursor?: string; limit?: number },
+  ): Promise<{ items: SentItem[]; nextCursor?: string }> {
+    return sent(this.ctx, p, q);
+  }
+  timeline(p: Principal, docId: string): Promise<Timeline> {
+    return timeline(this.ctx, p, docId);
+  }
+  async waitForInbox(p: Principal, messageType: MessageType, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    const max = this.ctx.config.longPollMaxSeconds * 1000;
+    const scope = await this.ctx.directory.scope(p);
+    return this.ctx.notifier.wait(scope, messageType, Math.min(timeoutMs, max > 0 ? max : timeoutMs), signal);
+  }
+
+  listAgencies(q?: { includeDisabled?: boolean; sinceVersion?: number; level?: number }): Promise<Agency[]> {
+    return this.ctx.directory.listAgencies(q);
+  }
+  getAgency(code: string): Promise<Agency | undefined> {
+    return this.ctx.directory.getAgency(code);
+  }
+  registerUnit(p: Principal, input: AgencyInput): Promise<Agency> {
+    return this.ctx.directory.registerUnit(p, input);
+  }
+  deleteUnit(p: Principal, code: string): Promise<void> {
+    return this.ctx.directory.deleteUnit(p, code);
+  }
+  vxpSecret(systemId: string): Promise<string | undefined> {
+    return this.ctx.directory.vxpSecret(systemId);
+  }
+  resolveApiKey(token: string): Promise<Principal | undefined> {
+    return this.ctx.directory.resolveApiKey(token);
+  }
+  addAgency(input: AgencyInput): Promise<{ agency: Agency; credentials: IssuedCredentials }> {
+    return this.ctx.directory.addAgency(input);
+  }
+  setAgencyEnabled(code: string, enabled: boolean): Promise<Agency> {
+    return this.ctx.directory.setAgencyEnabled(code, enabled);
+  }
+  rotateCredentials(code: string): Promise<IssuedCredentials> {
+    return this.ctx.directory.rotateCredentials(code);
+  }
+
+  async stats(): Promise<HubStats> {
+    const [documents, pendingDeliveries, agencies] = await Promise.all([
+      this.ctx.store.countDocuments(),
+      this.ctx.store.countAllPending(),
+      this.ctx.store.countAgencies(),
+    ]);
+    return { documents, pendingDeliveries, agencies };
+  }
+
+  initDemo(): Promise<DemoCredentials> {
+    return initDemo(this.ctx.config.dataDir, this.ctx.store, this.ctx.directory);
+  }
+
+  async health(): Promise<HealthReport> {
+    const checks: HealthReport['checks'] = {};
+    try {
+      await this.ctx.store.ping();
+      checks.database = { ok: true };
+    } catch (err) {
+      checks.database = { ok: false, detail: (err as Error).message };
+    }
+    checks.blobs = await this.ctx.blobs.health();
+    return { ok: Object.values(checks).every((c) => c.ok), checks };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.ctx.notifier.wakeAll();
+    await this.ctx.store.close();
+  }
+}

@@ -1,0 +1,67 @@
+// A document's history. The sender (and an admin) see every recipient; a recipient sees only its own row.
+
+import type { Principal, Timeline, TimelineRecipient } from '../core/contract.js';
+import type { HubContext } from '../core/hub-context.js';
+import { documentAccess } from './document-access.js';
+
+export async function timeline(ctx: HubContext, p: Principal, docId: string): Promise<Timeline> {
+  const access = await documentAccess(ctx, p, docId);
+  const { document: doc } = access;
+  const seeAll = access.isSender || p.via === 'admin';
+  const visible = seeAll ? access.all : access.own;
+  const [events, traces, attachments, relations, statuses] = await Promise.all([
+    ctx.store.listEvents(docId),
+    ctx.store.listTraces(docId),
+    ctx.store.listAttachments(docId),
+    ctx.store.listRelations(docId),
+    ctx.store.listStatusReports(docId),
+  ]);
+  const names = new Map((await ctx.store.getAgencies(visible.map((d) => d.recipient))).map((a) => [a.code, a.name]));
+  const recipients: TimelineRecipient[] = visible.map((d) => ({
+    code: d.recipient,
+    name: names.get(d.recipient),
+    state: d.state,
+    statuses: statuses
+      .filter((s) => s.sender === d.recipient && s.statusCode !== undefined)
+      .map((s) => ({
+        statusCode: s.statusCode!,
+        description: s.statusDescription,
+        docId: s.docId,
+        at: s.acceptedAt,
+        staff: s.statusStaff,
+      })),
+    events: events
+      .filter((e) => e.recipient === d.recipient)
+      .map((e) => ({
+        at: e.at,
+        kind: e.kind,
+        actor: e.actor,
+        detail: e.detail,
+        statusCode: e.statusCode,
+        relatedDocId: e.relatedDocId,
+      })),
+  }));
+  return {
+    docId,
+    messageType: doc.messageType,
+    documentId: doc.messageType === 'status' ? doc.responseForDocumentId : doc.documentId,
+    sender: doc.sender,
+    subject: doc.subject,
+    codeNumber: doc.codeNumber,
+    codeNotation: doc.codeNotation,
+    businessType: doc.businessType,
+    acceptedAt: doc.acceptedAt,
+    sha256: doc.sha256,
+    size: doc.size,
+    traces: traces.map((t) => ({ organId: t.organId, timestamp: t.timestamp })),
+    attachments: attachments.map((a) => ({
+      index: a.index,
+      name: a.name,
+      contentType: a.contentType,
+      size: a.size,
+      sha256: a.sha256,
+    })),
+    related: relations.map((r) => ({ docId: r.relatedDocId, relation: r.relation })),
+    recipients,
+  };
+}

@@ -1,0 +1,125 @@
+// Reads the request body exactly once: every chunk goes to a temp blob (hashed, counted, bounded)
+// and on to the streaming parser, whose attachment sink writes each decoded attachment to its own
+// temp blob. Backpressure: a chunk is handed to the parser only after it is written to disk, and
+// the next chunk is read only when the parser asks for it. Memory does not grow with the package.
+
+import type { Readable } from 'node:stream';
+import { type AttachmentSink, type ParseResult, parseEdxml } from '@lienthong/edxml';
+import type { BlobStore, TempBlob } from '../blobs/blob-store.js';
+import { HubError } from '../core/contract.js';
+import { hubErrorFromParse } from './edxml-error-mapping.js';
+
+export interface Spooled {
+  parsed: ParseResult;
+  body: TempBlob;
+  sha256: string;
+  size: number;
+  /** temp blobs of the attachments, by attachment index */
+  attachments: Map<number, TempBlob>;
+  /** removes every temp blob (after a refusal) */
+  discard(): Promise<void>;
+}
+
+export async function spoolAndParse(blobs: BlobStore, body: Readable, maxBodyBytes: number): Promise<Spooled> {
+  const temps: TempBlob[] = [];
+  const attachments = new Map<number, TempBlob>();
+  const discard = async () => {
+    for (const t of temps) await t.abort();
+  };
+  try {
+    const bodyTemp = await blobs.createTemp();
+    temps.push(bodyTemp);
+    let size = 0;
+
+    async function* tee(): AsyncGenerator<Uint8Array> {
+      const aborted = new Promise<never>((_, reject) => {
+        body.once('aborted', () => reject(truncated('the client aborted the request')));
+      });
+      aborted.catch(() => undefined);
+      // destroyOnReturn false: stopping early (too large) must not destroy the request, so the
+      // front end can still answer it
+      const it = body.iterator({ destroyOnReturn: false });
+      try {
+        for (;;) {
+          let step: IteratorResult<unknown>;
+          try {
+            step = await Promise.race([it.next(), aborted]);
+          } catch (err) {
+            throw err instanceof HubError ? err : truncated((err as Error).message || 'the request body failed');
+          }
+          if (step.done) return;
+          const chunk = toBytes(step.value);
+          size += chunk.byteLength;
+          if (size > maxBodyBytes) {
+            throw new HubError(
+              'too-large',
+              `body exceeds the ${formatBytes(maxBodyBytes)} limit (${maxBodyBytes} bytes)`,
+              {
+                details: { limit: maxBodyBytes },
+              },
+            );
+          }
+          await bodyTemp.write(chunk);
+          yield chunk;
+        }
+      } finally {
+        // stop reading: tells a Readable body we are done with it (no-op once it ended)
+        await it.return?.();
+      }
+    }
+
+    const sink: AttachmentSink = {
+      begin(index) {
+        const created = blobs.createTemp().then((t) => {
+          temps.push(t);
+          attachments.set(index, t);
+          return t;
+        });
+        created.catch(() => undefined);
+        return {
+          write: async (chunk) => (await created).write(chunk),
+          end: async (info) => {
+            const t = await created;
+            const done = await t.finish();
+            if (done.sha256 !== info.sha256 || done.size !== info.size) {
+              throw new Error(`attachment ${index}: spooled bytes differ from what the parser decoded`);
+            }
+            return t;
+          },
+          abort: async () => {
+            await (await created.catch(() => undefined))?.abort();
+          },
+        };
+      },
+    };
+
+    let parsed: ParseResult;
+    try {
+      parsed = await parseEdxml(tee(), { attachmentSink: sink, limits: { maxAttachmentBytes: maxBodyBytes } });
+    } catch (err) {
+      throw hubErrorFromParse(err);
+    }
+    const { sha256 } = await bodyTemp.finish();
+    return { parsed, body: bodyTemp, sha256, size, attachments, discard };
+  } catch (err) {
+    await discard();
+    throw err;
+  }
+}
+
+function truncated(why: string): HubError {
+  return new HubError('bad-package', `truncated upload: ${why}`);
+}
+
+function toBytes(v: unknown): Uint8Array {
+  if (v instanceof Uint8Array) return v;
+  if (typeof v === 'string') return Buffer.from(v, 'utf8');
+  throw new HubError('bad-request', 'the request body must be bytes');
+}
+
+export function formatBytes(n: number): string {
+  const MB = 1024 * 1024;
+  if (n >= MB && n % MB === 0) return `${n / MB} MB`;
+  if (n >= 1024 && n % 1024 === 0) return `${n / 1024} KB`;
+  return `${n} bytes`;
+}

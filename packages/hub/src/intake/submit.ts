@@ -1,0 +1,223 @@
+// submit: stream → parse → validate → authorize → dedupe → route → blobs in place → one commit.
+// Nothing is visible before the commit; a refusal leaves only its audit entry behind.
+
+import { performance } from 'node:perf_hooks';
+import { type AttachmentInfo, formatTimestamp, validatePackage } from '@lienthong/edxml';
+import { recordAudit } from '../audit/audit-trail.js';
+import type { TempBlob } from '../blobs/blob-store.js';
+import { routePackage } from '../business/route-package.js';
+import { HubError, type MessageType, type SubmitRequest, type SubmitResult } from '../core/contract.js';
+import { newDocId } from '../core/doc-id.js';
+import { type HubContext, observe } from '../core/hub-context.js';
+import type { AttachmentRecord, DocumentRecord } from '../store/store.js';
+import { commitPackage } from './commit-package.js';
+import { checkDocumentIdFree, findResubmission } from './dedupe.js';
+import { digestMatches } from './digest-match.js';
+import { documentRecord } from './document-record.js';
+import { authorizeSender, packageSender } from './sender-authorization.js';
+import { type Spooled, spoolAndParse } from './spool-and-parse.js';
+
+const MESSAGE_TYPES = ['edoc', 'status', 'auto'];
+
+export async function submit(ctx: HubContext, req: SubmitRequest): Promise<SubmitResult> {
+  const started = performance.now();
+  const p = req.principal;
+  let spooled: Spooled | undefined;
+  let sender: string | undefined;
+  try {
+    if (!MESSAGE_TYPES.includes(req.messageType)) {
+      throw new HubError('bad-request', 'messagetype must be edoc or status', { path: 'messagetype' });
+    }
+    spooled = await spoolAndParse(ctx.blobs, req.body, ctx.config.limits.maxBodyBytes);
+    const { parsed, sha256, size } = spooled;
+    const pkg = parsed.package;
+    const messageType: MessageType = pkg.kind === 'status' ? 'status' : 'edoc';
+    sender = packageSender(pkg);
+    if (req.messageType !== 'auto' && req.messageType !== messageType) {
+      throw new HubError(
+        'bad-request',
+        `messagetype is ${req.messageType} but the package is a ${messageType} package`,
+        {
+          path: 'messagetype',
+        },
+      );
+    }
+    const issues = validatePackage(pkg);
+    const errors = issues.filter((i) => i.severity === 'error');
+    if (errors.length > 0) {
+      const first = errors[0]!;
+      const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : '';
+      throw new HubError('invalid-package', `${first.path}: ${first.message} [${first.rule}]${more}`, {
+        path: first.path,
+        details: { issues: errors },
+      });
+    }
+    const warnings = [
+      ...parsed.warnings.map((w) => (w.path ? `${w.path}: ${w.message}` : w.message)),
+      ...issues.filter((i) => i.severity === 'warning').map((i) => `${i.path}: ${i.message}`),
+    ];
+    if (req.declaredSha256 !== undefined && req.declaredSha256 !== '' && !digestMatches(req.declaredSha256, sha256)) {
+      throw new HubError(
+        'digest-mismatch',
+        `the declared SHA-256 ${req.declaredSha256} does not match the body's ${sha256}`,
+        {
+          path: 'hash-file',
+        },
+      );
+    }
+    await authorizeSender(ctx.store, p, sender, req.declaredFrom);
+
+    const earlier = await findResubmission(ctx.store, sender, sha256);
+    if (earlier) return await resubmitted(ctx, req, earlier, spooled, started);
+    await checkDocumentIdFree(ctx.store, pkg, sender);
+
+    const docId = newDocId();
+    const at = new Date();
+    const route = { pkg, docId, actor: p.systemId, at, to: req.to };
+    // a dry run refuses unroutable packages before anything is moved into place
+    await routePackage(ctx.store, route);
+
+    // Durable bytes first: a document row is never committed without its blobs.
+    const blobKey = await spooled.body.commit();
+    const attachments = await commitAttachments(ctx, docId, pkg.kind === 'document' ? pkg.attachments : []);
+
+    const outcome = await ctx.store.transaction(async (tx) => {
+      const raced = await findResubmission(tx, sender!, sha256);
+      if (raced) return { duplicateOf: raced, plan: undefined, warnings: [] };
+      await authorizeSender(tx, p, sender!, req.declaredFrom);
+      await checkDocumentIdFree(tx, pkg, sender!);
+      const plan = await routePackage(tx, route);
+      const record = documentRecord({
+        docId,
+        parsed,
+        submittedBy: p.systemId,
+        blobKey,
+        sha256,
+        size,
+        acceptedAt: at,
+        hubTraceTimestamp: formatTimestamp(at),
+        responseForDocId: plan.responseForDocId,
+      });
+      const allWarnings = [...warnings, ...plan.warnings];
+      await commitPackage(tx, {
+        record,
+        pkg,
+        attachments,
+        plan,
+        principal: p,
+        hubId: ctx.config.hubId,
+        requestId: req.requestId,
+        warnings: allWarnings,
+      });
+      return { duplicateOf: undefined, plan, warnings: allWarnings };
+    });
+    if (outcome.duplicateOf) return await resubmitted(ctx, req, outcome.duplicateOf, spooled, started);
+
+    const plan = outcome.plan!;
+    ctx.notifier.notify(plan.recipients, messageType);
+    observe(ctx, (o) => o.accepted?.(messageType, size, performance.now() - started));
+    ctx.logger.info(
+      {
+        docId,
+        messageType,
+        sender,
+        by: p.systemId,
+        recipients: plan.recipients.length,
+        size,
+        requestId: req.requestId,
+      },
+      'package accepted',
+    );
+    return {
+      docId,
+      messageType,
+      duplicate: false,
+      recipients: plan.recipients,
+      warnings: outcome.warnings,
+      sha256,
+      size,
+    };
+  } catch (err) {
+    await spooled?.discard();
+    if (err instanceof HubError) await refused(ctx, req, err, sender, spooled);
+    else ctx.logger.error({ err, by: p.systemId, requestId: req.requestId }, 'submit failed');
+    throw err;
+  }
+}
+
+async function commitAttachments(ctx: HubContext, docId: string, infos: AttachmentInfo[]): Promise<AttachmentRecord[]> {
+  const out: AttachmentRecord[] = [];
+  for (const a of infos) {
+    let temp = a.ref as TempBlob | undefined;
+    if (!temp) {
+      // an attachment without content still gets its (empty) blob, so every row has one
+      temp = await ctx.blobs.createTemp();
+    }
+    const blobKey = await temp.commit();
+    out.push({
+      docId,
+      index: a.index,
+      contentId: a.contentId,
+      name: a.attachmentName,
+      contentType: a.contentType,
+      size: a.size,
+      sha256: a.sha256,
+      blobKey,
+    });
+  }
+  return out;
+}
+
+async function resubmitted(
+  ctx: HubContext,
+  req: SubmitRequest,
+  doc: DocumentRecord,
+  spooled: Spooled,
+  started: number,
+): Promise<SubmitResult> {
+  await spooled.discard();
+  const deliveries = await ctx.store.getDeliveries(doc.docId);
+  await recordAudit(ctx.store, {
+    actor: req.principal.systemId,
+    action: 'accept-duplicate',
+    subject: doc.docId,
+    requestId: req.requestId,
+    details: { sender: doc.sender, sha256: doc.sha256 },
+  });
+  observe(ctx, (o) => o.accepted?.(doc.messageType, spooled.size, performance.now() - started));
+  return {
+    docId: doc.docId,
+    messageType: doc.messageType,
+    duplicate: true,
+    recipients: deliveries.map((d) => d.recipient),
+    warnings: [`this package was already accepted as ${doc.docId}; nothing was delivered again`],
+    sha256: doc.sha256,
+    size: doc.size,
+  };
+}
+
+async function refused(
+  ctx: HubContext,
+  req: SubmitRequest,
+  err: HubError,
+  sender: string | undefined,
+  spooled: Spooled | undefined,
+): Promise<void> {
+  observe(ctx, (o) => o.refused?.(err.code));
+  ctx.logger.info(
+    { code: err.code, reason: err.message, by: req.principal.systemId, sender, requestId: req.requestId },
+    'package refused',
+  );
+  try {
+    await recordAudit(ctx.store, {
+      actor: req.principal.systemId,
+      action: 'submit',
+      outcome: 'refused',
+      reason: err.message,
+      requestId: req.requestId,
+      details: { code: err.code, path: err.path, sender, sha256: spooled?.sha256, size: spooled?.size },
+    });
+  } catch (auditErr) {
+    ctx.logger.error({ err: auditErr }, 'could not record a refusal in the audit log');
+  }
+}

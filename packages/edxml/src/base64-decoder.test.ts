@@ -33,7 +33,8 @@ test('accepts unpadded input', () => {
 test('refuses characters outside the alphabet with their offset', () => {
   assert.throws(
     () => decodeInPieces('QUJD*EVG', 3),
-    (e: unknown) => e instanceof Base64Error && e.offset === 4 && /invalid base64 character "\*" at offset 4/.test(e.message),
+    (e: unknown) =>
+      e instanceof Base64Error && e.offset === 4 && /invalid base64 character "\*" at offset 4/.test(e.message),
   );
   assert.throws(() => decodeInPieces('QUJD-_==', 8), /invalid base64 character "-"/);
 });

@@ -236,7 +236,8 @@ async function* encodeBase64(content: AttachmentInput['content']): AsyncIterable
   }
   let carry: Buffer = Buffer.alloc(0);
   for await (const chunk of content) {
-    let bytes = carry.length > 0 ? Buffer.concat([carry, chunk]) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
+    let bytes =
+      carry.length > 0 ? Buffer.concat([carry, chunk]) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
     while (bytes.length >= ENCODE_CHUNK) {
       yield base64(bytes.subarray(0, ENCODE_CHUNK));
       bytes = bytes.subarray(ENCODE_CHUNK);

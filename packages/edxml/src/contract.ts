@@ -1,7 +1,7 @@
 // Public contract of @lienthong/edxml beyond the model: parser options and results, errors,
 // validation issues, builder inputs. Implementations live in their own modules; index.ts re-exports.
 
-import type { AttachmentInfo, DocumentHeader, Business, EdxmlPackage, StatusPackage, TraceHeader } from './model.js';
+import type { AttachmentInfo, Business, DocumentHeader, EdxmlPackage, StatusPackage, TraceHeader } from './model.js';
 
 /** Where the parser sends one attachment's decoded bytes while it streams. */
 export interface AttachmentSink {

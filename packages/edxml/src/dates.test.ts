@@ -17,8 +17,16 @@ test('the three date forms producers send normalise to yyyy/MM/dd', () => {
 });
 
 test('timestamps keep their time; a bare date becomes midnight', () => {
-  assert.deepEqual(normalizeTimestamp('2015/09/20 11:08:36'), { ok: true, value: '2015/09/20 11:08:36', changed: false });
-  assert.deepEqual(normalizeTimestamp('20/09/2015 11:08:36'), { ok: true, value: '2015/09/20 11:08:36', changed: true });
+  assert.deepEqual(normalizeTimestamp('2015/09/20 11:08:36'), {
+    ok: true,
+    value: '2015/09/20 11:08:36',
+    changed: false,
+  });
+  assert.deepEqual(normalizeTimestamp('20/09/2015 11:08:36'), {
+    ok: true,
+    value: '2015/09/20 11:08:36',
+    changed: true,
+  });
   assert.deepEqual(normalizeTimestamp('2015-09-20T11:08'), { ok: true, value: '2015/09/20 11:08:00', changed: true });
   assert.deepEqual(normalizeTimestamp('2015/09/20'), { ok: true, value: '2015/09/20 00:00:00', changed: true });
 });

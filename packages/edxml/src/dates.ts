@@ -30,25 +30,14 @@ export function parseLenientDate(raw: string): LenientDateResult {
   const datePart = split < 0 ? text : text.slice(0, split);
   const timePart = split < 0 ? undefined : text.slice(split + 1).trim();
 
-  let form: DateForm;
-  let year: number;
-  let month: number;
-  let day: number;
-  let m: RegExpExecArray | null;
-  if ((m = YMD_SLASH.exec(datePart))) {
-    form = 'yyyy/MM/dd';
-    [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  } else if ((m = DMY_SLASH.exec(datePart))) {
-    form = 'dd/MM/yyyy';
-    [day, month, year] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  } else if ((m = YMD_DASH.exec(datePart))) {
-    form = 'yyyy-MM-dd';
-    [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  } else {
+  const read = readDate(datePart);
+  if (!read) {
     return { ok: false, reason: `not a date in a known form (yyyy/MM/dd, dd/MM/yyyy, yyyy-MM-dd): "${raw}"` };
   }
+  const { form, year, month, day } = read;
   if (!isCalendarDate(year, month, day)) {
-    return { ok: false, reason: `impossible date "${raw}" (no day ${day} in month ${month} of ${year})` };
+    const why = month < 1 || month > 12 ? `no month ${month}` : `no day ${day} in month ${month} of ${year}`;
+    return { ok: false, reason: `impossible date "${raw}" (${why})` };
   }
   const parts: DateParts = { year, month, day };
   if (timePart !== undefined && timePart !== '') {
@@ -57,11 +46,23 @@ export function parseLenientDate(raw: string): LenientDateResult {
     const hour = Number(t[1]);
     const minute = Number(t[2]);
     const second = t[3] === undefined ? 0 : Number(t[3]);
-    if (hour > 23 || minute > 59 || second > 59) return { ok: false, reason: `impossible time "${timePart}" in "${raw}"` };
+    if (hour > 23 || minute > 59 || second > 59)
+      return { ok: false, reason: `impossible time "${timePart}" in "${raw}"` };
     Object.assign(parts, { hour, minute, second });
     return { ok: true, parts, form, hasTime: true };
   }
   return { ok: true, parts, form, hasTime: false };
+}
+
+function readDate(text: string): { form: DateForm; year: number; month: number; day: number } | undefined {
+  const ymd = YMD_SLASH.exec(text) ?? YMD_DASH.exec(text);
+  if (ymd) {
+    const form: DateForm = text.includes('/') ? 'yyyy/MM/dd' : 'yyyy-MM-dd';
+    return { form, year: Number(ymd[1]), month: Number(ymd[2]), day: Number(ymd[3]) };
+  }
+  const dmy = DMY_SLASH.exec(text);
+  if (dmy) return { form: 'dd/MM/yyyy', year: Number(dmy[3]), month: Number(dmy[2]), day: Number(dmy[1]) };
+  return undefined;
 }
 
 export function isCalendarDate(year: number, month: number, day: number): boolean {

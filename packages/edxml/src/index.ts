@@ -1,10 +1,5 @@
 // @lienthong/edxml: the edXML package format (QCVN 102:2016). Pure: streams in, values out.
-export * from './model.js';
-export * from './contract.js';
-export { DEFAULT_PARSE_LIMITS, parseEdxml } from './parse.js';
-export { isValid, validatePackage } from './validate.js';
-export { buildDocument, buildStatus, collect, escapeXml } from './build.js';
-export { isRecallAnswer, isStatusCode, STATUS_CODES, type StatusCodeInfo, statusCodeInfo } from './status-codes.js';
+
 export {
   type AgencyCode,
   agencyLevel,
@@ -12,6 +7,9 @@ export {
   parentAgencyCode,
   parseAgencyCode,
 } from './agency-code.js';
+export { Base64Decoder, Base64Error } from './base64-decoder.js';
+export { buildDocument, buildStatus, collect, escapeXml } from './build.js';
+export * from './contract.js';
 export {
   type DateForm,
   type DateParts,
@@ -28,5 +26,14 @@ export {
   toInstant,
   vietnamParts,
 } from './dates.js';
-export { type XmlAttribute, type XmlName, XmlTokenizer, type XmlTokenizerOptions, type XmlToken } from './xml-tokenizer.js';
-export { Base64Decoder, Base64Error } from './base64-decoder.js';
+export * from './model.js';
+export { DEFAULT_PARSE_LIMITS, parseEdxml } from './parse.js';
+export { isRecallAnswer, isStatusCode, STATUS_CODES, type StatusCodeInfo, statusCodeInfo } from './status-codes.js';
+export { isValid, validatePackage } from './validate.js';
+export {
+  type XmlAttribute,
+  type XmlName,
+  type XmlToken,
+  XmlTokenizer,
+  type XmlTokenizerOptions,
+} from './xml-tokenizer.js';

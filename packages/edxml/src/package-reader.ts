@@ -149,7 +149,10 @@ export class PackageReader {
         codeNotation: (code && this.text(code, 'CodeNotation')) ?? '',
       },
       promulgationInfo: promulgation
-        ? compact({ place: this.text(promulgation, 'Place'), promulgationDate: this.date(promulgation, 'PromulgationDate') })
+        ? compact({
+            place: this.text(promulgation, 'Place'),
+            promulgationDate: this.date(promulgation, 'PromulgationDate'),
+          })
         : {},
       documentType: type
         ? compact({
@@ -335,8 +338,7 @@ export class PackageReader {
   private spelled(parent: ElementNode, name: string): string {
     if (!name.startsWith('Bussiness')) return name;
     const quirk = `Business${name.slice('Bussiness'.length)}`;
-    return parent.children.some((c) => this.matches(c, name)) ||
-      !parent.children.some((c) => this.matches(c, quirk))
+    return parent.children.some((c) => this.matches(c, name)) || !parent.children.some((c) => this.matches(c, quirk))
       ? name
       : quirk;
   }
@@ -357,7 +359,12 @@ export class PackageReader {
   private required(parent: ElementNode, name: string): ElementNode {
     const node = this.child(parent, name);
     if (!node) {
-      throw new EdxmlError('missing-element', `missing required element ${name}`, `${parent.path}/${name}`, parent.start);
+      throw new EdxmlError(
+        'missing-element',
+        `missing required element ${name}`,
+        `${parent.path}/${name}`,
+        parent.start,
+      );
     }
     return node;
   }

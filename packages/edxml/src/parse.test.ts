@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { test } from 'node:test';
 import { EdxmlError, type ParseOptions, type ParseResult } from './contract.js';
 import { chunks, FIXTURES, MemorySink, readFixture } from './fixture-files.js';
-import { EDXML_NAMESPACE, type DocumentPackage, type StatusPackage } from './model.js';
+import { type DocumentPackage, EDXML_NAMESPACE, type StatusPackage } from './model.js';
 import { parseEdxml } from './parse.js';
 
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
@@ -308,10 +308,15 @@ test('hostile: mismatched tags', async () => {
 test('hostile: truncated in the middle of the base64 and in the header; the sink is aborted', async () => {
   const file = readFixture('edoc_new.edxml');
   const sink = new MemorySink();
-  await rejectsWith(file.subarray(0, 200_000), 'truncated', /input ended inside <edXML:ContentTransferEncoded> after 200000 bytes/, {
-    attachmentSink: sink,
-    path: ATTACHMENT_PATH,
-  });
+  await rejectsWith(
+    file.subarray(0, 200_000),
+    'truncated',
+    /input ended inside <edXML:ContentTransferEncoded> after 200000 bytes/,
+    {
+      attachmentSink: sink,
+      path: ATTACHMENT_PATH,
+    },
+  );
   assert.equal(sink.files[0]?.aborted, true);
   assert.equal(sink.files[0]?.ended, false);
   await rejectsWith(file.subarray(0, 1000), 'truncated', /input ended inside/, {
@@ -327,10 +332,15 @@ test('hostile: empty input and a non-edXML root', async () => {
 
 test('hostile: invalid base64 characters', async () => {
   const sink = new MemorySink();
-  await rejectsWith(smallDocument(`QUJD${'QUJD'.repeat(100)}Q*JD`), 'bad-base64', /invalid base64 character "\*" at offset \d+/, {
-    attachmentSink: sink,
-    path: ATTACHMENT_PATH,
-  });
+  await rejectsWith(
+    smallDocument(`QUJD${'QUJD'.repeat(100)}Q*JD`),
+    'bad-base64',
+    /invalid base64 character "\*" at offset \d+/,
+    {
+      attachmentSink: sink,
+      path: ATTACHMENT_PATH,
+    },
+  );
   assert.equal(sink.files[0]?.aborted, true);
 });
 
@@ -350,9 +360,14 @@ test('missing structural elements are refused with their path', async () => {
     /missing required element OrganId/,
     { path: 'edXML/edXMLEnvelope/edXMLHeader/MessageHeader/From/OrganId' },
   );
-  await rejectsWith(smallDocument().replace(/<edXML:DocumentId>.*<\/edXML:DocumentId>/, ''), 'missing-element', /DocumentId/, {
-    path: 'edXML/edXMLEnvelope/edXMLHeader/MessageHeader/DocumentId',
-  });
+  await rejectsWith(
+    smallDocument().replace(/<edXML:DocumentId>.*<\/edXML:DocumentId>/, ''),
+    'missing-element',
+    /DocumentId/,
+    {
+      path: 'edXML/edXMLEnvelope/edXMLHeader/MessageHeader/DocumentId',
+    },
+  );
   await rejectsWith(
     `<edXML xmlns="${EDXML_NAMESPACE}"><edXMLEnvelope><edXMLHeader/></edXMLEnvelope></edXML>`,
     'missing-element',

@@ -14,7 +14,7 @@ import {
 import { type ElementNode, WarningList } from './element-tree.js';
 import { DSIG_NAMESPACE, EDXML_NAMESPACE, type SignatureInfo } from './model.js';
 import { PackageReader } from './package-reader.js';
-import { type XmlName, XmlTokenizer, type XmlToken } from './xml-tokenizer.js';
+import { type XmlName, type XmlToken, XmlTokenizer } from './xml-tokenizer.js';
 
 export const DEFAULT_PARSE_LIMITS: Readonly<ParseLimits> = {
   maxDepth: 48,
@@ -129,7 +129,10 @@ class PackageAssembler {
     const parent = this.stack[this.stack.length - 1];
     if (!parent) {
       this.checkRoot(name);
-    } else if (name.local === 'Signature' && (name.ns === DSIG_NAMESPACE || name.ns === this.edxmlNs || name.ns === '')) {
+    } else if (
+      name.local === 'Signature' &&
+      (name.ns === DSIG_NAMESPACE || name.ns === this.edxmlNs || name.ns === '')
+    ) {
       this.startSignature(name, token.start, parent.path);
       return;
     }
@@ -252,7 +255,11 @@ class PackageAssembler {
     if (!node) return;
     node.end = token.end;
     if (node.ns !== this.edxmlNs) return;
-    if (node.local === 'TraceHeader' && this.lastTrace && this.stack[this.stack.length - 1]?.local === 'TraceHeaderList') {
+    if (
+      node.local === 'TraceHeader' &&
+      this.lastTrace &&
+      this.stack[this.stack.length - 1]?.local === 'TraceHeaderList'
+    ) {
       this.lastTrace.end = token.end;
     }
     if (node.local === 'ContentTransferEncoded' && this.open) return this.endAttachment(this.open, token.start);

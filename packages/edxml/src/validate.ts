@@ -77,7 +77,12 @@ class Checker {
     this.text(h.documentType.typeName, 'MessageHeader/DocumentType/TypeName', 100);
     const type = h.documentType.type;
     if (type !== undefined && type !== 1 && type !== 2) {
-      this.add('warning', 'MessageHeader/DocumentType/Type', 'enum', `unknown type ${type} (1 administrative, 2 legal)`);
+      this.add(
+        'warning',
+        'MessageHeader/DocumentType/Type',
+        'enum',
+        `unknown type ${type} (1 administrative, 2 legal)`,
+      );
     }
     this.text(h.subject, 'MessageHeader/Subject', 500, true);
     this.text(h.content, 'MessageHeader/Content', 500);
@@ -90,16 +95,21 @@ class Checker {
     }
     this.text(other.sphereOfPromulgation, 'MessageHeader/OtherInfo/SphereOfPromulgation', 100);
     this.text(other.typerNotation, 'MessageHeader/OtherInfo/TyperNotation', 10);
-    h.responseFor.forEach((r, i) => this.responseFor(r, `MessageHeader/ResponseFor[${i + 1}]`));
+    h.responseFor.forEach((r, i) => {
+      this.responseFor(r, `MessageHeader/ResponseFor[${i + 1}]`);
+    });
     if (h.steeringType !== undefined && ![0, 1, 2].includes(h.steeringType)) {
       this.add('warning', 'MessageHeader/SteeringType', 'enum', `must be 0..2, got ${h.steeringType}`);
     }
-    h.toPlaces.forEach((place, i) => this.text(place, `MessageHeader/ToPlaces/Place[${i + 1}]`, 150));
+    h.toPlaces.forEach((place, i) => {
+      this.text(place, `MessageHeader/ToPlaces/Place[${i + 1}]`, 150);
+    });
 
     pkg.traces.forEach((t, i) => {
       const path = `TraceHeaderList/TraceHeader[${i + 1}]`;
       this.required(t.organId, `${path}/OrganId`, 'warning');
-      if (this.required(t.timestamp, `${path}/Timestamp`, 'warning')) this.date(t.timestamp, `${path}/Timestamp`, 'warning');
+      if (this.required(t.timestamp, `${path}/Timestamp`, 'warning'))
+        this.date(t.timestamp, `${path}/Timestamp`, 'warning');
     });
     this.business(pkg.business);
   }
@@ -124,17 +134,32 @@ class Checker {
       this.add('warning', `${path}/BussinessDocumentInfo`, 'consistency', 'an update (type 2) should say what changed');
     }
     if (docType === 3 && (!b.replacements || b.replacements.length === 0)) {
-      this.add('warning', `${path}/ReplacementInfoList`, 'consistency', 'a replacement (type 3) should list what it replaces');
+      this.add(
+        'warning',
+        `${path}/ReplacementInfoList`,
+        'consistency',
+        'a replacement (type 3) should list what it replaces',
+      );
     }
     if (docType !== 2 && b.documentInfo) {
-      this.add('warning', `${path}/BussinessDocumentInfo`, 'consistency', `only meaningful for an update (type 2), not ${docType}`);
+      this.add(
+        'warning',
+        `${path}/BussinessDocumentInfo`,
+        'consistency',
+        `only meaningful for an update (type 2), not ${docType}`,
+      );
     }
     b.documentInfo?.receivers.forEach((r, i) => {
       const receiverPath = `${path}/BussinessDocumentInfo/ReceiverList/Receiver[${i + 1}]`;
       this.required(r.organId, `${receiverPath}/OrganId`);
       const receiverType: number = r.receiverType;
       if (receiverType !== 0 && receiverType !== 1) {
-        this.add('error', `${receiverPath}/ReceiverType`, 'enum', `must be 0 (removed) or 1 (added), got ${receiverType}`);
+        this.add(
+          'error',
+          `${receiverPath}/ReceiverType`,
+          'enum',
+          `must be 0 (removed) or 1 (added), got ${receiverType}`,
+        );
       }
     });
     b.replacements?.forEach((r, i) => {
@@ -154,7 +179,8 @@ class Checker {
     if (pkg.statusCode === '02' && !pkg.description) {
       this.add('warning', 'MessageHeader/Description', 'required', 'a refusal (02) should give its reason');
     }
-    if (this.required(pkg.timestamp, 'MessageHeader/Timestamp')) this.date(pkg.timestamp, 'MessageHeader/Timestamp', 'error');
+    if (this.required(pkg.timestamp, 'MessageHeader/Timestamp'))
+      this.date(pkg.timestamp, 'MessageHeader/Timestamp', 'error');
   }
 
   private organization(org: Organization, path: string): void {
@@ -164,7 +190,8 @@ class Checker {
 
   private responseFor(r: ResponseFor, path: string): void {
     this.required(r.organId, `${path}/OrganId`);
-    if (this.required(r.documentId, `${path}/DocumentId`)) this.documentId(r.documentId, `${path}/DocumentId`, 'warning');
+    if (this.required(r.documentId, `${path}/DocumentId`))
+      this.documentId(r.documentId, `${path}/DocumentId`, 'warning');
     this.date(r.promulgationDate, `${path}/PromulgationDate`, 'warning');
   }
 

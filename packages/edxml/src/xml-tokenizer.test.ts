@@ -8,7 +8,8 @@ function tokenize(xml: string | Buffer, size = Number.POSITIVE_INFINITY, options
   const bytes = typeof xml === 'string' ? Buffer.from(xml) : xml;
   const t = new XmlTokenizer(options);
   const tokens: XmlToken[] = [];
-  for (let i = 0; i < bytes.length; i += size) tokens.push(...t.write(bytes.subarray(i, Math.min(bytes.length, i + size))));
+  for (let i = 0; i < bytes.length; i += size)
+    tokens.push(...t.write(bytes.subarray(i, Math.min(bytes.length, i + size))));
   tokens.push(...t.end());
   const merged: unknown[] = [];
   for (const token of tokens) {
@@ -61,7 +62,8 @@ test('every chunk size gives the same tokens, multi-byte UTF-8 and CDATA include
     '<b><![CDATA[<raw> & ]]]]><![CDATA[>]]></b><?pi x?><s>QUJD\r\nREVG&#61;</s></r>\r\n';
   const options = { isStreamingElement: (n: { local: string }) => n.local === 's' };
   const whole = tokenize(xml, Number.POSITIVE_INFINITY, options).tokens;
-  for (const size of [1, 2, 3, 7, 13]) assert.deepEqual(tokenize(xml, size, options).tokens, whole, `chunks of ${size}`);
+  for (const size of [1, 2, 3, 7, 13])
+    assert.deepEqual(tokenize(xml, size, options).tokens, whole, `chunks of ${size}`);
   const texts = whole.filter((t) => (t as XmlToken).kind === 'text').map((t) => (t as { text: string }).text);
   assert.deepEqual(texts, ['Tiếng Việt & Đ', '<raw> & ]]>']);
   assert.deepEqual(

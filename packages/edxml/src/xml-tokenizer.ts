@@ -65,7 +65,8 @@ const APOS = 0x27;
 const XML_NS = 'http://www.w3.org/XML/1998/namespace';
 const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
 
-const NAME_START = '[A-Za-z_\\u00C0-\\u02FF\\u0370-\\u037D\\u037F-\\u1FFF\\u200C-\\u200D\\u2070-\\u218F\\u2C00-\\u2FEF\\u3001-\\uD7FF\\uF900-\\uFDCF\\uFDF0-\\uFFFD]';
+const NAME_START =
+  '[A-Za-z_\\u00C0-\\u02FF\\u0370-\\u037D\\u037F-\\u1FFF\\u200C-\\u200D\\u2070-\\u218F\\u2C00-\\u2FEF\\u3001-\\uD7FF\\uF900-\\uFDCF\\uFDF0-\\uFFFD]';
 const NAME_CHAR = `(?:${NAME_START}|[-.0-9\\u00B7\\u0300-\\u036F\\u203F-\\u2040])`;
 const NCNAME = `${NAME_START}${NAME_CHAR}*`;
 const QNAME_RE = new RegExp(`^(?:(${NCNAME}):)?(${NCNAME})$`);
@@ -79,7 +80,7 @@ interface Frame {
   streaming: boolean;
 }
 
-const enum State {
+enum State {
   /** before the XML: skipping garbage up to `<?xml` or the root's `<` */
   Seek,
   Content,
@@ -190,7 +191,12 @@ export class XmlTokenizer {
           : this.state === State.CData
             ? 'a CDATA section'
             : `<${top?.name.qname ?? '?'}>`;
-      throw new EdxmlError('truncated', `input ended inside ${where} after ${this.bytesRead} bytes`, this.path(), this.bytesRead);
+      throw new EdxmlError(
+        'truncated',
+        `input ended inside ${where} after ${this.bytesRead} bytes`,
+        this.path(),
+        this.bytesRead,
+      );
     }
     return this.take();
   }
@@ -259,12 +265,14 @@ export class XmlTokenizer {
           const stop = close < 0 ? Math.max(pos, len - 2) : close;
           const top = this.stack[this.stack.length - 1];
           if (stop > pos) {
-            if (top?.streaming) this.tokens.push({ kind: 'text-chunk', data: buf.subarray(pos, stop), start: base + pos });
+            if (top?.streaming)
+              this.tokens.push({ kind: 'text-chunk', data: buf.subarray(pos, stop), start: base + pos });
             else this.appendText(buf, pos, stop, base, true);
           }
           if (close < 0) {
             if (stop < len) this.carry(buf, stop, base);
-            if (final) this.fail('truncated', `input ended inside a CDATA section after ${this.bytesRead} bytes`, base + len);
+            if (final)
+              this.fail('truncated', `input ended inside a CDATA section after ${this.bytesRead} bytes`, base + len);
             return;
           }
           pos = close + 3;
@@ -511,7 +519,8 @@ export class XmlTokenizer {
       const name = m[1]!;
       const rawValue = m[2] ?? m[3] ?? '';
       if (rawValue.includes('<')) this.fail('malformed', `"<" in the value of attribute ${name} of <${qname}>`, offset);
-      if (attributes.some(([a]) => a === name)) this.fail('malformed', `duplicate attribute ${name} on <${qname}>`, offset);
+      if (attributes.some(([a]) => a === name))
+        this.fail('malformed', `duplicate attribute ${name} on <${qname}>`, offset);
       if (attributes.length >= this.maxAttributes) {
         this.fail('too-many', `more than ${this.maxAttributes} attributes on <${qname}>`, offset);
       }

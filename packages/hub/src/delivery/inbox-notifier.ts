@@ -33,9 +33,9 @@ export class InboxNotifier {
       const timer = setTimeout(done, timeoutMs);
       signal?.addEventListener('abort', done, { once: true });
       for (const k of keys) {
-        let set = this.waiters.get(k);
-        if (!set) this.waiters.set(k, (set = new Set()));
+        const set = this.waiters.get(k) ?? new Set<Waiter>();
         set.add(done);
+        this.waiters.set(k, set);
       }
     });
   }

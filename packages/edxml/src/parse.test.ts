@@ -251,6 +251,12 @@ test('leniency: garbage before the XML, Business spelling, other date forms, unk
   assert.equal(pkg.attachments[0]?.size, 3);
 });
 
+test('a byte-order mark or blank lines before the XML are skipped without a warning', async () => {
+  const result = await parseEdxml(chunks(`\uFEFF\r\n${smallDocument()}`, 2));
+  assert.equal(result.xmlStart, 5);
+  assert.deepEqual(result.warnings, []);
+});
+
 test('a Signature in the W3C dsig namespace is recorded with its offsets', async () => {
   const sig = '<ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:SignedInfo/></ds:Signature>';
   const xml = smallDocument().replace('    </edXML:edXMLHeader>', `      ${sig}\n    </edXML:edXMLHeader>`);

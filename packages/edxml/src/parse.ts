@@ -297,7 +297,7 @@ class PackageAssembler {
     if (this.signature) pkg.signature = this.signature;
 
     const { tokenizer } = this;
-    if (tokenizer.xmlStart > 0) {
+    if (tokenizer.leadingGarbage) {
       this.warnings.add('', `skipped ${tokenizer.xmlStart} bytes before the XML`);
     }
     if (tokenizer.trailingGarbageAt >= 0) {

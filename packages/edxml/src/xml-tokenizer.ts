@@ -126,6 +126,8 @@ export class XmlTokenizer {
   xmlStart = -1;
   /** offset just past the root's end tag, -1 until seen */
   xmlEnd = -1;
+  /** whether bytes other than whitespace or a byte-order mark were skipped before the XML */
+  leadingGarbage = false;
   /** offset of the first non-whitespace byte after the root, -1 if none */
   trailingGarbageAt = -1;
 
@@ -300,6 +302,7 @@ export class XmlTokenizer {
       this.carry(buf, lt, base);
       return len;
     }
+    const cleanBefore = !this.sawNonWhitespace;
     this.sawNonWhitespace = true;
     const next = buf[lt + 1];
     const startsXml =
@@ -312,6 +315,7 @@ export class XmlTokenizer {
       return lt + 1;
     }
     this.xmlStart = base + lt;
+    this.leadingGarbage = !cleanBefore;
     this.state = State.Content;
     return lt;
   }

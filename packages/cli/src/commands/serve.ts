@@ -38,24 +38,13 @@ export function registerServe(program: Command): void {
         ...(o.hubId ? { hubId: o.hubId } : {}),
         ...(o.logLevel ? { log: { level: o.logLevel } } : {}),
       });
+      // the hub handles SIGINT/SIGTERM itself: it drains requests, closes the store and exits
       const running = await hub.startHub(config);
-      out.result(() => `Lienthong hub listening on ${running.url} (data: ${config.dataDir})`, {
-        url: running.url,
-        dataDir: config.dataDir,
-      });
-      await new Promise<void>((resolve) => {
-        const stop = (): void => {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          out.note('Shutting down…');
-          running.close().then(resolve, (err: unknown) => {
-            process.stderr.write(`error while shutting down: ${(err as Error).message}\n`);
-            process.exitCode = 1;
-            resolve();
-          });
-        };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
-      });
+      out.result(
+        () =>
+          hub.startBanner?.(config, running.url, running.demo) ??
+          `Lienthong hub listening on ${running.url} (data: ${config.dataDir})`,
+        { url: running.url, dataDir: config.dataDir, ...(running.demo ? { demo: running.demo } : {}) },
+      );
     });
 }

@@ -1,0 +1,55 @@
+// Starts the real hub (@lienthong/hub) on loopback in a temporary data directory, for the SDK's
+// integration tests. The hub depends on this package, so it is loaded at run time rather than
+// through a project reference.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface Credentials {
+  systemId: string;
+  vxpSecret: string;
+  apiKey: string;
+}
+
+export interface RealHub {
+  url: string;
+  dataDir: string;
+  addAgency(code: string, name: string): Promise<Credentials>;
+  close(): Promise<void>;
+}
+
+interface Started {
+  url: string;
+  hub: { addAgency(input: { code: string; name: string }): Promise<{ credentials: Credentials }> };
+  close(): Promise<void>;
+}
+
+const HUB_PACKAGE = '@lienthong/hub';
+
+async function hubExport<T>(name: string, path: string): Promise<T> {
+  const root = (await import(HUB_PACKAGE)) as Record<string, unknown>;
+  if (root[name] !== undefined) return root[name] as T;
+  const entry = import.meta.resolve(HUB_PACKAGE);
+  const ext = entry.endsWith('.ts') ? '.ts' : '.js';
+  return ((await import(new URL(`./${path}${ext}`, entry).href)) as Record<string, unknown>)[name] as T;
+}
+
+export async function startRealHub(): Promise<RealHub> {
+  const loadConfig = await hubExport<(o: object) => object>('loadConfig', 'config/load-config');
+  const startHub = await hubExport<(c: object, o: object) => Promise<Started>>('startHub', 'server');
+  const dataDir = await mkdtemp(join(tmpdir(), 'lienthong-client-test-'));
+  const config = loadConfig({
+    env: {},
+    overrides: { dataDir, listen: { host: '127.0.0.1', port: 0 }, log: { level: 'silent' } },
+  });
+  const started = await startHub(config, { installSignalHandlers: false });
+  return {
+    url: started.url,
+    dataDir,
+    addAgency: async (code, name) => (await started.hub.addAgency({ code, name })).credentials,
+    close: async () => {
+      await started.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}

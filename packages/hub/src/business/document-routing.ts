@@ -91,10 +91,10 @@ async function routeUpdate(ops: StoreOps, input: DocumentRoutingInput, base: str
 
 async function routeReplace(ops: StoreOps, input: DocumentRoutingInput, base: string[]): Promise<RoutingPlan> {
   const { pkg } = input;
-  const ids = unique((pkg.business.replacements ?? []).map((r) => r.documentId));
-  if (ids.length === 0 && pkg.business.documentId && pkg.business.documentId !== pkg.header.documentId) {
-    ids.push(pkg.business.documentId);
-  }
+  // Bussiness/DocumentId names the replaced document; ReplacementInfoList may name more
+  const named =
+    pkg.business.documentId && pkg.business.documentId !== pkg.header.documentId ? [pkg.business.documentId] : [];
+  const ids = unique([...named, ...(pkg.business.replacements ?? []).map((r) => r.documentId)]);
   const plan = emptyPlan(base);
   for (const id of ids) {
     const targets = await findOwnTargets(ops, id, pkg.header.from.organId, 'replace');

@@ -52,9 +52,7 @@ export function documentRecord(args: {
     businessTarget:
       business === 0
         ? undefined
-        : business === 3
-          ? (pkg.business.replacements?.[0]?.documentId ?? pkg.business.documentId)
-          : (pkg.business.documentId ?? h.documentId),
+        : (pkg.business.documentId ?? pkg.business.replacements?.[0]?.documentId ?? h.documentId),
     subject: h.subject,
     codeNumber: h.code.codeNumber,
     codeNotation: h.code.codeNotation,

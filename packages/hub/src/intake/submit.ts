@@ -47,14 +47,14 @@ export async function submit(ctx: HubContext, req: SubmitRequest): Promise<Submi
     if (errors.length > 0) {
       const first = errors[0]!;
       const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : '';
-      throw new HubError('invalid-package', `${first.path}: ${first.message} [${first.rule}]${more}`, {
+      throw new HubError('invalid-package', `${withPath(first.path, first.message)} [${first.rule}]${more}`, {
         path: first.path,
         details: { issues: errors },
       });
     }
     const warnings = [
-      ...parsed.warnings.map((w) => (w.path ? `${w.path}: ${w.message}` : w.message)),
-      ...issues.filter((i) => i.severity === 'warning').map((i) => `${i.path}: ${i.message}`),
+      ...parsed.warnings.map((w) => withPath(w.path, w.message)),
+      ...issues.filter((i) => i.severity === 'warning').map((i) => withPath(i.path, i.message)),
     ];
     if (req.declaredSha256 !== undefined && req.declaredSha256 !== '' && !digestMatches(req.declaredSha256, sha256)) {
       throw new HubError(
@@ -143,6 +143,10 @@ export async function submit(ctx: HubContext, req: SubmitRequest): Promise<Submi
     else ctx.logger.error({ err, by: p.systemId, requestId: req.requestId }, 'submit failed');
     throw err;
   }
+}
+
+function withPath(path: string, message: string): string {
+  return path && !message.startsWith(path) ? `${path}: ${message}` : message;
 }
 
 async function commitAttachments(ctx: HubContext, docId: string, infos: AttachmentInfo[]): Promise<AttachmentRecord[]> {

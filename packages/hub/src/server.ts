@@ -9,6 +9,8 @@ import type { HubService } from './core/contract.js';
 import { v1ErrorHandler } from './http/v1/v1-error-handler.js';
 import { v1Routes } from './http/v1/v1-routes.js';
 import { vxpRoutes } from './http/vxp/vxp-routes.js';
+import { createHub, type DemoCredentials, type Hub } from './index.js';
+import { createLogger } from './observability/create-logger.js';
 import { createHubMetrics, type HubMetrics, type HubStatsSource } from './observability/hub-metrics.js';
 import { opsRoutes } from './observability/ops-routes.js';
 
@@ -104,4 +106,82 @@ export async function createServer(config: HubConfig, deps: ServerDeps): Promise
 function hostForUrl(host: string): string {
   if (host === '0.0.0.0' || host === '::') return 'localhost';
   return host.includes(':') ? `[${host}]` : host;
+}
+
+export interface StartHubOptions {
+  /** default: a logger built from `config.log` */
+  logger?: Logger;
+  /** install SIGTERM/SIGINT graceful shutdown (default true) */
+  installSignalHandlers?: boolean;
+}
+
+export interface StartedHub {
+  /** where the hub listens, e.g. `http://127.0.0.1:8080` */
+  url: string;
+  hub: Hub;
+  server: FastifyInstance;
+  /** the demo credentials, when started with `demo` */
+  demo?: DemoCredentials;
+  /** stop accepting, let in-flight requests finish (up to the grace period), close the hub; idempotent */
+  close(): Promise<void>;
+}
+
+/** Creates the logger, the hub and the server, listens, and (by default) shuts down gracefully on SIGTERM/SIGINT. */
+export async function startHub(config: HubConfig, opts: StartHubOptions = {}): Promise<StartedHub> {
+  const logger = opts.logger ?? createLogger(config.log);
+  const metrics = createHubMetrics();
+  const hub = await createHub(config, { logger, observer: metrics.observer });
+  let server: FastifyInstance;
+  let demo: DemoCredentials | undefined;
+  try {
+    if (config.demo) demo = await hub.initDemo();
+    server = await createServer(config, { hub, logger, metrics });
+    await server.listen({ host: config.listen.host, port: config.listen.port, listenTextResolver: () => '' });
+  } catch (err) {
+    await hub.close().catch(() => {});
+    throw err;
+  }
+  const address = server.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.listen.port;
+  const url = `http://${hostForUrl(config.listen.host)}:${port}`;
+  logger.info({ url, hubId: config.hubId, dataDir: config.dataDir }, 'hub listening');
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      process.off('SIGTERM', onSignal);
+      process.off('SIGINT', onSignal);
+      const timer = setTimeout(() => {
+        logger.warn({ graceSeconds: config.shutdownGraceSeconds }, 'grace period over: closing open connections');
+        server.server.closeAllConnections();
+      }, config.shutdownGraceSeconds * 1000);
+      try {
+        await server.close();
+      } finally {
+        clearTimeout(timer);
+        await hub.close();
+        logger.info('hub stopped');
+      }
+    })();
+    return closing;
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (closing) {
+      logger.warn({ signal }, 'second signal: exiting now');
+      process.exit(1);
+    }
+    logger.info({ signal }, 'shutting down');
+    close().then(
+      () => process.exit(0),
+      (err) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  if (opts.installSignalHandlers ?? true) {
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+  }
+  return { url, hub, server, close, ...(demo ? { demo } : {}) };
 }

@@ -1,7 +1,7 @@
 // An independent VXP client for tests, written from the published Java SDK's behaviour (not from the hub's
 // verifier): a persistent header map (so headers of earlier calls leak into later ones), a timestamp computed once
 // at construction, every entry sent as `XroadVnpt-<key>`, the sign-header JSON and its HMAC-SHA256.
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import type { OutgoingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 import { type HttpAnswer, httpCall } from './http-request.js';
@@ -46,7 +46,9 @@ export function signLikeJavaSdk(secret: string, map: Map<string, string>): Recor
     .update(Buffer.from(signHeader, 'utf8'))
     .digest('hex');
   out['User-Agent'] = 'JAVASDKAgent/1.0.0 XRoad/VPCP';
-  out['XroadVnpt-version'] = '3.0.201608';
+  // a second header line when `version` is also a parameter (getSynchronizeUnit): the SDK sends both
+  const previous = out['XroadVnpt-version'];
+  out['XroadVnpt-version'] = (previous === undefined ? '3.0.201608' : [previous, '3.0.201608']) as string;
   return out;
 }
 
@@ -63,8 +65,21 @@ export interface VxpCallOptions {
   mutate?: (headers: Record<string, string>) => void;
 }
 
+/** `hash-file` as the Java SDK computes it: SHA-256, each byte as hex without its leading zero. */
+export function javaSdkHashFile(bytes: Buffer): string {
+  const digest = createHash('sha256').update(bytes).digest();
+  return [...digest].map((b) => b.toString(16)).join('');
+}
+
+/** The start of the body the Java SDK's MultipartUtility sends: a boundary line and part headers, no closing boundary. */
+export function javaSdkMultipartPreamble(fileName = 'edoc.edxml'): string {
+  return `--===1732160000000===\r\nContent-Disposition: form-data; name="file_doc"; filename="${fileName}"\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: binary\r\n\r\n`;
+}
+
 export class VxpTestClient {
   readonly headers = new Map<string, string>();
+  /** the HTTP headers of the last call (to check that MACs never reach the logs) */
+  lastHeaders: Record<string, string> = {};
   constructor(
     readonly endpoint: string,
     readonly creds: VxpTestCredentials,
@@ -79,6 +94,7 @@ export class VxpTestClient {
     for (const [k, v] of Object.entries(params)) this.headers.set(k, v);
     const headers: OutgoingHttpHeaders = signLikeJavaSdk(this.creds.secret, this.headers);
     opts.mutate?.(headers as Record<string, string>);
+    this.lastHeaders = headers as Record<string, string>;
     // The SDK POSTs an empty form or `{}` for operations without a payload.
     const body = opts.body ?? (opts.method === 'GET' ? undefined : '{}');
     return httpCall(`${this.endpoint}/${operation}`, { method: opts.method ?? 'POST', headers, body });

@@ -87,10 +87,20 @@ describe('authenticateVxp', () => {
     assert.equal(err.message, 'header XroadVnpt-docId differs from its signed value');
   });
 
-  test('refuses a parameter sent only as an unsigned header', async () => {
+  test('ignores a parameter sent only as an unsigned header', async () => {
     const h = received({});
     h['xroadvnpt-docid'] = 'abc';
-    assert.match((await refusal(h)).message, /header XroadVnpt-docId is not signed/);
+    const err = await refusal(h);
+    assert.equal(err.message, 'missing parameter XroadVnpt-docId', 'the unsigned value is not used');
+  });
+
+  test("tolerates the SDK's own unsigned XroadVnpt-version beside a signed version parameter", async () => {
+    const h = received({ version: '42' });
+    h['xroadvnpt-version'] = '42, 3.0.201608';
+    assert.equal((await authenticateVxp(h, opts)).param('version'), '42');
+    const bare = received({});
+    bare['xroadvnpt-version'] = '3.0.201608';
+    assert.equal((await authenticateVxp(bare, opts)).param('version'), undefined);
   });
 
   test('a missing parameter is a bad request naming it', async () => {

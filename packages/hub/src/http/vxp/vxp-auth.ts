@@ -58,12 +58,9 @@ export async function authenticateVxp(headers: IncomingHttpHeaders, opts: VxpAut
       const key = name.toLowerCase();
       const value = signed.get(key);
       const plain = single(headers, PREFIX + key);
-      if (value === undefined) {
-        if (plain !== undefined)
-          throw unauthenticated(`header XroadVnpt-${name} is not signed (absent from XroadVnpt-sign-header)`);
-        return undefined;
-      }
-      if (plain !== undefined && plain !== value && Buffer.from(plain, 'latin1').toString('utf8') !== value) {
+      // Unsigned headers are never used, only ignored: the SDK itself sends an unsigned `XroadVnpt-version`.
+      if (value === undefined) return undefined;
+      if (plain !== undefined && !sameValue(plain, value)) {
         throw unauthenticated(`header XroadVnpt-${name} differs from its signed value`);
       }
       return value === '' ? undefined : value;
@@ -120,6 +117,12 @@ function parseSignedSet(json: string): Map<string, string> {
     out.set(key, value);
   }
   return out;
+}
+
+/** Node joins repeated headers with ", " (the SDK's own `XroadVnpt-version` may repeat a signed `version`). */
+function sameValue(plain: string, signed: string): boolean {
+  const utf8 = Buffer.from(plain, 'latin1').toString('utf8');
+  return [plain, utf8].some((v) => v === signed || v.split(', ').includes(signed));
 }
 
 function single(headers: IncomingHttpHeaders, name: string): string | undefined {

@@ -135,7 +135,7 @@ export async function vxpRoutes(app: FastifyInstance, opts: VxpRoutesOptions): P
     const query = {
       messageType,
       limit: pageSize,
-      from: auth.param('from'),
+      from: senderFilter(auth, principal),
       fromDate: dateParam(auth, 'fromDate'),
       toDate: dateParam(auth, 'toDate'),
       states: statesParam(auth),
@@ -272,6 +272,12 @@ function messageTypeParam(auth: VxpRequestAuth): MessageType {
   return v;
 }
 
+/** `from` equal to the caller itself is the trace of an earlier sendEdoc (the SDK keeps it), not a filter. */
+function senderFilter(auth: VxpRequestAuth, principal: Principal): string | undefined {
+  const from = auth.param('from');
+  return from === principal.systemId ? undefined : from;
+}
+
 function intParam(auth: VxpRequestAuth, name: string, min: number, max: number): number | undefined {
   const v = auth.param(name);
   if (v === undefined) return undefined;
@@ -296,6 +302,9 @@ function dateParam(auth: VxpRequestAuth, name: string): Date | undefined {
 function statesParam(auth: VxpRequestAuth): DeliveryState[] | undefined {
   const v = auth.param('status');
   if (v === undefined) return undefined;
+  // The Java SDK keeps one header map for its lifetime: after updateStatus, `status` (done|fail|processing) and
+  // `docId` ride along on every later call. Taken as a filter, that leak would hide every pending package.
+  if (ACK_STATES.includes(v.trim().toLowerCase() as AckState) && auth.param('docId') !== undefined) return undefined;
   if (v.toLowerCase() === 'all') return [...STATES];
   const states = v.split(',').map((s) => s.trim().toLowerCase());
   for (const s of states) {

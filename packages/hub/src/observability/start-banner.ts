@@ -1,0 +1,28 @@
+import type { HubConfig } from '../config/hub-config.js';
+
+interface BannerDemo {
+  file: string;
+  featured: Array<{ systemId: string; name: string; vxpSecret: string; apiKey: string }>;
+}
+
+/** What `lienthong-hub` prints once it listens: where, and with `--demo` a few agencies' credentials. */
+export function startBanner(config: HubConfig, url: string, demo?: BannerDemo): string {
+  const lines = [
+    `Lienthong hub "${config.hubId}" listening on ${url}`,
+    `  VXP endpoint (vendor SDKs): ${url}  (also ${url}/vxp)`,
+    `  REST API: ${url}/v1  — OpenAPI: ${url}/docs`,
+    `  health: ${url}/healthz  ${url}/readyz  metrics: ${url}/metrics`,
+    `  data: ${config.dataDir}`,
+  ];
+  if (demo) {
+    lines.push('', 'Demo agencies (throw-away credentials):');
+    const rows = demo.featured.map((c) => [c.systemId, c.name, c.vxpSecret, c.apiKey]);
+    const head = ['code', 'name', 'VXP secret', 'API key'];
+    const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => [...r[i]!].length)));
+    const fmt = (r: string[]) =>
+      `  ${r.map((c, i) => c + ' '.repeat(widths[i]! - [...c].length)).join('  ')}`.trimEnd();
+    lines.push(fmt(head), fmt(widths.map((w) => '-'.repeat(w))), ...rows.map(fmt));
+    lines.push(`  every demo credential: ${demo.file}`);
+  }
+  return `${lines.join('\n')}\n`;
+}

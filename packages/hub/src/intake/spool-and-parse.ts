@@ -32,10 +32,11 @@ export async function spoolAndParse(blobs: BlobStore, body: Readable, maxBodyByt
     let size = 0;
 
     async function* tee(): AsyncGenerator<Uint8Array> {
-      const aborted = new Promise<never>((_, reject) => {
-        body.once('aborted', () => reject(truncated('the client aborted the request')));
-      });
-      aborted.catch(() => undefined);
+      // An aborted upload destroys the body with the reason, which rejects the pending next().
+      // (Racing each next() against a long-lived "aborted" promise would pin every chunk in memory:
+      // each race leaves a reaction on that promise that holds its result.)
+      const onAborted = () => body.destroy(truncated('the client aborted the request'));
+      body.once('aborted', onAborted);
       // destroyOnReturn false: stopping early (too large) must not destroy the request, so the
       // front end can still answer it
       const it = body.iterator({ destroyOnReturn: false });
@@ -43,7 +44,7 @@ export async function spoolAndParse(blobs: BlobStore, body: Readable, maxBodyByt
         for (;;) {
           let step: IteratorResult<unknown>;
           try {
-            step = await Promise.race([it.next(), aborted]);
+            step = await it.next();
           } catch (err) {
             throw err instanceof HubError ? err : truncated((err as Error).message || 'the request body failed');
           }
@@ -63,6 +64,7 @@ export async function spoolAndParse(blobs: BlobStore, body: Readable, maxBodyByt
           yield chunk;
         }
       } finally {
+        body.off('aborted', onAborted);
         // stop reading: tells a Readable body we are done with it (no-op once it ended)
         await it.return?.();
       }

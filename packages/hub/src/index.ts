@@ -1,5 +1,18 @@
+export { ConfigError } from './config/config-error.js';
 export type { HubConfig } from './config/hub-config.js';
+export { CONFIG_KEYS, type ConfigOverrides, type LoadConfigOptions, loadConfig } from './config/load-config.js';
 export * from './core/contract.js';
 export { createHub } from './core/create-hub.js';
 export type { DemoCredential, DemoCredentials, Hub, HubStats } from './core/hub.js';
 export type { HubObserver } from './core/hub-observer.js';
+export { createLogger } from './observability/create-logger.js';
+export { createHubMetrics, type HubMetrics } from './observability/hub-metrics.js';
+export { startBanner } from './observability/start-banner.js';
+export {
+  createServer,
+  type ServedHub,
+  type ServerDeps,
+  type StartedHub,
+  type StartHubOptions,
+  startHub,
+} from './server.js';

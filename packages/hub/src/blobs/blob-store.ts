@@ -11,6 +11,8 @@ export interface TempBlob {
   finish(): Promise<{ sha256: string; size: number }>;
   /** moves the finished bytes under their key (a no-op when that blob already exists); returns the key */
   commit(): Promise<string>;
+  /** reads back finished bytes (before commit) */
+  read(range?: ByteRange): Readable;
   /** discards the bytes; never throws */
   abort(): Promise<void>;
 }

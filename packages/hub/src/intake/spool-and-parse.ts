@@ -3,6 +3,7 @@
 // temp blob. Backpressure: a chunk is handed to the parser only after it is written to disk, and
 // the next chunk is read only when the parser asks for it. Memory does not grow with the package.
 
+import { createHash, type Hash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { type AttachmentSink, type ParseResult, parseEdxml } from '@lienthong/edxml';
 import type { BlobStore, TempBlob } from '../blobs/blob-store.js';
@@ -12,6 +13,12 @@ import { hubErrorFromParse } from './edxml-error-mapping.js';
 export interface Spooled {
   parsed: ParseResult;
   body: TempBlob;
+  /** SHA-256 of the whole body: the raw blob's key */
+  bodySha256: string;
+  /**
+   * SHA-256 of the package itself, from its first XML byte to the end of the body: what a client
+   * hashes (the Java SDK's multipart preamble is not part of it). Equals bodySha256 without a preamble.
+   */
   sha256: string;
   size: number;
   /** temp blobs of the attachments, by attachment index */
@@ -30,6 +37,8 @@ export async function spoolAndParse(blobs: BlobStore, body: Readable, maxBodyByt
     const bodyTemp = await blobs.createTemp();
     temps.push(bodyTemp);
     let size = 0;
+    // hashes from the first '<' on: almost always where the parser will say the XML starts
+    let fromFirstLt: { offset: number; hash: Hash } | undefined;
 
     async function* tee(): AsyncGenerator<Uint8Array> {
       // An aborted upload destroys the body with the reason, which rejects the pending next().
@@ -61,6 +70,14 @@ export async function spoolAndParse(blobs: BlobStore, body: Readable, maxBodyByt
             );
           }
           await bodyTemp.write(chunk);
+          if (fromFirstLt) fromFirstLt.hash.update(chunk);
+          else {
+            const lt = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).indexOf(0x3c);
+            if (lt >= 0) {
+              fromFirstLt = { offset: size - chunk.byteLength + lt, hash: createHash('sha256') };
+              fromFirstLt.hash.update(chunk.subarray(lt));
+            }
+          }
           yield chunk;
         }
       } finally {
@@ -101,12 +118,25 @@ export async function spoolAndParse(blobs: BlobStore, body: Readable, maxBodyByt
     } catch (err) {
       throw hubErrorFromParse(err);
     }
-    const { sha256 } = await bodyTemp.finish();
-    return { parsed, body: bodyTemp, sha256, size, attachments, discard };
+    const { sha256: bodySha256 } = await bodyTemp.finish();
+    let sha256 = bodySha256;
+    if (parsed.xmlStart > 0) {
+      sha256 =
+        fromFirstLt?.offset === parsed.xmlStart
+          ? fromFirstLt.hash.digest('hex')
+          : await hashStream(bodyTemp.read({ start: parsed.xmlStart, end: size }));
+    }
+    return { parsed, body: bodyTemp, bodySha256, sha256, size, attachments, discard };
   } catch (err) {
     await discard();
     throw err;
   }
+}
+
+async function hashStream(stream: AsyncIterable<Uint8Array>): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of stream) hash.update(chunk);
+  return hash.digest('hex');
 }
 
 function truncated(why: string): HubError {

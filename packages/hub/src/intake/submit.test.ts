@@ -180,6 +180,28 @@ describe('submit', () => {
     assert.equal(r.duplicate, false);
   });
 
+  test('a multipart preamble is not part of the package: hash-file of the file alone, dedupe across boundaries', async () => {
+    const bytes = await documentPackage(VPCP, [NGHE_AN]);
+    const fileSha = createHash('sha256').update(bytes).digest('hex');
+    const preamble = (b: string) =>
+      Buffer.from(`--${b}\r\nContent-Disposition: form-data; name="file"; filename="x.edxml"\r\n\r\n`);
+    const first = await t.hub.submit({
+      principal: as(VPCP),
+      body: body(Buffer.concat([preamble('aaa111'), bytes])),
+      messageType: 'edoc',
+      declaredSha256: fileSha,
+    });
+    assert.equal(first.sha256, fileSha);
+    const again = await t.hub.submit({
+      principal: as(VPCP),
+      body: body(Buffer.concat([preamble('bbb222'), bytes]), 7),
+      messageType: 'edoc',
+      declaredSha256: fileSha,
+    });
+    assert.equal(again.docId, first.docId);
+    assert.equal(again.duplicate, true);
+  });
+
   test('messagetype must match the package', async () => {
     await refusal(
       t.hub.submit({ principal: as(VPCP), body: body(await documentPackage(VPCP, [NGHE_AN])), messageType: 'status' }),

@@ -56,10 +56,16 @@ export async function submit(ctx: HubContext, req: SubmitRequest): Promise<Submi
       ...parsed.warnings.map((w) => withPath(w.path, w.message)),
       ...issues.filter((i) => i.severity === 'warning').map((i) => withPath(i.path, i.message)),
     ];
-    if (req.declaredSha256 !== undefined && req.declaredSha256 !== '' && !digestMatches(req.declaredSha256, sha256)) {
+    const declared = req.declaredSha256;
+    if (
+      declared !== undefined &&
+      declared !== '' &&
+      !digestMatches(declared, sha256) &&
+      !digestMatches(declared, spooled.bodySha256)
+    ) {
       throw new HubError(
         'digest-mismatch',
-        `the declared SHA-256 ${req.declaredSha256} does not match the body's ${sha256}`,
+        `the declared SHA-256 ${req.declaredSha256} does not match the package's ${sha256}`,
         {
           path: 'hash-file',
         },

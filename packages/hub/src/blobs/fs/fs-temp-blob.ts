@@ -1,9 +1,11 @@
 // A blob being written to <dataDir>/tmp, hashed on the fly, then fsync'd and renamed into place.
 
 import { createHash, type Hash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { type FileHandle, mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { TempBlob } from '../blob-store.js';
+import { Readable } from 'node:stream';
+import type { ByteRange, TempBlob } from '../blob-store.js';
 import { fsyncDir } from './fsync-dir.js';
 
 export class FsTempBlob implements TempBlob {
@@ -62,6 +64,13 @@ export class FsTempBlob implements TempBlob {
     }
     this.done = true;
     return sha256;
+  }
+
+  read(range?: ByteRange): Readable {
+    if (this.digest === undefined || this.done) throw new Error('only a finished, uncommitted temp blob can be read');
+    if (!range) return createReadStream(this.tempPath);
+    if (range.end <= range.start) return Readable.from([]);
+    return createReadStream(this.tempPath, { start: range.start, end: range.end - 1 });
   }
 
   async abort(): Promise<void> {

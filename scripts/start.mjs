@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm start`: on a fresh clone, install and build first, then run the hub on embedded storage
 // with the demo directory. Extra arguments go to the hub: `npm start -- --port 9000`.
-import { spawnSync, spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,7 +18,8 @@ const step = (what, cmd, args) => {
   }
 };
 
-if (!existsSync(join(root, 'node_modules', '.package-lock.json'))) step('installing dependencies (first run)', 'npm', ['ci']);
+if (!existsSync(join(root, 'node_modules', '.package-lock.json')))
+  step('installing dependencies (first run)', 'npm', ['ci']);
 step('building', 'npx', ['tsc', '-b']);
 
 const args = process.argv.slice(2);

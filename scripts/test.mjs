@@ -2,7 +2,7 @@
 // `npm test`: build (typecheck) every workspace, then run every compiled *.test.js with node:test.
 // Pass file or directory filters as arguments to run a subset: `npm test -- edxml`.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync, existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -21,7 +21,9 @@ if (selected.length === 0) {
   process.exit(1);
 }
 const concurrency = process.env.TEST_CONCURRENCY ?? '2';
-const r = spawnSync(process.execPath, ['--test', `--test-concurrency=${concurrency}`, ...selected], { stdio: 'inherit' });
+const r = spawnSync(process.execPath, ['--test', `--test-concurrency=${concurrency}`, ...selected], {
+  stdio: 'inherit',
+});
 process.exit(r.status ?? 1);
 
 function walk(dir) {

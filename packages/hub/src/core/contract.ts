@@ -2,7 +2,7 @@
 // (VXP routes, /v1 routes, CLI, console). Front ends only ever talk to a HubService.
 
 import type { Readable } from 'node:stream';
-import type { TraceHeader, StatusCode, BusinessDocType, Priority } from '@lienthong/edxml';
+import type { BusinessDocType, Priority, StatusCode, TraceHeader } from '@lienthong/edxml';
 
 export type MessageType = 'edoc' | 'status';
 /** Transport state of one delivery (VXP updateStatus values, plus the hub's own states). */
@@ -161,7 +161,10 @@ export interface Timeline {
   traces: TraceHeader[];
   attachments: Array<{ index: number; name?: string; contentType?: string; size: number; sha256: string }>;
   /** documents this one revokes/updates/replaces, or is revoked/updated/replaced by */
-  related: Array<{ docId: string; relation: 'revokes' | 'updates' | 'replaces' | 'revoked-by' | 'updated-by' | 'replaced-by' }>;
+  related: Array<{
+    docId: string;
+    relation: 'revokes' | 'updates' | 'replaces' | 'revoked-by' | 'updated-by' | 'replaced-by';
+  }>;
   recipients: TimelineRecipient[];
 }
 
@@ -219,7 +222,10 @@ export interface HubService {
   openPackage(p: Principal, docId: string): Promise<PackageStream>;
   openAttachment(p: Principal, docId: string, index: number): Promise<AttachmentStream>;
   acknowledge(p: Principal, docId: string, state: AckState, description?: string): Promise<void>;
-  sent(p: Principal, q: { messageType: MessageType; docId?: string; cursor?: string; limit?: number }): Promise<{
+  sent(
+    p: Principal,
+    q: { messageType: MessageType; docId?: string; cursor?: string; limit?: number },
+  ): Promise<{
     items: SentItem[];
     nextCursor?: string;
   }>;

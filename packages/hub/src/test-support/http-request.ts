@@ -6,6 +6,7 @@ export interface HttpAnswer {
   headers: IncomingHttpHeaders;
   body: Buffer;
   text(): string;
+  // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary answer fields and assert on them
   json(): any;
 }
 

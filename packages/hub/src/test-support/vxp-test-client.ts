@@ -101,6 +101,7 @@ export class VxpTestClient {
   }
 
   /** call and parse the JSON answer, asserting HTTP 200 (the SDK cannot read anything else) */
+  // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary answer fields and assert on them
   async json(operation: string, params: Record<string, string> = {}, opts: VxpCallOptions = {}): Promise<any> {
     const res = await this.call(operation, params, opts);
     if (res.status !== 200) throw new Error(`${operation}: HTTP ${res.status} ${res.text()}`);

@@ -32,6 +32,8 @@ export { isRecallAnswer, isStatusCode, STATUS_CODES, type StatusCodeInfo, status
 export { isValid, validatePackage } from './validate.js';
 export {
   type XmlAttribute,
+  type XmlEvent,
+  type XmlMarkupToken,
   type XmlName,
   type XmlToken,
   XmlTokenizer,

@@ -125,3 +125,49 @@ test('end of input: empty, truncated, not XML', () => {
   rejects('<r><!-- x', 'truncated', /inside a comment/);
   rejects('<?xml version="1.0"?>', 'truncated', /before the root element/);
 });
+
+test('markup option: comments and PIs as events in document order; write() still returns tokens only', () => {
+  const xml = '<?xml version="1.0"?><?a one two?><r><!-- c -->x<?b?></r><!--d-->';
+  const bytes = Buffer.from(xml);
+  for (const size of [1, 3, bytes.length]) {
+    const t = new XmlTokenizer({ markup: true });
+    const kinds: string[] = [];
+    for (let i = 0; i < bytes.length; i += size) {
+      for (const e of t.writeEvents(bytes.subarray(i, i + size)))
+        kinds.push(e.kind === 'pi' ? `pi:${e.target}:${e.data}` : e.kind);
+    }
+    for (const e of t.endEvents()) kinds.push(e.kind);
+    assert.deepEqual(kinds, ['pi:a:one two', 'start', 'comment', 'text', 'pi:b:', 'end', 'comment'], `size ${size}`);
+  }
+  const t = new XmlTokenizer({ markup: true });
+  const tokens = [...t.write(bytes), ...t.end()];
+  assert.deepEqual(
+    tokens.map((x) => x.kind),
+    ['start', 'text', 'end'],
+  );
+});
+
+test('streamed text chunks say whether they came from a reference or a CDATA section', () => {
+  const t = new XmlTokenizer({ isStreamingElement: () => true });
+  const tokens = [...t.write(Buffer.from('<r>a&#13;b<![CDATA[c]]></r>')), ...t.end()];
+  const chunks = tokens.flatMap((x) => (x.kind === 'text-chunk' ? [[x.data.toString(), x.origin ?? 'literal']] : []));
+  assert.deepEqual(chunks, [
+    ['a', 'literal'],
+    ['\r', 'reference'],
+    ['b', 'literal'],
+    ['c', 'cdata'],
+  ]);
+});
+
+test('a processing instruction after the root split across writes is not mistaken for trailing garbage', () => {
+  const bytes = Buffer.from('<r/>\n<?pi data?>\n');
+  for (const size of [1, 2, 3]) {
+    const t = new XmlTokenizer({ markup: true });
+    const kinds: string[] = [];
+    for (let i = 0; i < bytes.length; i += size)
+      for (const e of t.writeEvents(bytes.subarray(i, i + size))) kinds.push(e.kind);
+    for (const e of t.endEvents()) kinds.push(e.kind);
+    assert.deepEqual(kinds, ['start', 'end', 'pi'], `size ${size}`);
+    assert.equal(t.trailingGarbageAt, -1);
+  }
+});

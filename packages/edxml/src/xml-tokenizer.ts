@@ -39,7 +39,20 @@ export type XmlToken =
       end: number;
     }
   /** text of a streaming element: decoded bytes, delivered as they arrive (line endings not normalised) */
-  | { kind: 'text-chunk'; data: Buffer; start: number };
+  | {
+      kind: 'text-chunk';
+      data: Buffer;
+      start: number;
+      /** set when the bytes come from a character/entity reference or a CDATA section, not literal text */
+      origin?: 'reference' | 'cdata';
+    };
+
+/** Comments and processing instructions, reported only with the `markup` option (see `writeEvents`). */
+export type XmlMarkupToken =
+  | { kind: 'comment'; start: number; end: number }
+  | { kind: 'pi'; target: string; data: string; start: number; end: number };
+
+export type XmlEvent = XmlToken | XmlMarkupToken;
 
 export interface XmlTokenizerOptions {
   maxDepth?: number;
@@ -53,6 +66,8 @@ export interface XmlTokenizerOptions {
   maxLeadingGarbage?: number;
   /** elements whose text must be delivered as `text-chunk` tokens rather than buffered */
   isStreamingElement?: (name: XmlName, parent: XmlName | undefined) => boolean;
+  /** also report comments and processing instructions (other than the XML declaration); read them with `writeEvents`/`endEvents` */
+  markup?: boolean;
 }
 
 const LT = 0x3c;
@@ -105,12 +120,14 @@ export class XmlTokenizer {
   private readonly maxMarkupLength: number;
   private readonly maxLeadingGarbage: number;
   private readonly isStreamingElement: XmlTokenizerOptions['isStreamingElement'];
+  private readonly reportMarkup: boolean;
+  private commentStart = -1;
 
   private state = State.Seek;
   private readonly stack: Frame[] = [];
   private pending: Buffer | undefined;
   private pendingStart = 0;
-  private tokens: XmlToken[] = [];
+  private tokens: XmlEvent[] = [];
   private text: TextSegment[] = [];
   private textBytes = 0;
   private textStart = -1;
@@ -139,6 +156,7 @@ export class XmlTokenizer {
     this.maxMarkupLength = options.maxMarkupLength ?? 64 * 1024;
     this.maxLeadingGarbage = options.maxLeadingGarbage ?? 64 * 1024;
     this.isStreamingElement = options.isStreamingElement;
+    this.reportMarkup = options.markup ?? false;
   }
 
   /** Element path of the current position: local names joined with `/`. */
@@ -152,6 +170,17 @@ export class XmlTokenizer {
 
   /** Feeds the next chunk; returns the tokens completed by it. Chunks may split anything at any byte. */
   write(chunk: Uint8Array): XmlToken[] {
+    this.feed(chunk);
+    return this.takeTokens();
+  }
+
+  /** Like `write`, but also returns comment and PI tokens when the `markup` option is set. */
+  writeEvents(chunk: Uint8Array): XmlEvent[] {
+    this.feed(chunk);
+    return this.take();
+  }
+
+  private feed(chunk: Uint8Array): void {
     const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     const chunkStart = this.bytesRead;
     this.bytesRead += bytes.length;
@@ -163,11 +192,21 @@ export class XmlTokenizer {
     } else {
       this.run(bytes, chunkStart, false);
     }
-    return this.take();
   }
 
   /** Signals the end of input; throws if the document is incomplete. */
   end(): XmlToken[] {
+    this.finish();
+    return this.takeTokens();
+  }
+
+  /** Like `end`, but also returns comment and PI tokens when the `markup` option is set. */
+  endEvents(): XmlEvent[] {
+    this.finish();
+    return this.take();
+  }
+
+  private finish(): void {
     if (this.pending) {
       const buf = this.pending;
       this.pending = undefined;
@@ -200,13 +239,19 @@ export class XmlTokenizer {
         this.bytesRead,
       );
     }
-    return this.take();
   }
 
-  private take(): XmlToken[] {
+  private take(): XmlEvent[] {
     const out = this.tokens;
     this.tokens = [];
     return out;
+  }
+
+  private takeTokens(): XmlToken[] {
+    const out = this.take();
+    return this.reportMarkup
+      ? out.filter((t): t is XmlToken => t.kind !== 'comment' && t.kind !== 'pi')
+      : (out as XmlToken[]);
   }
 
   private fail(code: ConstructorParameters<typeof EdxmlError>[0], message: string, offset: number): never {
@@ -259,6 +304,7 @@ export class XmlTokenizer {
             return;
           }
           pos = close + 3;
+          if (this.reportMarkup) this.tokens.push({ kind: 'comment', start: this.commentStart, end: base + pos });
           this.state = this.stack.length === 0 && this.rootSeen ? State.Epilog : State.Content;
           break;
         }
@@ -268,7 +314,12 @@ export class XmlTokenizer {
           const top = this.stack[this.stack.length - 1];
           if (stop > pos) {
             if (top?.streaming)
-              this.tokens.push({ kind: 'text-chunk', data: buf.subarray(pos, stop), start: base + pos });
+              this.tokens.push({
+                kind: 'text-chunk',
+                data: buf.subarray(pos, stop),
+                start: base + pos,
+                origin: 'cdata',
+              });
             else this.appendText(buf, pos, stop, base, true);
           }
           if (close < 0) {
@@ -344,6 +395,7 @@ export class XmlTokenizer {
       if (startsWith(buf, lt, '<!--')) {
         this.flushText();
         this.declarationAllowed = false;
+        this.commentStart = offset;
         this.state = State.Comment;
         return lt + 4;
       }
@@ -403,7 +455,10 @@ export class XmlTokenizer {
 
   /** The markup at `lt` is not complete in `buf`: carry it (returns -1), or fail if input ended. */
   private incomplete(buf: Buffer, lt: number, base: number, final: boolean): number {
-    if (this.state === State.Epilog) return this.trailing(buf, base + lt);
+    // after the root only a PI gets here: wait for its end unless the input ended or it is too long
+    if (this.state === State.Epilog && (final || buf.length - lt > this.maxMarkupLength)) {
+      return this.trailing(buf, base + lt);
+    }
     if (final) this.truncatedMarkup(base + lt);
     if (buf.length - lt > this.maxMarkupLength) {
       this.fail('too-large', `tag longer than ${this.maxMarkupLength} bytes`, base + lt);
@@ -426,6 +481,14 @@ export class XmlTokenizer {
       if (encoding && !/^(utf-?8|us-ascii|ascii)$/i.test(encoding)) {
         this.fail('malformed', `unsupported encoding "${encoding}" (edXML is UTF-8)`, base + lt);
       }
+    } else if (this.reportMarkup) {
+      this.tokens.push({
+        kind: 'pi',
+        target,
+        data: body.slice(target.length).replace(/^\s+/, ''),
+        start: base + lt,
+        end: base + close + 2,
+      });
     }
     this.declarationAllowed = false;
     return close + 2;
@@ -616,7 +679,12 @@ export class XmlTokenizer {
         this.fail('malformed', `"&" not starting an entity reference: "${preview(buf, amp)}"`, base + amp);
       }
       const decoded = this.decodeEntities(buf.toString('latin1', amp, semi + 1), base + amp);
-      this.tokens.push({ kind: 'text-chunk', data: Buffer.from(decoded, 'utf8'), start: base + amp });
+      this.tokens.push({
+        kind: 'text-chunk',
+        data: Buffer.from(decoded, 'utf8'),
+        start: base + amp,
+        origin: 'reference',
+      });
       pos = semi + 1;
     }
     return to;

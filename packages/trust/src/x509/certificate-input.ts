@@ -1,0 +1,60 @@
+// Certificates and CRLs given as PEM text, DER bytes or objects, normalised to node:crypto / @peculiar types.
+import { X509Certificate } from 'node:crypto';
+import { x509 } from './peculiar.js';
+
+export type CertificateInput = X509Certificate | string | Uint8Array;
+export type CrlInput = x509.X509Crl | string | Uint8Array;
+
+const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----[\s\S]*?-----END \1-----/g;
+
+/** Every certificate in the inputs (a PEM string may hold several). */
+export function toCertificates(inputs: readonly CertificateInput[] | CertificateInput | undefined): X509Certificate[] {
+  if (inputs === undefined) return [];
+  const list = Array.isArray(inputs) ? inputs : [inputs as CertificateInput];
+  const out: X509Certificate[] = [];
+  for (const input of list) {
+    if (input instanceof X509Certificate) out.push(input);
+    else if (typeof input === 'string') {
+      for (const block of pemBlocks(input, 'CERTIFICATE')) out.push(new X509Certificate(block));
+    } else out.push(new X509Certificate(Buffer.from(input)));
+  }
+  return out;
+}
+
+export function toCrls(inputs: readonly CrlInput[] | undefined): x509.X509Crl[] {
+  const out: x509.X509Crl[] = [];
+  for (const input of inputs ?? []) {
+    if (input instanceof x509.X509Crl) out.push(input);
+    else if (typeof input === 'string') for (const block of pemBlocks(input, 'X509 CRL')) out.push(new x509.X509Crl(toArrayBuffer(pemBody(block))));
+    else out.push(new x509.X509Crl(toArrayBuffer(input)));
+  }
+  return out;
+}
+
+function pemBlocks(text: string, type: string): string[] {
+  const blocks = [...text.matchAll(PEM_BLOCK)].filter((m) => m[1] === type).map((m) => m[0]);
+  if (blocks.length === 0) throw new Error(`no PEM ${type} block found`);
+  return blocks;
+}
+
+function toArrayBuffer(bytes: Uint8Array): ArrayBuffer {
+  return Uint8Array.from(bytes).buffer;
+}
+
+function pemBody(block: string): Buffer {
+  return Buffer.from(block.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64');
+}
+
+/** PEM with the label openssl expects for a CRL (`X509 CRL`). */
+export function crlToPem(crl: x509.X509Crl): string {
+  return toPem('X509 CRL', Buffer.from(crl.rawData));
+}
+
+export function toPem(label: string, der: Uint8Array): string {
+  const lines = Buffer.from(der).toString('base64').match(/.{1,64}/g) ?? [];
+  return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`;
+}
+
+export function toPeculiar(cert: X509Certificate): x509.X509Certificate {
+  return new x509.X509Certificate(cert.raw);
+}

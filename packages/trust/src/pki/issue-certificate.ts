@@ -42,10 +42,17 @@ export async function createRootCa(options: IssueOptions = {}): Promise<Certifie
 }
 
 export async function createIntermediateCa(issuer: CertifiedKey, options: IssueOptions = {}): Promise<CertifiedKey> {
-  return issueUnder(issuer, new x509.Name(intermediateCaName()), options.keyType ?? 'rsa-3072', options.validityDays ?? 1825, options.now, [
-    new x509.BasicConstraintsExtension(true, 0, true),
-    new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
-  ]);
+  return issueUnder(
+    issuer,
+    new x509.Name(intermediateCaName()),
+    options.keyType ?? 'rsa-3072',
+    options.validityDays ?? 1825,
+    options.now,
+    [
+      new x509.BasicConstraintsExtension(true, 0, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+    ],
+  );
 }
 
 export interface AgencyCertificateOptions extends IssueOptions {
@@ -53,12 +60,22 @@ export interface AgencyCertificateOptions extends IssueOptions {
   name: string;
 }
 
-export async function issueAgencyCertificate(issuer: CertifiedKey, options: AgencyCertificateOptions): Promise<CertifiedKey> {
-  return issueUnder(issuer, new x509.Name(agencyName(options.agencyCode, options.name)), options.keyType ?? 'rsa-2048', options.validityDays ?? 730, options.now, [
-    new x509.BasicConstraintsExtension(false, undefined, true),
-    new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.nonRepudiation, true),
-    new x509.ExtendedKeyUsageExtension([DOCUMENT_SIGNING]),
-  ]);
+export async function issueAgencyCertificate(
+  issuer: CertifiedKey,
+  options: AgencyCertificateOptions,
+): Promise<CertifiedKey> {
+  return issueUnder(
+    issuer,
+    new x509.Name(agencyName(options.agencyCode, options.name)),
+    options.keyType ?? 'rsa-2048',
+    options.validityDays ?? 730,
+    options.now,
+    [
+      new x509.BasicConstraintsExtension(false, undefined, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.nonRepudiation, true),
+      new x509.ExtendedKeyUsageExtension([DOCUMENT_SIGNING]),
+    ],
+  );
 }
 
 export interface HubCertificateOptions extends IssueOptions {
@@ -67,21 +84,36 @@ export interface HubCertificateOptions extends IssueOptions {
   ipAddresses?: string[];
 }
 
-export async function issueHubCertificate(issuer: CertifiedKey, options: HubCertificateOptions = {}): Promise<CertifiedKey> {
+export async function issueHubCertificate(
+  issuer: CertifiedKey,
+  options: HubCertificateOptions = {},
+): Promise<CertifiedKey> {
   const dns = options.dnsNames ?? ['localhost'];
   const ips = options.ipAddresses ?? ['127.0.0.1'];
   const keyType = options.keyType ?? 'ec-p256';
   const usage =
-    x509.KeyUsageFlags.digitalSignature | (keyType.startsWith('rsa') ? x509.KeyUsageFlags.keyEncipherment : x509.KeyUsageFlags.keyAgreement);
-  return issueUnder(issuer, new x509.Name(hubName(options.name ?? dns[0] ?? 'lienthong-hub')), keyType, options.validityDays ?? 397, options.now, [
-    new x509.BasicConstraintsExtension(false, undefined, true),
-    new x509.KeyUsagesExtension(usage, true),
-    new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth, x509.ExtendedKeyUsage.clientAuth, DOCUMENT_SIGNING]),
-    new x509.SubjectAlternativeNameExtension([
-      ...dns.map((value) => ({ type: 'dns' as const, value })),
-      ...ips.map((value) => ({ type: 'ip' as const, value })),
-    ]),
-  ]);
+    x509.KeyUsageFlags.digitalSignature |
+    (keyType.startsWith('rsa') ? x509.KeyUsageFlags.keyEncipherment : x509.KeyUsageFlags.keyAgreement);
+  return issueUnder(
+    issuer,
+    new x509.Name(hubName(options.name ?? dns[0] ?? 'lienthong-hub')),
+    keyType,
+    options.validityDays ?? 397,
+    options.now,
+    [
+      new x509.BasicConstraintsExtension(false, undefined, true),
+      new x509.KeyUsagesExtension(usage, true),
+      new x509.ExtendedKeyUsageExtension([
+        x509.ExtendedKeyUsage.serverAuth,
+        x509.ExtendedKeyUsage.clientAuth,
+        DOCUMENT_SIGNING,
+      ]),
+      new x509.SubjectAlternativeNameExtension([
+        ...dns.map((value) => ({ type: 'dns' as const, value })),
+        ...ips.map((value) => ({ type: 'ip' as const, value })),
+      ]),
+    ],
+  );
 }
 
 export interface CrlEntry {

@@ -24,7 +24,8 @@ export function webSigningAlgorithm(key: KeyObject): RsaHashedImportParams | EcK
   if (key.asymmetricKeyType === 'rsa') return { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
   if (key.asymmetricKeyType === 'ec') {
     const curve = key.asymmetricKeyDetails?.namedCurve;
-    const namedCurve = curve === 'prime256v1' ? 'P-256' : curve === 'secp384r1' ? 'P-384' : curve === 'secp521r1' ? 'P-521' : '';
+    const namedCurve =
+      curve === 'prime256v1' ? 'P-256' : curve === 'secp384r1' ? 'P-384' : curve === 'secp521r1' ? 'P-521' : '';
     if (!namedCurve) throw new Error(`unsupported EC curve ${curve}`);
     return { name: 'ECDSA', namedCurve, hash: 'SHA-256' } as EcKeyImportParams;
   }

@@ -1,6 +1,7 @@
 // Subject names of the development PKI. The agency code goes in UID (see x509/agency-code.ts).
-import type { x509 } from '../x509/peculiar.js';
+
 import { AGENCY_CODE_OID } from '../x509/agency-code.js';
+import type { x509 } from '../x509/peculiar.js';
 
 type JsonName = x509.JsonNameParams;
 

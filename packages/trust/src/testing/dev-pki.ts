@@ -20,7 +20,14 @@ export interface TestPki {
   agencyEc: CertifiedKey;
   hub: CertifiedKey;
   /** PEM file paths */
-  files: { root: string; intermediate: string; agencyRsaCert: string; agencyRsaKey: string; agencyEcCert: string; agencyEcKey: string };
+  files: {
+    root: string;
+    intermediate: string;
+    agencyRsaCert: string;
+    agencyRsaKey: string;
+    agencyEcCert: string;
+    agencyEcKey: string;
+  };
 }
 
 let pending: Promise<TestPki> | undefined;
@@ -33,8 +40,16 @@ export function testPki(): Promise<TestPki> {
 async function make(): Promise<TestPki> {
   const root = await createRootCa({ keyType: 'ec-p256' });
   const intermediate = await createIntermediateCa(root, { keyType: 'ec-p256' });
-  const agencyRsa = await issueAgencyCertificate(intermediate, { agencyCode: '000.00.00.G22', name: 'Văn phòng Chính phủ', keyType: 'rsa-2048' });
-  const agencyEc = await issueAgencyCertificate(intermediate, { agencyCode: '000.00.00.H41', name: 'UBND Tỉnh Nghệ An', keyType: 'ec-p256' });
+  const agencyRsa = await issueAgencyCertificate(intermediate, {
+    agencyCode: '000.00.00.G22',
+    name: 'Văn phòng Chính phủ',
+    keyType: 'rsa-2048',
+  });
+  const agencyEc = await issueAgencyCertificate(intermediate, {
+    agencyCode: '000.00.00.H41',
+    name: 'UBND Tỉnh Nghệ An',
+    keyType: 'ec-p256',
+  });
   const hub = await issueHubCertificate(intermediate, { keyType: 'ec-p256' });
   const dir = mkdtempSync(join(tmpdir(), 'lienthong-trust-pki-'));
   const write = (name: string, text: string) => {

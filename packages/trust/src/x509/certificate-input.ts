@@ -25,7 +25,8 @@ export function toCrls(inputs: readonly CrlInput[] | undefined): x509.X509Crl[] 
   const out: x509.X509Crl[] = [];
   for (const input of inputs ?? []) {
     if (input instanceof x509.X509Crl) out.push(input);
-    else if (typeof input === 'string') for (const block of pemBlocks(input, 'X509 CRL')) out.push(new x509.X509Crl(toArrayBuffer(pemBody(block))));
+    else if (typeof input === 'string')
+      for (const block of pemBlocks(input, 'X509 CRL')) out.push(new x509.X509Crl(toArrayBuffer(pemBody(block))));
     else out.push(new x509.X509Crl(toArrayBuffer(input)));
   }
   return out;
@@ -51,7 +52,10 @@ export function crlToPem(crl: x509.X509Crl): string {
 }
 
 export function toPem(label: string, der: Uint8Array): string {
-  const lines = Buffer.from(der).toString('base64').match(/.{1,64}/g) ?? [];
+  const lines =
+    Buffer.from(der)
+      .toString('base64')
+      .match(/.{1,64}/g) ?? [];
   return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`;
 }
 

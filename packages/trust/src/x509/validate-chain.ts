@@ -74,9 +74,14 @@ export async function validateChain(leaf: X509Certificate, options: ChainOptions
       }
       const pathLength = details.getExtension(x509.BasicConstraintsExtension)?.pathLength;
       if (pathLength !== undefined && i - 1 > pathLength) {
-        reasons.push(reason('issuer-not-ca', `CA certificate "${name}" allows ${pathLength} intermediate CA(s) below it`));
+        reasons.push(
+          reason('issuer-not-ca', `CA certificate "${name}" allows ${pathLength} intermediate CA(s) below it`),
+        );
       }
-    } else if (usage !== undefined && !(usage & (x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.nonRepudiation))) {
+    } else if (
+      usage !== undefined &&
+      !(usage & (x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.nonRepudiation))
+    ) {
       reasons.push(reason('key-usage', `certificate "${name}" does not allow digital signatures`));
     }
   }
@@ -125,7 +130,11 @@ async function checkRevocation(chain: X509Certificate[], options: ChainOptions, 
     if (!crl) {
       if (candidates.length > 0) {
         reasons.push(
-          reason('crl-signature-invalid', `the CRL of "${issuer.subject}" does not verify with its issuer's key`, 'indeterminate'),
+          reason(
+            'crl-signature-invalid',
+            `the CRL of "${issuer.subject}" does not verify with its issuer's key`,
+            'indeterminate',
+          ),
         );
       } else {
         reasons.push(
@@ -139,7 +148,13 @@ async function checkRevocation(chain: X509Certificate[], options: ChainOptions, 
       continue;
     }
     if (crl.thisUpdate > now) {
-      reasons.push(reason('crl-not-yet-valid', `the CRL of "${issuer.subject}" is dated ${crl.thisUpdate.toISOString()}`, 'indeterminate'));
+      reasons.push(
+        reason(
+          'crl-not-yet-valid',
+          `the CRL of "${issuer.subject}" is dated ${crl.thisUpdate.toISOString()}`,
+          'indeterminate',
+        ),
+      );
     }
     if (crl.nextUpdate && crl.nextUpdate < now) {
       reasons.push(
@@ -154,7 +169,10 @@ async function checkRevocation(chain: X509Certificate[], options: ChainOptions, 
     if (entry && entry.revocationDate <= now) {
       const why = entry.reason === undefined ? '' : ` (${x509.X509CrlReason[entry.reason]})`;
       reasons.push(
-        reason('certificate-revoked', `certificate "${name}" was revoked on ${entry.revocationDate.toISOString()}${why}`),
+        reason(
+          'certificate-revoked',
+          `certificate "${name}" was revoked on ${entry.revocationDate.toISOString()}${why}`,
+        ),
       );
     }
   }

@@ -1,11 +1,11 @@
 // Reads a captured Signature element into what verification needs, refusing anything outside the
 // profile: one Reference with URI="" and the enveloped-signature transform, known algorithms, and
 // digest/signature/certificate values that are plain base64 text.
-import { type C14nAlgorithm, C14N_URI, c14nAlgorithmFromUri, VENDOR_EXC_C14N_URI } from '../c14n/algorithms.js';
+import { C14N_URI, type C14nAlgorithm, c14nAlgorithmFromUri, VENDOR_EXC_C14N_URI } from '../c14n/algorithms.js';
 import {
   type DigestAlgorithm,
-  digestAlgorithmFromUri,
   DSIG_NS,
+  digestAlgorithmFromUri,
   ENVELOPED_SIGNATURE_URI,
   EXC_C14N_NS,
   QCVN_NS,
@@ -68,7 +68,10 @@ export function readSignature(root: SignatureNode): { signature?: ReadSignature;
     const found = list.filter((c) => c.name.local === local);
     if (found.length > 1 || (found.length === 0 && !optional)) {
       reasons.push(
-        reason('signature-malformed', `${where} must have ${optional ? 'at most' : 'exactly'} one ${local} (found ${found.length})`),
+        reason(
+          'signature-malformed',
+          `${where} must have ${optional ? 'at most' : 'exactly'} one ${local} (found ${found.length})`,
+        ),
       );
       return undefined;
     }
@@ -85,7 +88,8 @@ export function readSignature(root: SignatureNode): { signature?: ReadSignature;
       return undefined;
     }
     const bytes = decodeStrictBase64(node.text);
-    if (!bytes) reasons.push(reason('value-not-base64', `${label} is not valid base64: "${node.text.trim().slice(0, 40)}"`));
+    if (!bytes)
+      reasons.push(reason('value-not-base64', `${label} is not valid base64: "${node.text.trim().slice(0, 40)}"`));
     return bytes;
   };
 
@@ -118,7 +122,8 @@ export function readSignature(root: SignatureNode): { signature?: ReadSignature;
   const methodUri = attribute(info[1]!, 'Algorithm');
   const signatureMethod = signatureMethodFromUri(methodUri ?? '');
   if (!signatureMethod) return fail('unsupported-algorithm', `unsupported SignatureMethod "${methodUri}"`);
-  if (info[1]!.children.length > 0) return fail('signature-malformed', 'SignatureMethod must be empty (no HMACOutputLength)');
+  if (info[1]!.children.length > 0)
+    return fail('signature-malformed', 'SignatureMethod must be empty (no HMACOutputLength)');
 
   const ref = references[0]!;
   const uri = attribute(ref, 'URI');
@@ -149,7 +154,8 @@ export function readSignature(root: SignatureNode): { signature?: ReadSignature;
     );
   }
   if (transformUris[1] === VENDOR_EXC_C14N_URI) noteVendorUri(reasons, 'Transform');
-  if (transforms[0]!.children.length > 0) return fail('transforms-not-allowed', 'the enveloped-signature Transform must be empty');
+  if (transforms[0]!.children.length > 0)
+    return fail('transforms-not-allowed', 'the enveloped-signature Transform must be empty');
   const referencePrefixes = last ? inclusivePrefixes(last, referenceC14n, reasons, 'Transform') : [];
   if (!referencePrefixes) return { reasons };
 
@@ -207,11 +213,26 @@ function noteVendorUri(reasons: Reason[], where: string): void {
 }
 
 /** The InclusiveNamespaces PrefixList of an exclusive C14N method; undefined (with a reason) if malformed. */
-function inclusivePrefixes(node: SignatureNode, algorithm: C14nAlgorithm, reasons: Reason[], where: string): string[] | undefined {
+function inclusivePrefixes(
+  node: SignatureNode,
+  algorithm: C14nAlgorithm,
+  reasons: Reason[],
+  where: string,
+): string[] | undefined {
   if (node.children.length === 0) return [];
   const only = node.children[0]!;
-  if (algorithm !== 'exc-c14n' || node.children.length > 1 || only.name.ns !== EXC_C14N_NS || only.name.local !== 'InclusiveNamespaces') {
-    reasons.push(reason('signature-malformed', `unexpected content in ${where} (${algorithm === 'c14n' ? C14N_URI : 'exclusive C14N'})`));
+  if (
+    algorithm !== 'exc-c14n' ||
+    node.children.length > 1 ||
+    only.name.ns !== EXC_C14N_NS ||
+    only.name.local !== 'InclusiveNamespaces'
+  ) {
+    reasons.push(
+      reason(
+        'signature-malformed',
+        `unexpected content in ${where} (${algorithm === 'c14n' ? C14N_URI : 'exclusive C14N'})`,
+      ),
+    );
     return undefined;
   }
   return (attribute(only, 'PrefixList') ?? '').split(/\s+/).filter(Boolean);

@@ -1,7 +1,7 @@
 // Enveloped XML-DSig over a whole edXML package in two streaming passes: pass 1 canonicalizes and
 // digests the package (without any existing Signature) and finds where the Signature goes; pass 2
 // copies the bytes with the Signature spliced in. Memory does not depend on the package size.
-import { createHash, type KeyObject, sign, type X509Certificate } from 'node:crypto';
+import { createHash, type KeyObject, sign } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { Readable } from 'node:stream';
@@ -78,7 +78,8 @@ export async function signPackage(source: PackageSource, options: SignOptions): 
   const certificates = [...toCertificates(options.certificate), ...toCertificates(options.chain ?? [])];
   const signer = certificates[0];
   if (!signer) throw new SigningError('key-mismatch', 'no signer certificate given');
-  if (!signer.checkPrivateKey(key)) throw new SigningError('key-mismatch', 'the private key does not belong to the certificate');
+  if (!signer.checkPrivateKey(key))
+    throw new SigningError('key-mismatch', 'the private key does not belong to the certificate');
   const method = signatureMethod(options.algorithm ?? defaultAlgorithm(key));
   if (method.keyType !== key.asymmetricKeyType) {
     throw new SigningError('key-mismatch', `${method.name} needs an ${method.keyType.toUpperCase()} key`);
@@ -108,7 +109,11 @@ export async function signPackage(source: PackageSource, options: SignOptions): 
 }
 
 /** Signs `source` into `destination` (written to a temporary file, then renamed; may be the source itself). */
-export async function signPackageToFile(source: PackageSource, destination: string, options: SignOptions): Promise<SignedPackage> {
+export async function signPackageToFile(
+  source: PackageSource,
+  destination: string,
+  options: SignOptions,
+): Promise<SignedPackage> {
   const signed = await signPackage(source, options);
   const temporary = `${destination}.${process.pid}.${Date.now()}.signing`;
   try {
@@ -156,7 +161,8 @@ async function scan(source: PackageSource, existing: 'replace' | 'refuse'): Prom
     if (e.kind === 'start') {
       if (isSignature(e.name)) {
         if (signature) throw new SigningError('multiple-signatures', `a second Signature at byte ${e.start}`);
-        if (!inHeader()) throw new SigningError('signature-misplaced', `a Signature outside edXMLHeader at byte ${e.start}`);
+        if (!inHeader())
+          throw new SigningError('signature-misplaced', `a Signature outside edXMLHeader at byte ${e.start}`);
         if (existing === 'refuse') throw new SigningError('signature-present', 'the package is already signed');
         signature = { start: e.start, end: -1, depth: path.length };
       }
@@ -176,9 +182,18 @@ async function scan(source: PackageSource, existing: 'replace' | 'refuse'): Prom
   }
   for (const e of tokenizer.endEvents()) push(e);
   canonicalizer.finish();
-  if (headerEnd < 0) throw new SigningError('not-edxml', 'no edXML/edXMLEnvelope/edXMLHeader element to put the Signature in');
-  const cut = signature ? { cutStart: signature.start, cutEnd: signature.end } : { cutStart: headerEnd, cutEnd: headerEnd };
-  return { digest: digest.digest(), ...cut, replaced: signature !== undefined, sourceBytes: bytes, sourceSha256: raw.digest('hex') };
+  if (headerEnd < 0)
+    throw new SigningError('not-edxml', 'no edXML/edXMLEnvelope/edXMLHeader element to put the Signature in');
+  const cut = signature
+    ? { cutStart: signature.start, cutEnd: signature.end }
+    : { cutStart: headerEnd, cutEnd: headerEnd };
+  return {
+    digest: digest.digest(),
+    ...cut,
+    replaced: signature !== undefined,
+    sourceBytes: bytes,
+    sourceSha256: raw.digest('hex'),
+  };
 }
 
 async function* splice(source: PackageSource, layout: Layout, inserted: Buffer): AsyncIterable<Uint8Array> {
@@ -201,6 +216,9 @@ async function* splice(source: PackageSource, layout: Layout, inserted: Buffer):
     if (from < end) yield chunk.subarray(from - start);
   }
   if (offset !== layout.sourceBytes || raw.digest('hex') !== layout.sourceSha256) {
-    throw new SigningError('source-changed', 'the package changed between the two signing passes: the output is not valid');
+    throw new SigningError(
+      'source-changed',
+      'the package changed between the two signing passes: the output is not valid',
+    );
   }
 }

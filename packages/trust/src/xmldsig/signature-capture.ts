@@ -41,7 +41,8 @@ export class SignatureCapture {
 
   /** Adds the next event of the Signature subtree; returns true when the Signature element closed. */
   push(event: XmlEvent): boolean {
-    if (this.events.length >= MAX_EVENTS) throw new SignatureTooLargeError(`Signature has more than ${MAX_EVENTS} nodes`);
+    if (this.events.length >= MAX_EVENTS)
+      throw new SignatureTooLargeError(`Signature has more than ${MAX_EVENTS} nodes`);
     const index = this.events.length;
     const top = this.stack[this.stack.length - 1];
     switch (event.kind) {
@@ -76,7 +77,8 @@ export class SignatureCapture {
       }
       case 'text-chunk': {
         this.textBytes += event.data.length;
-        if (this.textBytes > MAX_TEXT) throw new SignatureTooLargeError(`Signature has more than ${MAX_TEXT} bytes of text`);
+        if (this.textBytes > MAX_TEXT)
+          throw new SignatureTooLargeError(`Signature has more than ${MAX_TEXT} bytes of text`);
         // the source may reuse its buffers
         const data = Buffer.from(event.data);
         this.events.push({ ...event, data });

@@ -1,7 +1,13 @@
 // The Signature element Lienthong writes: W3C XML-DSig namespace as the default namespace of the
 // Signature element, enveloped-signature + exclusive C14N, one Reference URI="".
 import { EXC_C14N_URI } from '../c14n/algorithms.js';
-import { DSIG_NS, type DigestAlgorithm, digestAlgorithmUri, ENVELOPED_SIGNATURE_URI, type SignatureMethod } from './algorithms.js';
+import {
+  type DigestAlgorithm,
+  DSIG_NS,
+  digestAlgorithmUri,
+  ENVELOPED_SIGNATURE_URI,
+  type SignatureMethod,
+} from './algorithms.js';
 
 export function signedInfoXml(method: SignatureMethod, digestAlgorithm: DigestAlgorithm, digestValue: string): string {
   return (
@@ -20,7 +26,12 @@ export function signedInfoXml(method: SignatureMethod, digestAlgorithm: DigestAl
   );
 }
 
-export function signatureXml(signedInfo: string, signatureValue: string, subjectName: string, certificates: Buffer[]): string {
+export function signatureXml(
+  signedInfo: string,
+  signatureValue: string,
+  subjectName: string,
+  certificates: Buffer[],
+): string {
   const certs = certificates.map((der) => `<X509Certificate>${der.toString('base64')}</X509Certificate>\n`).join('');
   return (
     `<Signature xmlns="${DSIG_NS}">\n${signedInfo}\n` +

@@ -1,7 +1,13 @@
 // Streaming, one-pass verification of the enveloped XML-DSig of an edXML package. Events before the
 // Signature (the edXML header) are held until the Signature says how to canonicalize and digest;
 // everything after it streams straight into the digest.
-import { createHash, type Hash, verify as verifySignature, type X509Certificate as NodeCertificate, X509Certificate } from 'node:crypto';
+import {
+  createHash,
+  type Hash,
+  type X509Certificate as NodeCertificate,
+  verify as verifySignature,
+  X509Certificate,
+} from 'node:crypto';
 import { EdxmlError, type XmlEvent, type XmlName } from '@lienthong/edxml';
 import { createC14nTokenizer } from '../c14n/c14n-tokenizer.js';
 import { Canonicalizer } from '../c14n/canonicalizer.js';
@@ -10,8 +16,8 @@ import { type CertificateInput, type CrlInput, toCertificates, toCrls } from '..
 import { type CertificateSummary, distinguishedName, summarizeCertificate } from '../x509/certificate-summary.js';
 import { issues, validateChain } from '../x509/validate-chain.js';
 import { DSIG_NS, isWeakDigest, QCVN_NS } from './algorithms.js';
-import { type Reason, reason, statusOf } from './reasons.js';
 import { type ReadSignature, readSignature } from './read-signature.js';
+import { type Reason, reason, statusOf } from './reasons.js';
 import { SignatureCapture, SignatureTooLargeError } from './signature-capture.js';
 import type { Verdict } from './verdict.js';
 
@@ -36,14 +42,18 @@ export interface VerifyOptions {
 const MAX_HEADER_BYTES = 16 * 1024 * 1024;
 const HEADER_PATH = ['edXML', 'edXMLEnvelope', 'edXMLHeader'];
 
-export async function verifyPackage(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, options: VerifyOptions): Promise<Verdict> {
+export async function verifyPackage(
+  source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  options: VerifyOptions,
+): Promise<Verdict> {
   const scan = new SignatureScan();
   try {
     const tokenizer = createC14nTokenizer();
     for await (const chunk of source) for (const e of tokenizer.writeEvents(chunk)) scan.push(e);
     for (const e of tokenizer.endEvents()) scan.push(e);
   } catch (e) {
-    if (e instanceof EdxmlError) scan.reasons.push(reason('xml-malformed', `the package is not well-formed XML: ${e.message}`));
+    if (e instanceof EdxmlError)
+      scan.reasons.push(reason('xml-malformed', `the package is not well-formed XML: ${e.message}`));
     else if (e instanceof SignatureTooLargeError) scan.reasons.push(reason('signature-too-large', e.message));
     else throw e;
   }
@@ -80,7 +90,9 @@ class SignatureScan {
     if (e.name.local !== 'Signature' || (e.name.ns !== DSIG_NS && e.name.ns !== QCVN_NS)) return;
     this.signatures++;
     if (this.signatures === 2) {
-      this.reasons.push(reason('multiple-signatures', `a second Signature element at byte ${e.start}: exactly one is accepted`));
+      this.reasons.push(
+        reason('multiple-signatures', `a second Signature element at byte ${e.start}: exactly one is accepted`),
+      );
     }
     if (this.signatures > 1) return;
     const parents = this.path.slice(0, -1);
@@ -165,7 +177,13 @@ class SignatureScan {
     };
     if (isWeakDigest(signature.digestAlgorithm) || isWeakDigest(signature.signatureMethod.hash)) {
       verdict.weak = true;
-      reasons.push(reason('weak-algorithm', `SHA-1 is used (${signature.signatureMethod.name}, ${signature.digestAlgorithm} digest): legacy, weak`, 'note'));
+      reasons.push(
+        reason(
+          'weak-algorithm',
+          `SHA-1 is used (${signature.signatureMethod.name}, ${signature.digestAlgorithm} digest): legacy, weak`,
+          'note',
+        ),
+      );
     }
 
     if (!malformed) this.checkDigest(signature);
@@ -194,7 +212,10 @@ class SignatureScan {
       verdict.chain = chain.chain.map(summarizeCertificate);
       reasons.push(...chain.reasons);
       if (options.expectedSigner && !matchesExpected(options.expectedSigner, verdict.signer, signer)) {
-        const wanted = typeof options.expectedSigner === 'function' ? 'the expected signer' : `agency ${options.expectedSigner.agencyCode}`;
+        const wanted =
+          typeof options.expectedSigner === 'function'
+            ? 'the expected signer'
+            : `agency ${options.expectedSigner.agencyCode}`;
         reasons.push(
           reason(
             'signer-unexpected',
@@ -224,7 +245,9 @@ class SignatureScan {
   private certificates(signature: ReadSignature): X509Certificate[] | undefined {
     if (signature.certificates.length === 0) {
       if (!this.reasons.some((r) => r.code === 'value-not-base64' || r.code === 'value-not-plain-text')) {
-        this.reasons.push(reason('certificate-missing', 'KeyInfo carries no X509Certificate: the signer cannot be identified'));
+        this.reasons.push(
+          reason('certificate-missing', 'KeyInfo carries no X509Certificate: the signer cannot be identified'),
+        );
       }
       return undefined;
     }
@@ -234,7 +257,10 @@ class SignatureScan {
         out.push(new X509Certificate(der));
       } catch {
         this.reasons.push(
-          reason('certificate-unreadable', `X509Certificate #${i + 1} in KeyInfo is not a readable certificate (${der.length} bytes)`),
+          reason(
+            'certificate-unreadable',
+            `X509Certificate #${i + 1} in KeyInfo is not a readable certificate (${der.length} bytes)`,
+          ),
         );
         return undefined;
       }
@@ -247,7 +273,10 @@ class SignatureScan {
     const key = signer.publicKey;
     if (key.asymmetricKeyType !== method.keyType) {
       this.reasons.push(
-        reason('key-algorithm-mismatch', `SignatureMethod ${method.name} needs an ${method.keyType.toUpperCase()} key; the certificate has ${key.asymmetricKeyType}`),
+        reason(
+          'key-algorithm-mismatch',
+          `SignatureMethod ${method.name} needs an ${method.keyType.toUpperCase()} key; the certificate has ${key.asymmetricKeyType}`,
+        ),
       );
       return;
     }
@@ -264,7 +293,10 @@ class SignatureScan {
     );
     if (!ok) {
       this.reasons.push(
-        reason('signature-mismatch', `SignatureValue does not verify over SignedInfo with the key of "${distinguishedName(signer.subject)}"`),
+        reason(
+          'signature-mismatch',
+          `SignatureValue does not verify over SignedInfo with the key of "${distinguishedName(signer.subject)}"`,
+        ),
       );
     }
   }

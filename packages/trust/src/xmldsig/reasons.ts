@@ -40,7 +40,11 @@ export type ReasonCode =
   | 'nonstandard-algorithm-uri'
   | 'weak-algorithm'
   | 'weak-key'
-  | 'subject-name-mismatch';
+  | 'subject-name-mismatch'
+  | 'jws-malformed'
+  | 'payload-not-canonical'
+  | 'receipt-malformed'
+  | 'checkpoint-malformed';
 
 export interface Reason {
   code: ReasonCode;

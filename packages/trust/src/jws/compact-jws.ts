@@ -1,0 +1,117 @@
+// Compact JWS (RFC 7515) with an x5c certificate chain, for receipts and audit checkpoints: any JOSE
+// library can check the signature offline; the chain is checked against trust anchors here.
+import { type KeyObject, sign, verify, type X509Certificate } from 'node:crypto';
+import { toPrivateKey } from '../pki/key-pair.js';
+import { type CertificateInput, toCertificates } from '../x509/certificate-input.js';
+
+export type JwsAlgorithm = 'RS256' | 'ES256' | 'ES384';
+
+const ALGORITHMS: Record<JwsAlgorithm, { hash: string; keyType: 'rsa' | 'ec'; curve?: string }> = {
+  RS256: { hash: 'sha256', keyType: 'rsa' },
+  ES256: { hash: 'sha256', keyType: 'ec', curve: 'prime256v1' },
+  ES384: { hash: 'sha384', keyType: 'ec', curve: 'secp384r1' },
+};
+
+export interface JwsHeader {
+  alg: JwsAlgorithm;
+  typ: string;
+  /** base64 DER, signer first */
+  x5c: string[];
+}
+
+export function jwsAlgorithmFor(key: KeyObject): JwsAlgorithm {
+  if (key.asymmetricKeyType === 'rsa') return 'RS256';
+  const curve = key.asymmetricKeyDetails?.namedCurve;
+  if (curve === 'prime256v1') return 'ES256';
+  if (curve === 'secp384r1') return 'ES384';
+  throw new Error(`no JWS algorithm for a ${key.asymmetricKeyType} ${curve ?? ''} key`);
+}
+
+/** Signs `payload` (already canonical bytes) as a compact JWS carrying the certificate chain. */
+export function signCompactJws(
+  payload: string,
+  typ: string,
+  keyInput: KeyObject | string | Uint8Array,
+  chain: readonly CertificateInput[],
+): string {
+  const key = toPrivateKey(keyInput);
+  const certificates = toCertificates(chain);
+  if (!certificates[0]?.checkPrivateKey(key))
+    throw new Error('the key does not belong to the first certificate of the chain');
+  const alg = jwsAlgorithmFor(key);
+  const header: JwsHeader = { alg, typ, x5c: certificates.map((c) => c.raw.toString('base64')) };
+  const input = `${b64url(JSON.stringify(header))}.${b64url(payload)}`;
+  const spec = ALGORITHMS[alg];
+  const signature = sign(
+    spec.hash,
+    Buffer.from(input),
+    spec.keyType === 'ec' ? { key, dsaEncoding: 'ieee-p1363' } : key,
+  );
+  return `${input}.${signature.toString('base64url')}`;
+}
+
+export interface ParsedJws {
+  header: JwsHeader;
+  payload: string;
+  certificates: X509Certificate[];
+}
+
+/** Parses a compact JWS and checks its signature with the first x5c certificate; throws with a reason. */
+export function openCompactJws(jws: string, typ: string): ParsedJws {
+  const parts = jws.split('.');
+  if (parts.length !== 3 || !parts.every((p) => /^[A-Za-z0-9_-]*$/.test(p)))
+    throw new JwsError('malformed', 'not a compact JWS');
+  const header = parseJson(fromB64url(parts[0]!).toString('utf8'), 'header') as Partial<JwsHeader>;
+  if (header.typ !== typ) throw new JwsError('malformed', `typ is "${header.typ}", expected "${typ}"`);
+  const spec = ALGORITHMS[header.alg as JwsAlgorithm];
+  if (!spec) throw new JwsError('unsupported-algorithm', `unsupported alg "${header.alg}"`);
+  if (!Array.isArray(header.x5c) || header.x5c.length === 0) throw new JwsError('certificate-missing', 'no x5c chain');
+  let certificates: X509Certificate[];
+  try {
+    certificates = toCertificates(header.x5c.map((c) => Buffer.from(String(c), 'base64')));
+  } catch {
+    throw new JwsError('certificate-unreadable', 'an x5c certificate is unreadable');
+  }
+  const key = certificates[0]!.publicKey;
+  if (key.asymmetricKeyType !== spec.keyType)
+    throw new JwsError('key-algorithm-mismatch', `${header.alg} with a ${key.asymmetricKeyType} key`);
+  const ok = verify(
+    spec.hash,
+    Buffer.from(`${parts[0]}.${parts[1]}`),
+    spec.keyType === 'ec' ? { key, dsaEncoding: 'ieee-p1363' } : key,
+    fromB64url(parts[2]!),
+  );
+  if (!ok) throw new JwsError('signature-mismatch', 'the signature does not verify with the x5c certificate');
+  return { header: header as JwsHeader, payload: fromB64url(parts[1]!).toString('utf8'), certificates };
+}
+
+export class JwsError extends Error {
+  constructor(
+    readonly code:
+      | 'malformed'
+      | 'unsupported-algorithm'
+      | 'certificate-missing'
+      | 'certificate-unreadable'
+      | 'key-algorithm-mismatch'
+      | 'signature-mismatch',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function parseJson(text: string, what: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new JwsError('malformed', `the ${what} is not JSON`);
+  }
+}
+
+function b64url(text: string): string {
+  return Buffer.from(text, 'utf8').toString('base64url');
+}
+
+function fromB64url(text: string): Buffer {
+  return Buffer.from(text, 'base64url');
+}

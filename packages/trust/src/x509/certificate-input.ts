@@ -59,6 +59,17 @@ export function toPem(label: string, der: Uint8Array): string {
   return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`;
 }
 
+const PARSED_LIMIT = 256;
+const parsed = new Map<string, x509.X509Certificate>();
+
+/** The @peculiar view of a certificate (extensions, names); parsed once per certificate, as ASN.1 parsing dominates verification time. */
 export function toPeculiar(cert: X509Certificate): x509.X509Certificate {
-  return new x509.X509Certificate(cert.raw);
+  const key = cert.fingerprint256;
+  let out = parsed.get(key);
+  if (!out) {
+    out = new x509.X509Certificate(toArrayBuffer(cert.raw));
+    if (parsed.size >= PARSED_LIMIT) parsed.delete(parsed.keys().next().value!);
+    parsed.set(key, out);
+  }
+  return out;
 }

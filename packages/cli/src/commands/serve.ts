@@ -40,11 +40,10 @@ export function registerServe(program: Command): void {
       });
       // the hub handles SIGINT/SIGTERM itself: it drains requests, closes the store and exits
       const running = await hub.startHub(config);
-      out.result(
-        () =>
-          hub.startBanner?.(config, running.url, running.demo) ??
-          `Lienthong hub listening on ${running.url} (data: ${config.dataDir})`,
-        { url: running.url, dataDir: config.dataDir, ...(running.demo ? { demo: running.demo } : {}) },
-      );
+      out.result(() => hub.startBanner(config, running.url, running.demo), {
+        url: running.url,
+        dataDir: config.dataDir,
+        ...(running.demo ? { demo: running.demo } : {}),
+      });
     });
 }

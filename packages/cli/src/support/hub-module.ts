@@ -2,48 +2,10 @@
 // commands start without loading the server, its database driver and its dependencies.
 import type { HubConfig, HubService } from '@lienthong/hub';
 
-export interface StartedHub {
-  url: string;
-  demo?: unknown;
-  close(): Promise<void>;
-}
+export type HubModule = typeof import('@lienthong/hub');
 
-export interface HubModule {
-  loadConfig(opts: { configFile?: string; overrides?: Record<string, unknown> }): HubConfig;
-  startHub(config: HubConfig, opts?: { installSignalHandlers?: boolean }): Promise<StartedHub>;
-  createHub(config: HubConfig, deps: { logger: unknown }): Promise<HubService>;
-  createLogger(log: HubConfig['log']): unknown;
-  startBanner?(config: HubConfig, url: string, demo?: unknown): string;
-}
-
-/**
- * The hub's entry points. The package root exports what it exports; the rest is taken from the
- * modules beside its entry file (server, config loader, logger), which the package does not list.
- */
 export async function loadHub(): Promise<HubModule> {
-  const root = (await import('@lienthong/hub')) as Record<string, unknown>;
-  const entry = import.meta.resolve('@lienthong/hub');
-  const ext = entry.endsWith('.ts') ? '.ts' : '.js';
-  const sibling = async (path: string): Promise<Record<string, unknown>> =>
-    (await import(new URL(`./${path}${ext}`, entry).href)) as Record<string, unknown>;
-  const pick = async (name: string, path: string, optional = false): Promise<unknown> => {
-    if (root[name] !== undefined) return root[name];
-    try {
-      const value = (await sibling(path))[name];
-      if (value !== undefined || optional) return value;
-    } catch (err) {
-      if (optional) return undefined;
-      throw err;
-    }
-    throw new Error(`@lienthong/hub does not provide ${name}`);
-  };
-  return {
-    loadConfig: (await pick('loadConfig', 'config/load-config')) as HubModule['loadConfig'],
-    startHub: (await pick('startHub', 'server')) as HubModule['startHub'],
-    createHub: (await pick('createHub', 'core/create-hub')) as HubModule['createHub'],
-    createLogger: (await pick('createLogger', 'observability/create-logger')) as HubModule['createLogger'],
-    startBanner: (await pick('startBanner', 'observability/start-banner', true)) as HubModule['startBanner'],
-  };
+  return import('@lienthong/hub');
 }
 
 export interface HubDirOptions {

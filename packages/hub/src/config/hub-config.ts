@@ -26,4 +26,43 @@ export interface HubConfig {
   shutdownGraceSeconds: number;
   /** the URL clients reach this hub at (OpenAPI `servers`); default: derived from listen */
   publicUrl?: string;
+  trust: TrustConfig;
+  tls: TlsConfig;
+}
+
+export type SignaturePolicy = 'off' | 'report' | 'require';
+
+export interface TrustConfig {
+  /**
+   * Run a development CA in `<dataDir>/pki/ca` (created at first start) that stands in for the
+   * government CA: it is a trust anchor, issues the hub's certificate and the demo agencies'.
+   * Default true; production sets `anchors` (and usually `hubCertificate`/`hubKey`) and turns it off.
+   */
+  devCa: boolean;
+  /** PEM files of trust anchors (root CAs), e.g. the government CA */
+  anchors: string[];
+  /** PEM files of intermediate CA certificates to build chains with */
+  intermediates: string[];
+  /** CRLs: PEM/DER files or http(s) URLs, refreshed every `crlRefreshSeconds` */
+  crls: string[];
+  crlRefreshSeconds: number;
+  /** what a CRL past its nextUpdate means: 'indeterminate' (a `require` policy refuses) or 'accept' (noted only) */
+  staleCrl: 'indeterminate' | 'accept';
+  /** default signature policy at intake; an agency may have its own */
+  signaturePolicy: SignaturePolicy;
+  /** the hub's own certificate chain (PEM, leaf first) and key, used for receipts and checkpoints; default: issued by the dev CA */
+  hubCertificate?: string;
+  hubKey?: string;
+  /** seconds between signed checkpoints of the audit chain head */
+  checkpointIntervalSeconds: number;
+}
+
+export interface TlsConfig {
+  /** serve HTTPS with this certificate chain (PEM) and key; both or neither */
+  cert?: string;
+  key?: string;
+  /** ask clients for a certificate (mutual TLS) and accept those chaining to these CAs (PEM files; default: the trust anchors) */
+  clientCa: string[];
+  /** request a client certificate (mutual TLS as an alternative to HMAC / API keys) */
+  requestClientCert: boolean;
 }

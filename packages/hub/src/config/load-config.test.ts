@@ -69,6 +69,20 @@ describe('loadConfig', () => {
         LIENTHONG_LOG_PRETTY: '1',
         LIENTHONG_SHUTDOWN_GRACE: '3',
         LIENTHONG_PUBLIC_URL: 'https://hub.example.vn/',
+        LIENTHONG_DEV_CA: 'false',
+        LIENTHONG_TRUST_ANCHORS: '/etc/lt/gov-root.pem, /etc/lt/gov-root-2.pem',
+        LIENTHONG_TRUST_INTERMEDIATES: '/etc/lt/sub.pem',
+        LIENTHONG_CRLS: 'http://ca.example.vn/crl.der,/etc/lt/local.crl',
+        LIENTHONG_CRL_REFRESH: '600',
+        LIENTHONG_STALE_CRL: 'accept',
+        LIENTHONG_SIGNATURE_POLICY: 'require',
+        LIENTHONG_HUB_CERTIFICATE: '/etc/lt/hub.pem',
+        LIENTHONG_HUB_KEY: '/etc/lt/hub.key',
+        LIENTHONG_CHECKPOINT_INTERVAL: '60',
+        LIENTHONG_TLS_CERT: '/etc/lt/tls.pem',
+        LIENTHONG_TLS_KEY: '/etc/lt/tls.key',
+        LIENTHONG_TLS_CLIENT_CA: '/etc/lt/gov-root.pem',
+        LIENTHONG_TLS_CLIENT_CERT: 'yes',
       },
     });
     assert.deepEqual(c, {
@@ -82,7 +96,42 @@ describe('loadConfig', () => {
       log: { level: 'debug', pretty: true },
       shutdownGraceSeconds: 3,
       publicUrl: 'https://hub.example.vn',
+      trust: {
+        devCa: false,
+        anchors: ['/etc/lt/gov-root.pem', '/etc/lt/gov-root-2.pem'],
+        intermediates: ['/etc/lt/sub.pem'],
+        crls: ['http://ca.example.vn/crl.der', '/etc/lt/local.crl'],
+        crlRefreshSeconds: 600,
+        staleCrl: 'accept',
+        signaturePolicy: 'require',
+        hubCertificate: '/etc/lt/hub.pem',
+        hubKey: '/etc/lt/hub.key',
+        checkpointIntervalSeconds: 60,
+      },
+      tls: {
+        cert: '/etc/lt/tls.pem',
+        key: '/etc/lt/tls.key',
+        clientCa: ['/etc/lt/gov-root.pem'],
+        requestClientCert: true,
+      },
     });
+  });
+
+  test('trust and TLS settings: enums, pairs and anchors are checked', () => {
+    assert.throws(
+      () => loadConfig({ env: { LIENTHONG_SIGNATURE_POLICY: 'sometimes' } }),
+      /trust\.signaturePolicy .*must be one of off, report, require/,
+    );
+    assert.throws(() => loadConfig({ env: { LIENTHONG_TLS_CERT: '/x.pem' } }), /tls\.cert and tls\.key go together/);
+    assert.throws(
+      () => loadConfig({ env: { LIENTHONG_HUB_KEY: '/x.key' } }),
+      /trust\.hubCertificate and trust\.hubKey go together/,
+    );
+    assert.throws(() => loadConfig({ env: { LIENTHONG_DEV_CA: 'false' } }), /no trust anchors/);
+    assert.equal(
+      loadConfig({ env: { LIENTHONG_DEV_CA: 'false', LIENTHONG_SIGNATURE_POLICY: 'off' } }).trust.devCa,
+      false,
+    );
   });
 
   const bad: Array<[string, Parameters<typeof loadConfig>[0], string, RegExp]> = [

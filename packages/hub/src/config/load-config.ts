@@ -18,13 +18,14 @@ export interface LoadConfigOptions {
   cwd?: string;
 }
 
-type Kind = 'string' | 'path' | 'int' | 'size' | 'bool' | 'level' | 'url';
+type Kind = 'string' | 'path' | 'paths' | 'int' | 'size' | 'bool' | 'level' | 'url' | 'enum';
 interface KeySpec {
   path: string;
   env: string;
   kind: Kind;
   min?: number;
   max?: number;
+  values?: readonly string[];
 }
 
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -43,6 +44,25 @@ export const CONFIG_KEYS: readonly KeySpec[] = [
   { path: 'log.pretty', env: 'LIENTHONG_LOG_PRETTY', kind: 'bool' },
   { path: 'shutdownGraceSeconds', env: 'LIENTHONG_SHUTDOWN_GRACE', kind: 'int', min: 0, max: 3600 },
   { path: 'publicUrl', env: 'LIENTHONG_PUBLIC_URL', kind: 'url' },
+  { path: 'trust.devCa', env: 'LIENTHONG_DEV_CA', kind: 'bool' },
+  { path: 'trust.anchors', env: 'LIENTHONG_TRUST_ANCHORS', kind: 'paths' },
+  { path: 'trust.intermediates', env: 'LIENTHONG_TRUST_INTERMEDIATES', kind: 'paths' },
+  { path: 'trust.crls', env: 'LIENTHONG_CRLS', kind: 'paths' },
+  { path: 'trust.crlRefreshSeconds', env: 'LIENTHONG_CRL_REFRESH', kind: 'int', min: 10, max: 604_800 },
+  { path: 'trust.staleCrl', env: 'LIENTHONG_STALE_CRL', kind: 'enum', values: ['indeterminate', 'accept'] },
+  {
+    path: 'trust.signaturePolicy',
+    env: 'LIENTHONG_SIGNATURE_POLICY',
+    kind: 'enum',
+    values: ['off', 'report', 'require'],
+  },
+  { path: 'trust.hubCertificate', env: 'LIENTHONG_HUB_CERTIFICATE', kind: 'path' },
+  { path: 'trust.hubKey', env: 'LIENTHONG_HUB_KEY', kind: 'path' },
+  { path: 'trust.checkpointIntervalSeconds', env: 'LIENTHONG_CHECKPOINT_INTERVAL', kind: 'int', min: 1, max: 86_400 },
+  { path: 'tls.cert', env: 'LIENTHONG_TLS_CERT', kind: 'path' },
+  { path: 'tls.key', env: 'LIENTHONG_TLS_KEY', kind: 'path' },
+  { path: 'tls.clientCa', env: 'LIENTHONG_TLS_CLIENT_CA', kind: 'paths' },
+  { path: 'tls.requestClientCert', env: 'LIENTHONG_TLS_CLIENT_CERT', kind: 'bool' },
 ];
 
 const DEFAULTS: HubConfig = {
@@ -55,6 +75,17 @@ const DEFAULTS: HubConfig = {
   longPollMaxSeconds: 60,
   log: { level: 'info', pretty: false },
   shutdownGraceSeconds: 10,
+  trust: {
+    devCa: true,
+    anchors: [],
+    intermediates: [],
+    crls: [],
+    crlRefreshSeconds: 3600,
+    staleCrl: 'indeterminate',
+    signaturePolicy: 'report',
+    checkpointIntervalSeconds: 300,
+  },
+  tls: { clientCa: [], requestClientCert: false },
 };
 
 const SIZE_UNITS: Record<string, number> = {
@@ -85,6 +116,27 @@ export function loadConfig(opts: LoadConfigOptions = {}): HubConfig {
   }
   if (opts.overrides) applyObject(config, opts.overrides as Record<string, unknown>, 'command line');
   config.dataDir = resolve(cwd, config.dataDir);
+  const trust = config.trust;
+  for (const key of ['anchors', 'intermediates'] as const) trust[key] = trust[key].map((f) => resolve(cwd, f));
+  trust.crls = trust.crls.map((c) => (/^https?:\/\//.test(c) ? c : resolve(cwd, c)));
+  if (trust.hubCertificate) trust.hubCertificate = resolve(cwd, trust.hubCertificate);
+  if (trust.hubKey) trust.hubKey = resolve(cwd, trust.hubKey);
+  if (Boolean(trust.hubCertificate) !== Boolean(trust.hubKey)) {
+    throw new ConfigError('trust.hubKey', 'trust.hubCertificate and trust.hubKey go together: set both or neither');
+  }
+  const tls = config.tls;
+  if (tls.cert) tls.cert = resolve(cwd, tls.cert);
+  if (tls.key) tls.key = resolve(cwd, tls.key);
+  tls.clientCa = tls.clientCa.map((f) => resolve(cwd, f));
+  if (Boolean(tls.cert) !== Boolean(tls.key)) {
+    throw new ConfigError('tls.key', 'tls.cert and tls.key go together: set both or neither');
+  }
+  if (!trust.devCa && trust.anchors.length === 0 && trust.signaturePolicy !== 'off') {
+    throw new ConfigError(
+      'trust.anchors',
+      'no trust anchors: set trust.anchors, or trust.devCa=true, or trust.signaturePolicy=off',
+    );
+  }
   return config;
 }
 
@@ -135,6 +187,17 @@ function coerce(spec: KeySpec, value: unknown, source: string): unknown {
         fail('must be an http(s) URL');
       }
       return (value as string).replace(/\/+$/, '');
+    }
+    case 'paths': {
+      const list = typeof value === 'string' ? value.split(',') : value;
+      if (!Array.isArray(list) || list.some((v) => typeof v !== 'string'))
+        fail('must be a list of paths (comma-separated in the environment)');
+      return (list as string[]).map((v) => v.trim()).filter((v) => v !== '');
+    }
+    case 'enum': {
+      const values = spec.values ?? [];
+      if (typeof value !== 'string' || !values.includes(value.trim())) fail(`must be one of ${values.join(', ')}`);
+      return (value as string).trim();
     }
     case 'level': {
       if (typeof value !== 'string' || !LEVELS.includes(value.toLowerCase()))

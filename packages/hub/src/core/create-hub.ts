@@ -8,6 +8,7 @@ import { InboxNotifier } from '../delivery/inbox-notifier.js';
 import { DirectoryService } from '../directory/directory-service.js';
 import { loadMasterKey } from '../directory/master-key.js';
 import { SecretSealer } from '../directory/secret-sealer.js';
+import { openHubPki } from '../pki/hub-pki.js';
 import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { Hub } from './hub.js';
 import type { HubContext } from './hub-context.js';
@@ -21,8 +22,10 @@ export async function createHub(
   const blobs = new FsBlobStore(config.dataDir);
   await blobs.init();
   const sealer = new SecretSealer(await loadMasterKey(config.dataDir));
+  const pki = await openHubPki(config, opts.logger);
   const store = await openSqliteStore({ file: join(config.dataDir, 'hub.sqlite') });
   const ctx: HubContext = {
+    pki,
     config,
     store,
     blobs,

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { buildDocument, buildStatus, type DocumentInput, type StatusInput } from '@lienthong/edxml';
 import pino from 'pino';
 import type { HubConfig } from '../config/hub-config.js';
+import { loadConfig } from '../config/load-config.js';
 import type { Principal } from './contract.js';
 import { createHub } from './create-hub.js';
 import type { Hub } from './hub.js';
@@ -32,17 +33,19 @@ export function readFixture(name: string): Buffer {
 }
 
 export function testConfig(dataDir: string, overrides: Partial<HubConfig['limits']> = {}): HubConfig {
-  return {
-    dataDir,
-    listen: { host: '127.0.0.1', port: 0 },
-    hubId: 'lienthong.test',
-    demo: true,
-    limits: { maxBodyBytes: 200 * 1024 * 1024, maxPageSize: 100, ...overrides },
-    vxp: { timestampWindowSeconds: 900 },
-    longPollMaxSeconds: 30,
-    log: { level: 'silent', pretty: false },
-    shutdownGraceSeconds: 1,
-  };
+  return loadConfig({
+    env: {},
+    overrides: {
+      dataDir,
+      listen: { host: '127.0.0.1', port: 0 },
+      hubId: 'lienthong.test',
+      demo: true,
+      limits: { maxBodyBytes: 200 * 1024 * 1024, maxPageSize: 100, ...overrides },
+      longPollMaxSeconds: 30,
+      log: { level: 'silent', pretty: false },
+      shutdownGraceSeconds: 1,
+    },
+  });
 }
 
 export interface TestHub {

@@ -1,4 +1,5 @@
 import type { DemoCredentials } from '../directory/demo-credentials.js';
+import type { HubPki } from '../pki/hub-pki.js';
 import type { HubService } from './contract.js';
 
 export type { DemoCredential, DemoCredentials } from '../directory/demo-credentials.js';
@@ -12,6 +13,8 @@ export interface HubStats {
 
 /** The hub as a server runs it: the HubService plus start-up and monitoring helpers. */
 export interface Hub extends HubService {
+  /** trust anchors, CRLs and the hub's own key and certificate chain */
+  readonly pki: HubPki;
   stats(): Promise<HubStats>;
   /**
    * DEMO ONLY. Loads the demo directory if the store has no agencies, issues credentials and keeps all of

@@ -7,6 +7,7 @@ import { sent } from '../delivery/sent.js';
 import { timeline } from '../delivery/timeline.js';
 import { type DemoCredentials, initDemo } from '../directory/demo-credentials.js';
 import { submit } from '../intake/submit.js';
+import type { HubPki } from '../pki/hub-pki.js';
 import type {
   AckState,
   Agency,
@@ -31,6 +32,10 @@ export class LienthongHub implements Hub {
   private closed = false;
 
   constructor(private readonly ctx: HubContext) {}
+
+  get pki(): HubPki {
+    return this.ctx.pki;
+  }
 
   submit(req: SubmitRequest): Promise<SubmitResult> {
     return submit(this.ctx, req);
@@ -122,6 +127,7 @@ export class LienthongHub implements Hub {
     if (this.closed) return;
     this.closed = true;
     this.ctx.notifier.wakeAll();
+    this.ctx.pki.close();
     await this.ctx.store.close();
   }
 }

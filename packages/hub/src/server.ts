@@ -136,7 +136,11 @@ export async function startHub(config: HubConfig, opts: StartHubOptions = {}): P
   try {
     if (config.demo) demo = await hub.initDemo();
     server = await createServer(config, { hub, logger, metrics });
-    await server.listen({ host: config.listen.host, port: config.listen.port, listenTextResolver: (address) => `http server bound to ${address}` });
+    await server.listen({
+      host: config.listen.host,
+      port: config.listen.port,
+      listenTextResolver: (address) => `http server bound to ${address}`,
+    });
   } catch (err) {
     await hub.close().catch(() => {});
     throw err;

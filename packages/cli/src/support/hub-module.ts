@@ -25,7 +25,9 @@ export function localConfig(hub: HubModule, o: HubDirOptions, overrides: Record<
 export async function withLocalHub<T>(o: HubDirOptions, fn: (hub: HubService) => Promise<T>): Promise<T> {
   const mod = await loadHub();
   const config = localConfig(mod, o);
-  const hub = await mod.createHub(config, { logger: mod.createLogger({ level: 'warn', pretty: false }, process.stderr) });
+  const hub = await mod.createHub(config, {
+    logger: mod.createLogger({ level: 'warn', pretty: false }, process.stderr),
+  });
   try {
     return await fn(hub);
   } finally {

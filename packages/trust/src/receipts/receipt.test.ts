@@ -75,3 +75,12 @@ test('tampered, re-serialised, untrusted or revoked receipts are refused', async
   assert.throws(() => createReceipt({ ...input, sha256: 'xyz' }, pki.hub.privateKey, chain()), /sha256/);
   assert.throws(() => createReceipt(input, pki.agencyEc.privateKey, chain()), /does not belong/);
 });
+
+test('a receipt may name the accepting hub (hubId); any other extra field is refused', async () => {
+  const named = createReceipt({ ...input, hubId: 'lienthong.hub' }, pki.hub.privateKey, chain());
+  const v = await verifyReceipt(named, [pki.root.certificate]);
+  assert.equal(v.valid, true, JSON.stringify(v.reasons));
+  assert.equal(v.fields?.hubId, 'lienthong.hub');
+  assert.match(Buffer.from(named.split('.')[1]!, 'base64url').toString(), /"docId":"[^"]+","hubId":"lienthong.hub"/);
+  assert.throws(() => createReceipt({ ...input, hubId: '' }, pki.hub.privateKey, chain()), /hubId/);
+});

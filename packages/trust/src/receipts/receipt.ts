@@ -24,6 +24,8 @@ export interface ReceiptFields {
   recipients: string[];
   /** ISO 8601 UTC, milliseconds */
   acceptedAt: string;
+  /** the accepting hub's id (the organId of its TraceHeader); absent in receipts of hubs that do not name themselves */
+  hubId?: string;
 }
 
 export interface ReceiptInput extends Omit<ReceiptFields, 'acceptedAt'> {
@@ -45,6 +47,7 @@ export function createReceipt(
     sender: input.sender,
     recipients: [...input.recipients],
     acceptedAt: new Date(input.acceptedAt).toISOString(),
+    ...(input.hubId !== undefined ? { hubId: input.hubId } : {}),
   };
   const problem = fieldProblem(fields);
   if (problem) throw new TypeError(`receipt: ${problem}`);
@@ -83,8 +86,12 @@ export async function verifyReceipt(
 }
 
 function fieldProblem(f: ReceiptFields): string | undefined {
-  const keys = Object.keys(f).sort().join(',');
-  if (keys !== 'acceptedAt,docId,recipients,sender,sha256,size') return `fields are ${keys}`;
+  const keys = Object.keys(f)
+    .filter((k) => k !== 'hubId')
+    .sort()
+    .join(',');
+  if (keys !== 'acceptedAt,docId,recipients,sender,sha256,size') return `fields are ${Object.keys(f).sort().join(',')}`;
+  if ('hubId' in f && (typeof f.hubId !== 'string' || f.hubId === '')) return 'hubId must be a non-empty string';
   if (typeof f.docId !== 'string' || f.docId === '') return 'docId must be a non-empty string';
   if (typeof f.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(f.sha256))
     return 'sha256 must be 64 lower-case hex digits';

@@ -6,7 +6,7 @@ import { type ConfigOverrides, loadConfig } from './config/load-config.js';
 import { startBanner } from './observability/start-banner.js';
 import { startHub } from './server.js';
 
-const USAGE = `usage: lienthong-hub [--config FILE] [--data-dir DIR] [--host HOST] [--port PORT] [--hub-id ID] [--demo]
+const USAGE = `usage: lienthong-hub [--config FILE] [--data-dir DIR] [--host HOST] [--port PORT] [--hub-id ID] [--demo] [--tls-dev]
 
   --config FILE    JSON configuration file (also LIENTHONG_CONFIG)
   --data-dir DIR   where the store, blobs and temp files live (default ./.lienthong)
@@ -14,6 +14,7 @@ const USAGE = `usage: lienthong-hub [--config FILE] [--data-dir DIR] [--host HOS
   --port PORT      TCP port (default 8080; 0 picks a free one)
   --hub-id ID      the id written into TraceHeaders (default lienthong.hub)
   --demo           load the demo directory into an empty store and print demo credentials
+  --tls-dev        serve HTTPS with the hub's own certificate from the development CA (tls.dev)
 Every key and its LIENTHONG_* variable: docs/configuration.md`;
 
 async function main(): Promise<number> {
@@ -27,6 +28,7 @@ async function main(): Promise<number> {
         port: { type: 'string' },
         'hub-id': { type: 'string' },
         demo: { type: 'boolean' },
+        'tls-dev': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -45,6 +47,7 @@ async function main(): Promise<number> {
     hubId: values['hub-id'],
     demo: values.demo,
     listen: { host: values.host, port: values.port },
+    tls: { dev: values['tls-dev'] },
   } as unknown as ConfigOverrides;
   let config: ReturnType<typeof loadConfig>;
   try {

@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { Server as TlsServer } from 'node:tls';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { HubConfig } from './config/hub-config.js';
 import type { HubService } from './core/contract.js';
+import { type ClientCertificateAuth, createClientCertificateAuth } from './http/auth/client-certificate-auth.js';
+import { serverTlsOptions } from './http/auth/server-tls-options.js';
 import { v1ErrorHandler } from './http/v1/v1-error-handler.js';
 import { v1Routes } from './http/v1/v1-routes.js';
 import { vxpRoutes } from './http/vxp/vxp-routes.js';
@@ -13,15 +16,18 @@ import { createHub, type DemoCredentials, type Hub } from './index.js';
 import { createLogger } from './observability/create-logger.js';
 import { createHubMetrics, type HubMetrics, type HubStatsSource } from './observability/hub-metrics.js';
 import { opsRoutes } from './observability/ops-routes.js';
+import type { HubPki } from './pki/hub-pki.js';
 
 /** The hub as the HTTP front end needs it; `stats` (when there) feeds the gauges of /metrics. */
-export type ServedHub = HubService & Partial<HubStatsSource>;
+export type ServedHub = HubService & Partial<HubStatsSource> & { readonly pki?: HubPki };
 
 export interface ServerDeps {
   hub: ServedHub;
   logger: Logger;
   /** the registry whose observer the hub reports to; created here when absent */
   metrics?: HubMetrics;
+  /** the clock authentication judges timestamps and certificates by (default: the system clock) */
+  now?: () => Date;
 }
 
 const REQUEST_ID = /^[\w.:@/+=-]{1,128}$/;
@@ -32,7 +38,10 @@ export async function createServer(config: HubConfig, deps: ServerDeps): Promise
   const metrics = deps.metrics ?? createHubMetrics();
   if (hub.stats) metrics.bindStats(hub as HubStatsSource);
 
+  const https = await serverTlsOptions(config.tls, hub.pki);
+  const certificates = config.tls.requestClientCert ? await clientCertificates(config, hub, deps.now) : undefined;
   const app = Fastify({
+    ...(https ? { https } : {}),
     loggerInstance: deps.logger,
     requestIdHeader: false,
     genReqId: (req: IncomingMessage) => {
@@ -44,6 +53,8 @@ export async function createServer(config: HubConfig, deps: ServerDeps): Promise
     return503OnClosing: true,
   }) as unknown as FastifyInstance;
 
+  // a client that cannot complete the handshake (plain HTTP, no common protocol) costs it its connection only
+  app.server.on('tlsClientError', (err: Error) => deps.logger.debug({ err: err.message }, 'TLS handshake failed'));
   const shutdown = new AbortController();
   app.addHook('preClose', async () => shutdown.abort());
   app.addHook('onRequest', async (request, reply) => {
@@ -75,10 +86,20 @@ export async function createServer(config: HubConfig, deps: ServerDeps): Promise
         description:
           'The native /v1 API of the Lienthong electronic-document hub. The VXP protocol of the vendor SDKs is served beside it (see docs/protocols/vxp.md).',
       },
-      servers: [{ url: config.publicUrl ?? `http://${hostForUrl(config.listen.host)}:${config.listen.port}` }],
+      servers: [
+        {
+          url:
+            config.publicUrl ?? `${https ? 'https' : 'http'}://${hostForUrl(config.listen.host)}:${config.listen.port}`,
+        },
+      ],
       components: {
         securitySchemes: {
-          apiKey: { type: 'http', scheme: 'bearer', description: 'an agency API key, `lt_<keyId>_<secret>`' },
+          apiKey: {
+            type: 'http',
+            scheme: 'bearer',
+            description:
+              'an agency API key, `lt_<keyId>_<secret>`; on a hub with mutual TLS, a client certificate naming the agency may replace it',
+          },
         },
       },
     },
@@ -96,11 +117,21 @@ export async function createServer(config: HubConfig, deps: ServerDeps): Promise
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   await app.register(opsRoutes, { hub, metrics });
-  await app.register(v1Routes, { prefix: '/v1', hub, config, shutdown: shutdown.signal });
+  await app.register(v1Routes, { prefix: '/v1', hub, config, shutdown: shutdown.signal, certificates });
   // The SDKs append the operation to the configured endpoint: both `http://hub` and `http://hub/vxp` work.
-  await app.register(vxpRoutes, { hub, config });
-  await app.register(vxpRoutes, { prefix: '/vxp', hub, config });
+  const vxp = { hub, config, certificates, ...(deps.now ? { now: deps.now } : {}) };
+  await app.register(vxpRoutes, vxp);
+  await app.register(vxpRoutes, { prefix: '/vxp', ...vxp });
   return app;
+}
+
+async function clientCertificates(
+  config: HubConfig,
+  hub: ServedHub,
+  now: (() => Date) | undefined,
+): Promise<ClientCertificateAuth> {
+  if (!hub.pki) throw new Error("tls.requestClientCert needs the hub's PKI (trust anchors and CRLs)");
+  return createClientCertificateAuth(config, hub.pki, hub, now ?? (() => new Date()));
 }
 
 function hostForUrl(host: string): string {
@@ -113,10 +144,12 @@ export interface StartHubOptions {
   logger?: Logger;
   /** install SIGTERM/SIGINT graceful shutdown (default true) */
   installSignalHandlers?: boolean;
+  /** the clock authentication judges timestamps and certificates by (tests) */
+  now?: () => Date;
 }
 
 export interface StartedHub {
-  /** where the hub listens, e.g. `http://127.0.0.1:8080` */
+  /** where the hub listens, e.g. `http://127.0.0.1:8080` (`https://` when it serves TLS) */
   url: string;
   hub: Hub;
   server: FastifyInstance;
@@ -135,7 +168,7 @@ export async function startHub(config: HubConfig, opts: StartHubOptions = {}): P
   let demo: DemoCredentials | undefined;
   try {
     if (config.demo) demo = await hub.initDemo();
-    server = await createServer(config, { hub, logger, metrics });
+    server = await createServer(config, { hub, logger, metrics, ...(opts.now ? { now: opts.now } : {}) });
     await server.listen({
       host: config.listen.host,
       port: config.listen.port,
@@ -147,7 +180,8 @@ export async function startHub(config: HubConfig, opts: StartHubOptions = {}): P
   }
   const address = server.server.address();
   const port = typeof address === 'object' && address ? address.port : config.listen.port;
-  const url = `http://${hostForUrl(config.listen.host)}:${port}`;
+  const scheme = server.server instanceof TlsServer ? 'https' : 'http';
+  const url = `${scheme}://${hostForUrl(config.listen.host)}:${port}`;
   logger.info({ url, hubId: config.hubId, dataDir: config.dataDir }, 'hub listening');
 
   let closing: Promise<void> | undefined;

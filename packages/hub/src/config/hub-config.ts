@@ -61,6 +61,8 @@ export interface TlsConfig {
   /** serve HTTPS with this certificate chain (PEM) and key; both or neither */
   cert?: string;
   key?: string;
+  /** serve HTTPS with the hub's own certificate (issued by the development CA unless trust.hubCertificate is set) */
+  dev: boolean;
   /** ask clients for a certificate (mutual TLS) and accept those chaining to these CAs (PEM files; default: the trust anchors) */
   clientCa: string[];
   /** request a client certificate (mutual TLS as an alternative to HMAC / API keys) */

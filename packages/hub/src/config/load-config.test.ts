@@ -111,6 +111,7 @@ describe('loadConfig', () => {
       tls: {
         cert: '/etc/lt/tls.pem',
         key: '/etc/lt/tls.key',
+        dev: false,
         clientCa: ['/etc/lt/gov-root.pem'],
         requestClientCert: true,
       },
@@ -123,6 +124,15 @@ describe('loadConfig', () => {
       /trust\.signaturePolicy .*must be one of off, report, require/,
     );
     assert.throws(() => loadConfig({ env: { LIENTHONG_TLS_CERT: '/x.pem' } }), /tls\.cert and tls\.key go together/);
+    assert.throws(
+      () => loadConfig({ env: { LIENTHONG_TLS_DEV: 'on', LIENTHONG_TLS_CERT: '/x.pem', LIENTHONG_TLS_KEY: '/x.key' } }),
+      /tls\.dev serves the hub's own certificate/,
+    );
+    assert.throws(
+      () => loadConfig({ env: { LIENTHONG_TLS_CLIENT_CERT: 'true' } }),
+      /tls\.requestClientCert needs HTTPS/,
+    );
+    assert.equal(loadConfig({ env: { LIENTHONG_TLS_DEV: 'on', LIENTHONG_TLS_CLIENT_CERT: 'on' } }).tls.dev, true);
     assert.throws(
       () => loadConfig({ env: { LIENTHONG_HUB_KEY: '/x.key' } }),
       /trust\.hubCertificate and trust\.hubKey go together/,

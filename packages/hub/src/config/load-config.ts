@@ -61,6 +61,7 @@ export const CONFIG_KEYS: readonly KeySpec[] = [
   { path: 'trust.checkpointIntervalSeconds', env: 'LIENTHONG_CHECKPOINT_INTERVAL', kind: 'int', min: 1, max: 86_400 },
   { path: 'tls.cert', env: 'LIENTHONG_TLS_CERT', kind: 'path' },
   { path: 'tls.key', env: 'LIENTHONG_TLS_KEY', kind: 'path' },
+  { path: 'tls.dev', env: 'LIENTHONG_TLS_DEV', kind: 'bool' },
   { path: 'tls.clientCa', env: 'LIENTHONG_TLS_CLIENT_CA', kind: 'paths' },
   { path: 'tls.requestClientCert', env: 'LIENTHONG_TLS_CLIENT_CERT', kind: 'bool' },
 ];
@@ -85,7 +86,7 @@ const DEFAULTS: HubConfig = {
     signaturePolicy: 'report',
     checkpointIntervalSeconds: 300,
   },
-  tls: { clientCa: [], requestClientCert: false },
+  tls: { dev: false, clientCa: [], requestClientCert: false },
 };
 
 const SIZE_UNITS: Record<string, number> = {
@@ -130,6 +131,18 @@ export function loadConfig(opts: LoadConfigOptions = {}): HubConfig {
   tls.clientCa = tls.clientCa.map((f) => resolve(cwd, f));
   if (Boolean(tls.cert) !== Boolean(tls.key)) {
     throw new ConfigError('tls.key', 'tls.cert and tls.key go together: set both or neither');
+  }
+  if (tls.dev && tls.cert) {
+    throw new ConfigError(
+      'tls.dev',
+      "tls.dev serves the hub's own certificate: do not set tls.cert and tls.key with it",
+    );
+  }
+  if (tls.requestClientCert && !tls.dev && !tls.cert) {
+    throw new ConfigError(
+      'tls.requestClientCert',
+      'tls.requestClientCert needs HTTPS (mutual TLS): set tls.cert and tls.key, or tls.dev',
+    );
   }
   if (!trust.devCa && trust.anchors.length === 0 && trust.signaturePolicy !== 'off') {
     throw new ConfigError(

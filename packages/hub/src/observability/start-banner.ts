@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { HubConfig } from '../config/hub-config.js';
 
 interface BannerDemo {
@@ -14,6 +15,12 @@ export function startBanner(config: HubConfig, url: string, demo?: BannerDemo): 
     `  health: ${url}/healthz  ${url}/readyz  metrics: ${url}/metrics`,
     `  data: ${config.dataDir}`,
   ];
+  if (config.tls.dev && config.trust.devCa && !config.trust.hubCertificate) {
+    lines.push(`  TLS: development certificate; clients trust ${join(config.dataDir, 'pki', 'ca', 'root.pem')} (--ca)`);
+  }
+  if (config.tls.requestClientCert) {
+    lines.push('  mutual TLS: client certificates accepted in place of HMAC / API keys');
+  }
   if (demo) {
     lines.push('', 'Demo agencies (throw-away credentials):');
     const rows = demo.featured.map((c) => [c.systemId, c.name, c.vxpSecret, c.apiKey]);

@@ -20,7 +20,7 @@ export interface TestHub extends StartedHub {
 }
 
 /** The real hub (createHub + createServer) on a loopback port with a fresh data dir and the demo directory. */
-export async function startTestHub(overrides: ConfigOverrides = {}): Promise<TestHub> {
+export async function startTestHub(overrides: ConfigOverrides = {}, opts: { now?: () => Date } = {}): Promise<TestHub> {
   const dataDir = mkdtempSync(join(tmpdir(), 'lienthong-http-'));
   const config = loadConfig({
     env: {},
@@ -40,7 +40,11 @@ export async function startTestHub(overrides: ConfigOverrides = {}): Promise<Tes
       done();
     },
   });
-  const started = await startHub(config, { logger: createLogger(config.log, sink), installSignalHandlers: false });
+  const started = await startHub(config, {
+    logger: createLogger(config.log, sink),
+    installSignalHandlers: false,
+    ...(opts.now ? { now: opts.now } : {}),
+  });
   const demo = started.demo!;
   return {
     ...started,

@@ -83,7 +83,14 @@ export async function loadCa(dir: string): Promise<{ root: CertifiedKey; interme
 
 export async function issueAgencyCert(
   dir: string,
-  options: { agencyCode: string; name: string; keyType?: KeyType; validityDays?: number; now?: Date },
+  options: {
+    agencyCode: string;
+    name: string;
+    keyType?: KeyType;
+    validityDays?: number;
+    now?: Date;
+    clientAuth?: boolean;
+  },
 ): Promise<IssuedCertificate> {
   const { intermediate } = await loadCa(dir);
   const issued = await issueAgencyCertificate(intermediate, options);

@@ -58,6 +58,8 @@ export async function createIntermediateCa(issuer: CertifiedKey, options: IssueO
 export interface AgencyCertificateOptions extends IssueOptions {
   agencyCode: string;
   name: string;
+  /** also allow TLS client authentication (mutual TLS with the hub); default true */
+  clientAuth?: boolean;
 }
 
 export async function issueAgencyCertificate(
@@ -73,7 +75,9 @@ export async function issueAgencyCertificate(
     [
       new x509.BasicConstraintsExtension(false, undefined, true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.nonRepudiation, true),
-      new x509.ExtendedKeyUsageExtension([DOCUMENT_SIGNING]),
+      new x509.ExtendedKeyUsageExtension(
+        options.clientAuth === false ? [DOCUMENT_SIGNING] : [DOCUMENT_SIGNING, x509.ExtendedKeyUsage.clientAuth],
+      ),
     ],
   );
 }

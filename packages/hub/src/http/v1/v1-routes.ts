@@ -10,6 +10,7 @@ import {
   type MessageType,
 } from '../../core/contract.js';
 import { acceptRawBodies } from '../accept-raw-bodies.js';
+import type { ClientCertificateAuth } from '../auth/client-certificate-auth.js';
 import { contentDisposition } from '../content-disposition.js';
 import { rejectOversizedBodies } from '../reject-oversized-bodies.js';
 import { sendStatusPackage } from './send-status-package.js';
@@ -22,6 +23,8 @@ export interface V1RoutesOptions {
   config: HubConfig;
   /** aborted when the server shuts down: long-polls end early */
   shutdown: AbortSignal;
+  /** mutual TLS: a valid client certificate authenticates without an API key */
+  certificates?: ClientCertificateAuth | undefined;
 }
 
 const security = [{ apiKey: [] }];
@@ -34,7 +37,7 @@ export async function v1Routes(app: FastifyInstance, opts: V1RoutesOptions): Pro
   const { hub, config } = opts;
   for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
   app.setErrorHandler(v1ErrorHandler);
-  requireApiKey(app, hub);
+  requireApiKey(app, hub, opts.certificates);
 
   app.register(async (upload) => {
     acceptRawBodies(upload);

@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { HubError } from '../../core/contract.js';
-import { parseVxpTimestamp } from './vxp-timestamp.js';
+import { checkTimestampWindow } from './vxp-timestamp-window.js';
 
 export interface VxpAuthOptions {
   /** the secret of an enabled system, undefined for an unknown or disabled one */
@@ -14,6 +14,8 @@ export interface VxpAuthOptions {
 /** An authenticated VXP request: its system and its signed parameters. */
 export interface VxpRequestAuth {
   systemId: string;
+  /** how the system was authenticated: the HMAC of the SDKs or a TLS client certificate */
+  via: 'vxp-hmac' | 'mtls';
   /** a signed parameter (name case-insensitive); undefined when absent or empty */
   param(name: string): string | undefined;
   /** a signed parameter that must be present */
@@ -54,6 +56,7 @@ export async function authenticateVxp(headers: IncomingHttpHeaders, opts: VxpAut
 
   const auth: VxpRequestAuth = {
     systemId,
+    via: 'vxp-hmac',
     param(name) {
       const key = name.toLowerCase();
       const value = signed.get(key);
@@ -76,14 +79,7 @@ export async function authenticateVxp(headers: IncomingHttpHeaders, opts: VxpAut
   if (opts.timestampWindowSeconds > 0) {
     const ts = auth.param('timestamp');
     if (ts === undefined) throw unauthenticated('XroadVnpt-sign-header does not sign XroadVnpt-timestamp');
-    const at = parseVxpTimestamp(ts);
-    if (!at) throw unauthenticated(`timestamp "${ts}" is not in the form ddMMyyyy'T'HHmmss+SSSS`);
-    const skew = Math.round((at.getTime() - opts.now.getTime()) / 1000);
-    if (Math.abs(skew) > opts.timestampWindowSeconds) {
-      throw unauthenticated(
-        `timestamp ${ts} is outside the ${opts.timestampWindowSeconds} s window (${Math.abs(skew)} s ${skew < 0 ? 'behind' : 'ahead of'} the hub's clock, Vietnam time)`,
-      );
-    }
+    checkTimestampWindow(ts, opts.now, opts.timestampWindowSeconds);
   }
   return auth;
 }

@@ -13,6 +13,8 @@ import {
 } from '../../core/contract.js';
 import { acceptRawBodies } from '../accept-raw-bodies.js';
 import { asHubError } from '../as-hub-error.js';
+import type { ClientCertificateAuth } from '../auth/client-certificate-auth.js';
+import { authenticateVxpWithCertificate } from '../auth/vxp-certificate-auth.js';
 import { readSmallBody } from '../read-small-body.js';
 import { rejectOversizedBodies } from '../reject-oversized-bodies.js';
 import { base64JsonStream } from './base64-json-stream.js';
@@ -24,6 +26,10 @@ import { agencyQd20Row, agencyRow, receivedRow, sentRows, synchronizeRow } from 
 export interface VxpRoutesOptions {
   hub: HubService;
   config: HubConfig;
+  /** mutual TLS: a valid client certificate stands in for the HMAC */
+  certificates?: ClientCertificateAuth | undefined;
+  /** the hub's clock (timestamp window) */
+  now?: () => Date;
 }
 
 interface VxpContext {
@@ -64,12 +70,17 @@ export async function vxpRoutes(app: FastifyInstance, opts: VxpRoutesOptions): P
       );
   });
 
-  const authenticate = (request: FastifyRequest) =>
-    authenticateVxp(request.headers, {
-      secretFor: (id) => hub.vxpSecret(id),
-      now: new Date(),
+  const authenticate = async (request: FastifyRequest) => {
+    const options = {
+      secretFor: (id: string) => hub.vxpSecret(id),
+      now: opts.now?.() ?? new Date(),
       timestampWindowSeconds: config.vxp.timestampWindowSeconds,
-    });
+    };
+    const agency = await opts.certificates?.identify(request.raw);
+    return agency
+      ? authenticateVxpWithCertificate(request.headers, agency, options)
+      : authenticateVxp(request.headers, options);
+  };
 
   /** registers one operation: authenticate, run, answer OK with the payload (or a stream the handler sent) */
   const operation = (
@@ -85,7 +96,7 @@ export async function vxpRoutes(app: FastifyInstance, opts: VxpRoutesOptions): P
         // The SDKs send `{}` or an empty form as the body of calls without a payload: let it drain.
         if (path !== 'registerAgency' && request.body) (request.body as Readable).resume();
         const auth = await authenticate(request);
-        const principal: Principal = { systemId: auth.systemId, via: 'vxp-hmac' };
+        const principal: Principal = { systemId: auth.systemId, via: auth.via };
         const payload = await run({ auth, principal, request, reply });
         if (payload === undefined) return reply;
         return reply
@@ -112,7 +123,7 @@ export async function vxpRoutes(app: FastifyInstance, opts: VxpRoutesOptions): P
           throw new HubError('bad-package', 'the request has no body: sendEdoc carries the edXML package as its body');
         }
         const result = await hub.submit({
-          principal: { systemId: auth.systemId, via: 'vxp-hmac' },
+          principal: { systemId: auth.systemId, via: auth.via },
           body: request.body as Readable,
           messageType: messageType ?? 'auto',
           declaredFrom: auth.param('from'),

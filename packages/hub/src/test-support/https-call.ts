@@ -1,0 +1,43 @@
+import type { OutgoingHttpHeaders } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { SecureVersion } from 'node:tls';
+import type { HttpAnswer } from './http-request.js';
+
+export interface TlsClientOptions {
+  /** PEM of the CA(s) to trust for the server's certificate */
+  ca?: string;
+  /** PEM of the client certificate (and chain) and its key, for mutual TLS */
+  cert?: string;
+  key?: string;
+  maxVersion?: SecureVersion;
+}
+
+/** One HTTPS exchange on a fresh connection (no agent), so that each call presents its own client certificate. */
+export function httpsCall(
+  url: string,
+  opts: { method?: string; headers?: OutgoingHttpHeaders; body?: Buffer | string; tls?: TlsClientOptions } = {},
+): Promise<HttpAnswer> {
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(
+      url,
+      { method: opts.method ?? 'GET', headers: opts.headers, agent: false, ...opts.tls },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', reject);
+        res.on('end', () => {
+          const body = Buffer.concat(chunks);
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body,
+            text: () => body.toString('utf8'),
+            json: () => JSON.parse(body.toString('utf8')),
+          });
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(opts.body);
+  });
+}

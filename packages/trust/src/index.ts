@@ -23,6 +23,18 @@ export { Canonicalizer, type CanonicalizerOptions } from './c14n/canonicalizer.j
 export { type InheritedScope, ScopeStack, type StartToken } from './c14n/namespace-scope.js';
 export { canonicalJson, type JsonValue } from './json/canonical-json.js';
 export { type JwsAlgorithm, JwsError } from './jws/compact-jws.js';
+export { type ByteSource, bufferSource, fileSource } from './pdf/byte-source.js';
+export type { CmsDigest } from './pdf/cms-algorithms.js';
+export {
+  type AttachmentInspection,
+  type InspectionOutcome,
+  type InspectOptions,
+  inspectAttachment,
+  isPdf,
+} from './pdf/inspect-attachment.js';
+export type { PdfReason, PdfReasonCode } from './pdf/pdf-reasons.js';
+export type { PdfSignatureStatus, PdfSignatureVerdict, PdfVerification } from './pdf/pdf-verdict.js';
+export { type PdfVerifyOptions, verifyPdfSignatures } from './pdf/verify-pdf-signatures.js';
 export {
   CaDirectoryError,
   type CaState,
@@ -83,3 +95,4 @@ export {
 } from './xmldsig/sign-package.js';
 export type { Verdict } from './xmldsig/verdict.js';
 export { type ExpectedSigner, type VerifyOptions, verifyPackage } from './xmldsig/verify-package.js';
+export { DEFAULT_ZIP_LIMITS, type ZipLimits } from './zip/zip-limits.js';

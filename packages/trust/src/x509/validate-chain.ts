@@ -17,6 +17,11 @@ export interface ChainOptions {
   requireRevocationCheck?: boolean;
   /** key usage the end-entity certificate must allow when it has the extension; default signing */
   leafUsage?: 'signing';
+  /**
+   * when CRLs are judged current (thisUpdate, nextUpdate), if not at `now`: a signature judged at its
+   * signing time is checked against today's CRLs, which are necessarily issued after that time
+   */
+  crlTime?: Date;
 }
 
 export interface ChainResult {
@@ -147,7 +152,8 @@ async function checkRevocation(chain: X509Certificate[], options: ChainOptions, 
       }
       continue;
     }
-    if (crl.thisUpdate > now) {
+    const crlTime = options.crlTime ?? now;
+    if (crl.thisUpdate > crlTime) {
       reasons.push(
         reason(
           'crl-not-yet-valid',
@@ -156,7 +162,7 @@ async function checkRevocation(chain: X509Certificate[], options: ChainOptions, 
         ),
       );
     }
-    if (crl.nextUpdate && crl.nextUpdate < now) {
+    if (crl.nextUpdate && crl.nextUpdate < crlTime) {
       reasons.push(
         reason(
           'crl-stale',

@@ -42,6 +42,7 @@ export {
   type IssuedRecord,
   initCa,
   issueAgencyCert,
+  issueAgencyCerts,
   issueHubCert,
   loadCa,
   loadState,

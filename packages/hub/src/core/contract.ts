@@ -3,6 +3,9 @@
 
 import type { Readable } from 'node:stream';
 import type { BusinessDocType, Priority, StatusCode, TraceHeader } from '@lienthong/edxml';
+import type { SignaturePolicy } from '../config/hub-config.js';
+
+export type { SignaturePolicy } from '../config/hub-config.js';
 
 export type MessageType = 'edoc' | 'status';
 /** Transport state of one delivery (VXP updateStatus values, plus the hub's own states). */
@@ -146,6 +149,36 @@ export interface TimelineRecipient {
   events: TimelineEvent[];
 }
 
+export interface SignatureReason {
+  /** a reason code of @lienthong/trust, e.g. `digest-mismatch`, `signer-unexpected`, `weak-algorithm` */
+  code: string;
+  message: string;
+  severity: 'error' | 'indeterminate' | 'note';
+}
+
+/** The verdict on a package's XML signature (edXMLHeader/Signature), as checked at intake. */
+export interface SignatureVerdict {
+  status: 'valid' | 'invalid' | 'indeterminate' | 'absent';
+  /** SHA-1 in the signature or digest, or an RSA key under 2048 bits: verifies, but flagged */
+  weak: boolean;
+  /** the policy the package was checked under */
+  policy: 'report' | 'require';
+  /** e.g. `rsa-sha256`, `ecdsa-sha256`, `rsa-sha1` */
+  algorithm?: string;
+  digestAlgorithm?: string;
+  signer?: {
+    subject: string;
+    issuer?: string;
+    /** the certificate's UID attribute (mã định danh) */
+    agencyCode?: string;
+    serialNumber: string;
+    fingerprint256: string;
+    notAfter?: Date;
+  };
+  reasons: SignatureReason[];
+  checkedAt: Date;
+}
+
 export interface Timeline {
   docId: string;
   messageType: MessageType;
@@ -166,6 +199,8 @@ export interface Timeline {
     relation: 'revokes' | 'updates' | 'replaces' | 'revoked-by' | 'updated-by' | 'replaced-by';
   }>;
   recipients: TimelineRecipient[];
+  /** the XML-signature verdict; absent when the policy was `off` when the package arrived */
+  signature?: SignatureVerdict;
 }
 
 export interface Agency {
@@ -183,6 +218,8 @@ export interface Agency {
   /** for a unit registered by a tenant: the tenant's system id */
   tenantId?: string;
   demo: boolean;
+  /** this agency's own signature policy at intake; undefined: the hub's default */
+  signaturePolicy?: SignaturePolicy;
   /** directory version at its last change (for incremental sync) */
   version: number;
   deleted: boolean;
@@ -267,6 +304,7 @@ export type HubErrorCode =
   | 'unknown-recipient' // 422
   | 'too-large' // 413
   | 'digest-mismatch' // 400: hash-file / Digest does not match
+  | 'bad-signature' // 422: the XML signature is absent or not valid under a `require` policy
   | 'unavailable'; // 503
 
 export const HUB_ERROR_STATUS: Record<HubErrorCode, number> = {
@@ -280,6 +318,7 @@ export const HUB_ERROR_STATUS: Record<HubErrorCode, number> = {
   'unknown-recipient': 422,
   'too-large': 413,
   'digest-mismatch': 400,
+  'bad-signature': 422,
   unavailable: 503,
 };
 

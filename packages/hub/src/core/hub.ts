@@ -1,6 +1,7 @@
 import type { DemoCredentials } from '../directory/demo-credentials.js';
 import type { HubPki } from '../pki/hub-pki.js';
-import type { HubService } from './contract.js';
+import type { SignatureStatsRow } from '../store/store.js';
+import type { Agency, HubService, SignaturePolicy } from './contract.js';
 
 export type { DemoCredential, DemoCredentials } from '../directory/demo-credentials.js';
 
@@ -16,6 +17,12 @@ export interface Hub extends HubService {
   /** trust anchors, CRLs and the hub's own key and certificate chain */
   readonly pki: HubPki;
   stats(): Promise<HubStats>;
+  /** per sender agency: documents, and how many carry a valid XML signature (national dashboard) */
+  signatureStats(): Promise<SignatureStatsRow[]>;
+  /** an agency's own signature policy at intake; null: back to the hub's default */
+  setSignaturePolicy(code: string, policy: SignaturePolicy | null): Promise<Agency>;
+  /** re-reads every CRL source now (they are also refreshed every trust.crlRefreshSeconds) */
+  refreshCrls(): Promise<void>;
   /**
    * DEMO ONLY. Loads the demo directory if the store has no agencies, issues credentials and keeps all of
    * them in <dataDir>/demo-credentials.json (mode 0600). Idempotent: later calls return that file.

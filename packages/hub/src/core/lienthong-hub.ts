@@ -8,6 +8,7 @@ import { timeline } from '../delivery/timeline.js';
 import { type DemoCredentials, initDemo } from '../directory/demo-credentials.js';
 import { submit } from '../intake/submit.js';
 import type { HubPki } from '../pki/hub-pki.js';
+import type { SignatureStatsRow } from '../store/store.js';
 import type {
   AckState,
   Agency,
@@ -21,6 +22,7 @@ import type {
   PackageStream,
   Principal,
   SentItem,
+  SignaturePolicy,
   SubmitRequest,
   SubmitResult,
   Timeline,
@@ -107,8 +109,18 @@ export class LienthongHub implements Hub {
     return { documents, pendingDeliveries, agencies };
   }
 
+  signatureStats(): Promise<SignatureStatsRow[]> {
+    return this.ctx.store.signatureStats();
+  }
+  setSignaturePolicy(code: string, policy: SignaturePolicy | null): Promise<Agency> {
+    return this.ctx.directory.setSignaturePolicy(code, policy);
+  }
+  refreshCrls(): Promise<void> {
+    return this.ctx.pki.crls.refresh();
+  }
+
   initDemo(): Promise<DemoCredentials> {
-    return initDemo(this.ctx.config.dataDir, this.ctx.store, this.ctx.directory);
+    return initDemo(this.ctx.config.dataDir, this.ctx.store, this.ctx.directory, this.ctx.pki.devCaDir);
   }
 
   async health(): Promise<HealthReport> {

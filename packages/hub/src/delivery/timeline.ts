@@ -9,12 +9,13 @@ export async function timeline(ctx: HubContext, p: Principal, docId: string): Pr
   const { document: doc } = access;
   const seeAll = access.isSender || p.via === 'admin';
   const visible = seeAll ? access.all : access.own;
-  const [events, traces, attachments, relations, statuses] = await Promise.all([
+  const [events, traces, attachments, relations, statuses, signature] = await Promise.all([
     ctx.store.listEvents(docId),
     ctx.store.listTraces(docId),
     ctx.store.listAttachments(docId),
     ctx.store.listRelations(docId),
     ctx.store.listStatusReports(docId),
+    ctx.store.getSignature(docId),
   ]);
   const names = new Map((await ctx.store.getAgencies(visible.map((d) => d.recipient))).map((a) => [a.code, a.name]));
   const recipients: TimelineRecipient[] = visible.map((d) => ({
@@ -63,5 +64,10 @@ export async function timeline(ctx: HubContext, p: Principal, docId: string): Pr
     })),
     related: relations.map((r) => ({ docId: r.relatedDocId, relation: r.relation })),
     recipients,
+    ...(signature ? { signature: withoutDocId(signature) } : {}),
   };
+}
+
+function withoutDocId<T extends { docId: string }>({ docId: _docId, ...rest }: T): Omit<T, 'docId'> {
+  return rest;
 }

@@ -2,7 +2,14 @@
 
 import { agencyLevel, parentAgencyCode } from '@lienthong/edxml';
 import { recordAudit } from '../audit/audit-trail.js';
-import { type Agency, type AgencyInput, HubError, type IssuedCredentials, type Principal } from '../core/contract.js';
+import {
+  type Agency,
+  type AgencyInput,
+  HubError,
+  type IssuedCredentials,
+  type Principal,
+  type SignaturePolicy,
+} from '../core/contract.js';
 import type { AgencyRecord, NewAgencyRecord, Store, StoreOps } from '../store/store.js';
 import { apiKeySecretMatches, issueApiKey, newVxpSecret, parseApiKey } from './api-key.js';
 import type { SecretSealer } from './secret-sealer.js';
@@ -163,6 +170,26 @@ export class DirectoryService {
       const now = new Date();
       const agency = await tx.updateAgency(code, { enabled }, now);
       await recordAudit(tx, { actor, action: enabled ? 'agency-enable' : 'agency-disable', subject: code, at: now });
+      return agency!;
+    });
+  }
+
+  async setSignaturePolicy(code: string, policy: SignaturePolicy | null, actor = 'admin'): Promise<Agency> {
+    if (policy !== null && !['off', 'report', 'require'].includes(policy)) {
+      throw new HubError('bad-request', `signature policy must be off, report, require or null, not "${policy}"`);
+    }
+    return this.store.transaction(async (tx) => {
+      const existing = await tx.getAgency(code);
+      if (!existing || existing.deleted) throw new HubError('not-found', `agency ${code} is not registered`);
+      const now = new Date();
+      const agency = await tx.updateAgency(code, { signaturePolicy: policy }, now);
+      await recordAudit(tx, {
+        actor,
+        action: 'agency-signature-policy',
+        subject: code,
+        at: now,
+        details: { policy: policy ?? 'default' },
+      });
       return agency!;
     });
   }

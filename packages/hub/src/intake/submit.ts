@@ -9,6 +9,7 @@ import { routePackage } from '../business/route-package.js';
 import { HubError, type MessageType, type SubmitRequest, type SubmitResult } from '../core/contract.js';
 import { newDocId } from '../core/doc-id.js';
 import { type HubContext, observe } from '../core/hub-context.js';
+import { verifyAtIntake } from '../signatures/verify-at-intake.js';
 import type { AttachmentRecord, DocumentRecord } from '../store/store.js';
 import { commitPackage } from './commit-package.js';
 import { checkDocumentIdFree, findResubmission } from './dedupe.js';
@@ -76,6 +77,8 @@ export async function submit(ctx: HubContext, req: SubmitRequest): Promise<Submi
     const earlier = await findResubmission(ctx.store, sender, sha256);
     if (earlier) return await resubmitted(ctx, req, earlier, spooled, started);
     await checkDocumentIdFree(ctx.store, pkg, sender);
+    const signature = await verifyAtIntake(ctx, spooled, sender);
+    if (signature) warnings.push(...signature.warnings);
 
     const docId = newDocId();
     const at = new Date();
@@ -115,6 +118,7 @@ export async function submit(ctx: HubContext, req: SubmitRequest): Promise<Submi
         requestId: req.requestId,
         warnings: allWarnings,
       });
+      if (signature) await tx.insertSignature({ docId, ...signature.verdict });
       return { duplicateOf: undefined, plan, warnings: allWarnings };
     });
     if (outcome.duplicateOf) return await resubmitted(ctx, req, outcome.duplicateOf, spooled, started);

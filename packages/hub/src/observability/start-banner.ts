@@ -3,7 +3,14 @@ import type { HubConfig } from '../config/hub-config.js';
 
 interface BannerDemo {
   file: string;
-  featured: Array<{ systemId: string; name: string; vxpSecret: string; apiKey: string }>;
+  featured: Array<{
+    systemId: string;
+    name: string;
+    vxpSecret: string;
+    apiKey: string;
+    certificate?: string;
+    key?: string;
+  }>;
 }
 
 /** What `lienthong-hub` prints once it listens: where, and with `--demo` a few agencies' credentials. */
@@ -30,6 +37,13 @@ export function startBanner(config: HubConfig, url: string, demo?: BannerDemo): 
       `  ${r.map((c, i) => c + ' '.repeat(widths[i]! - [...c].length)).join('  ')}`.trimEnd();
     lines.push(fmt(head), fmt(widths.map((w) => '-'.repeat(w))), ...rows.map(fmt));
     lines.push(`  every demo credential: ${demo.file}`);
+    const signer = demo.featured.find((c) => c.certificate && c.key);
+    if (signer) {
+      lines.push(
+        '  every demo agency has a signing key and certificate from the development CA (<code>.key, <code>.pem):',
+        `    lienthong send FILE --sign ${signer.key} --cert ${signer.certificate}`,
+      );
+    }
   }
   return `${lines.join('\n')}\n`;
 }

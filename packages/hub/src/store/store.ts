@@ -3,7 +3,7 @@
 // Implementations live beside this file in folders named after the technology (sqlite/, postgres/).
 
 import type { BusinessDocType, Priority, StatusCode } from '@lienthong/edxml';
-import type { Agency, DeliveryState, MessageType } from '../core/contract.js';
+import type { Agency, DeliveryState, MessageType, SignaturePolicy, SignatureVerdict } from '../core/contract.js';
 
 export type AgencyRecord = Agency;
 
@@ -21,7 +21,11 @@ export interface NewAgencyRecord {
   demo: boolean;
 }
 
-export type AgencyPatch = Partial<Omit<NewAgencyRecord, 'code'>> & { deleted?: boolean };
+export type AgencyPatch = Partial<Omit<NewAgencyRecord, 'code'>> & {
+  deleted?: boolean;
+  /** null: back to the hub's default */
+  signaturePolicy?: SignaturePolicy | null;
+};
 
 export interface AgencyFilter {
   includeDisabled?: boolean;
@@ -149,6 +153,26 @@ export interface RelationRecord {
   relation: RelationKind;
 }
 
+export interface SignatureRecord extends SignatureVerdict {
+  docId: string;
+}
+
+/** Per sender agency: its documents (edoc packages) and their XML-signature verdicts. */
+export interface SignatureStatsRow {
+  sender: string;
+  documents: number;
+  /** valid, including weak ones */
+  valid: number;
+  /** valid but weak (SHA-1, small RSA key) */
+  weak: number;
+  invalid: number;
+  indeterminate: number;
+  /** checked and carrying no Signature */
+  absent: number;
+  /** accepted while the policy was `off` */
+  unchecked: number;
+}
+
 export interface AuditInput {
   at: Date;
   /** authenticated system, or 'admin' / 'hub' */
@@ -218,6 +242,11 @@ export interface StoreOps {
   findDocumentsByDocumentId(documentId: string, sender?: string): Promise<DocumentRecord[]>;
   insertDocument(document: NewDocumentRecord): Promise<DocumentRecord>;
   countDocuments(): Promise<number>;
+
+  insertSignature(signature: SignatureRecord): Promise<void>;
+  getSignature(docId: string): Promise<SignatureRecord | undefined>;
+  /** per sender agency, sorted by code */
+  signatureStats(): Promise<SignatureStatsRow[]>;
 
   insertAttachments(attachments: AttachmentRecord[]): Promise<void>;
   listAttachments(docId: string): Promise<AttachmentRecord[]>;

@@ -97,6 +97,20 @@ export async function issueAgencyCert(
   return record(dir, 'agency', issued);
 }
 
+/** Issues many agency certificates with one load of the CA keys and one update of state.json. */
+export async function issueAgencyCerts(
+  dir: string,
+  list: ReadonlyArray<{ agencyCode: string; name: string; keyType?: KeyType; validityDays?: number; now?: Date }>,
+): Promise<IssuedCertificate[]> {
+  const { intermediate } = await loadCa(dir);
+  const issued = await Promise.all(list.map((options) => issueAgencyCertificate(intermediate, options)));
+  const entries = await Promise.all(issued.map((i) => writeIssued(dir, 'agency', i)));
+  const state = await loadState(dir);
+  state.issued.push(...entries);
+  await saveState(dir, state);
+  return issued.map((i, n) => ({ ...i, record: entries[n]! }));
+}
+
 export async function issueHubCert(dir: string, options: HubCertificateOptions = {}): Promise<IssuedCertificate> {
   const { intermediate } = await loadCa(dir);
   return record(dir, 'hub', await issueHubCertificate(intermediate, options));
@@ -149,13 +163,21 @@ export async function loadState(dir: string): Promise<CaState> {
 }
 
 async function record(dir: string, kind: IssuedRecord['kind'], issued: CertifiedKey): Promise<IssuedCertificate> {
+  const entry = await writeIssued(dir, kind, issued);
+  const state = await loadState(dir);
+  state.issued.push(entry);
+  await saveState(dir, state);
+  return { ...issued, record: entry };
+}
+
+async function writeIssued(dir: string, kind: IssuedRecord['kind'], issued: CertifiedKey): Promise<IssuedRecord> {
   const serialNumber = issued.certificate.serialNumber.toUpperCase();
   const certificateFile = join('issued', `${serialNumber}.pem`);
   const keyFile = join('issued', `${serialNumber}.key`);
   await atomicWrite(join(dir, keyFile), privateKeyPem(issued.privateKey), 0o600);
   await atomicWrite(join(dir, certificateFile), issued.certificate.toString(), 0o644);
   const agencyCode = agencyCodeOf(issued.certificate);
-  const entry: IssuedRecord = {
+  return {
     serialNumber,
     kind,
     subject: distinguishedName(issued.certificate.subject),
@@ -164,10 +186,6 @@ async function record(dir: string, kind: IssuedRecord['kind'], issued: Certified
     certificateFile,
     keyFile,
   };
-  const state = await loadState(dir);
-  state.issued.push(entry);
-  await saveState(dir, state);
-  return { ...issued, record: entry };
 }
 
 async function writeKeyPair(dir: string, name: string, pair: CertifiedKey): Promise<void> {

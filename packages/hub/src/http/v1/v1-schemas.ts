@@ -91,6 +91,37 @@ export const SentPageSchema = Type.Object(
   { $id: 'SentPage' },
 );
 
+export const SignatureVerdictSchema = Type.Object(
+  {
+    status: Type.Union(['valid', 'invalid', 'indeterminate', 'absent'].map((s) => Type.Literal(s))),
+    weak: Type.Boolean({ description: 'SHA-1 or an RSA key under 2048 bits: verifies, but flagged' }),
+    policy: Type.Union([Type.Literal('report'), Type.Literal('require')]),
+    algorithm: Opt(Type.String({ description: 'rsa-sha256, ecdsa-sha256, rsa-sha1, …' })),
+    digestAlgorithm: Opt(Type.String()),
+    signer: Opt(
+      Type.Object({
+        subject: Type.String(),
+        issuer: Opt(Type.String()),
+        agencyCode: Opt(Type.String({ description: "the certificate's UID attribute (mã định danh)" })),
+        serialNumber: Type.String(),
+        fingerprint256: Type.String(),
+        notAfter: Opt(DateTime),
+      }),
+    ),
+    reasons: Type.Array(
+      Type.Object({
+        code: Type.String({
+          description: 'digest-mismatch, signer-unexpected, certificate-revoked, weak-algorithm, …',
+        }),
+        message: Type.String(),
+        severity: Type.Union([Type.Literal('error'), Type.Literal('indeterminate'), Type.Literal('note')]),
+      }),
+    ),
+    checkedAt: DateTime,
+  },
+  { $id: 'SignatureVerdict', description: "the package's XML signature as checked at intake" },
+);
+
 export const TimelineSchema = Type.Object(
   {
     docId: Type.String(),
@@ -141,6 +172,7 @@ export const TimelineSchema = Type.Object(
         ),
       }),
     ),
+    signature: Opt(Type.Ref('SignatureVerdict')),
   },
   { $id: 'Timeline' },
 );
@@ -158,6 +190,11 @@ export const AgencySchema = Type.Object(
     isTenant: Type.Boolean(),
     tenantId: Opt(Type.String()),
     demo: Type.Boolean(),
+    signaturePolicy: Opt(
+      Type.Union([Type.Literal('off'), Type.Literal('report'), Type.Literal('require')], {
+        description: "this agency's own signature policy; absent: the hub's default",
+      }),
+    ),
     version: Type.Integer(),
     deleted: Type.Boolean(),
     updatedAt: DateTime,
@@ -173,6 +210,7 @@ export const SHARED_SCHEMAS = [
   InboxPageSchema,
   SentItemSchema,
   SentPageSchema,
+  SignatureVerdictSchema,
   TimelineSchema,
   AgencySchema,
 ];

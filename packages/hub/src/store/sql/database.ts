@@ -26,6 +26,7 @@ export interface AgenciesTable {
   is_tenant: number;
   tenant_id: string | null;
   demo: number;
+  signature_policy: string | null;
   version: number;
   deleted: number;
   created_at: number;
@@ -123,6 +124,24 @@ export interface DocumentRelationsTable {
   relation: string;
 }
 
+export interface DocumentSignaturesTable {
+  doc_id: string;
+  status: string;
+  weak: number;
+  policy: string;
+  algorithm: string | null;
+  digest_algorithm: string | null;
+  signer_subject: string | null;
+  signer_issuer: string | null;
+  signer_agency_code: string | null;
+  signer_serial: string | null;
+  signer_fingerprint: string | null;
+  signer_not_after: number | null;
+  /** JSON list of {code, message, severity} */
+  reasons: string;
+  checked_at: number;
+}
+
 export interface AuditLogTable {
   id: number;
   at: number;
@@ -147,4 +166,5 @@ export interface Database {
   trace_headers: TraceHeadersTable;
   document_relations: DocumentRelationsTable;
   audit_log: AuditLogTable;
+  document_signatures: DocumentSignaturesTable;
 }

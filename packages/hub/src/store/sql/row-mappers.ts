@@ -2,7 +2,7 @@
 
 import type { BusinessDocType, Priority, StatusCode } from '@lienthong/edxml';
 import type { Selectable } from 'kysely';
-import type { DeliveryState, MessageType } from '../../core/contract.js';
+import type { DeliveryState, MessageType, SignaturePolicy } from '../../core/contract.js';
 import type {
   AgencyRecord,
   AttachmentRecord,
@@ -43,6 +43,7 @@ export function toAgency(r: AgenciesTable): AgencyRecord {
     isTenant: r.is_tenant === 1,
     tenantId: opt(r.tenant_id),
     demo: r.demo === 1,
+    signaturePolicy: opt(r.signature_policy) as SignaturePolicy | undefined,
     version: r.version,
     deleted: r.deleted === 1,
     updatedAt: new Date(r.updated_at),

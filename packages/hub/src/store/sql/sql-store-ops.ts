@@ -21,6 +21,8 @@ import type {
   NewDocumentRecord,
   RelationRecord,
   SentFilter,
+  SignatureRecord,
+  SignatureStatsRow,
   StoreOps,
   TraceRecord,
 } from '../store.js';
@@ -37,6 +39,7 @@ import {
   toRelation,
   toTrace,
 } from './row-mappers.js';
+import { fromSignature, toSignature } from './signature-rows.js';
 
 type Counter = 'directory_version' | 'document_seq' | 'delivery_seq' | 'audit_id';
 
@@ -165,6 +168,7 @@ export class SqlStoreOps implements StoreOps {
     if (p.tenantId !== undefined) set.tenant_id = p.tenantId;
     if (p.demo !== undefined) set.demo = p.demo ? 1 : 0;
     if (p.deleted !== undefined) set.deleted = p.deleted ? 1 : 0;
+    if (p.signaturePolicy !== undefined) set.signature_policy = p.signaturePolicy;
     const r = await this.db.updateTable('agencies').set(set).where('code', '=', code).executeTakeFirst();
     if (Number(r.numUpdatedRows) === 0) return undefined;
     return this.getAgency(code);
@@ -233,6 +237,50 @@ export class SqlStoreOps implements StoreOps {
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .executeTakeFirstOrThrow();
     return Number(r.n);
+  }
+
+  async insertSignature(s: SignatureRecord): Promise<void> {
+    await this.db.insertInto('document_signatures').values(fromSignature(s)).execute();
+  }
+
+  async getSignature(docId: string): Promise<SignatureRecord | undefined> {
+    const r = await this.db
+      .selectFrom('document_signatures')
+      .selectAll()
+      .where('doc_id', '=', docId)
+      .executeTakeFirst();
+    return r && toSignature(r);
+  }
+
+  async signatureStats(): Promise<SignatureStatsRow[]> {
+    const count = (status: string) => sql<number>`sum(case when s.status = ${status} then 1 else 0 end)`;
+    const rows = await this.db
+      .selectFrom('documents as d')
+      .leftJoin('document_signatures as s', 's.doc_id', 'd.doc_id')
+      .where('d.message_type', '=', 'edoc')
+      .groupBy('d.sender')
+      .orderBy('d.sender')
+      .select((eb) => [
+        'd.sender as sender',
+        eb.fn.countAll<number>().as('documents'),
+        count('valid').as('valid'),
+        sql<number>`sum(case when s.status = 'valid' and s.weak = 1 then 1 else 0 end)`.as('weak'),
+        count('invalid').as('invalid'),
+        count('indeterminate').as('indeterminate'),
+        count('absent').as('absent'),
+        sql<number>`sum(case when s.doc_id is null then 1 else 0 end)`.as('unchecked'),
+      ])
+      .execute();
+    return rows.map((r) => ({
+      sender: r.sender,
+      documents: Number(r.documents),
+      valid: Number(r.valid),
+      weak: Number(r.weak),
+      invalid: Number(r.invalid),
+      indeterminate: Number(r.indeterminate),
+      absent: Number(r.absent),
+      unchecked: Number(r.unchecked),
+    }));
   }
 
   async insertAttachments(list: AttachmentRecord[]): Promise<void> {

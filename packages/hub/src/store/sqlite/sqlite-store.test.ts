@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import type { NewDocumentRecord } from '../store.js';
+import { migrations } from './migrations/index.js';
 import { openSqliteStore } from './sqlite-store.js';
 
 const dirs: string[] = [];
@@ -56,9 +57,10 @@ test('migrations run once and are recorded; pragmas are set', async () => {
   await again.close();
   const { default: SQLite } = await import('better-sqlite3');
   const raw = new SQLite(file, { readonly: true });
-  assert.deepEqual(raw.prepare('SELECT version, name FROM schema_migrations').all(), [
-    { version: 1, name: 'initial-schema' },
-  ]);
+  assert.deepEqual(
+    raw.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all(),
+    migrations.map((m) => ({ version: m.version, name: m.name })),
+  );
   assert.equal(raw.pragma('journal_mode', { simple: true }), 'wal');
   raw.close();
 });

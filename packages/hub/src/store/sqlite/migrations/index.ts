@@ -1,5 +1,6 @@
 import type { Migration } from '../../sql/migrator.js';
 import { initialSchema } from './001-initial-schema.js';
+import { documentSignatures } from './002-document-signatures.js';
 
 /** Every migration, in version order. Append only: a released migration never changes. */
-export const migrations: Migration[] = [initialSchema];
+export const migrations: Migration[] = [initialSchema, documentSignatures];

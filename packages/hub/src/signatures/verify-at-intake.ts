@@ -1,0 +1,47 @@
+// Checks a spooled package's XML signature under the sender's policy: `off` skips it, `report`
+// records the verdict, `require` refuses anything but `valid` (422 bad-signature). The package is
+// streamed from its temp blob, from its first to its last XML byte, never held whole in memory.
+
+import type { ParseResult } from '@lienthong/edxml';
+import { verifyPackage } from '@lienthong/trust';
+import type { TempBlob } from '../blobs/blob-store.js';
+import { HubError, type SignatureVerdict } from '../core/contract.js';
+import type { HubContext } from '../core/hub-context.js';
+import { signaturePolicyFor } from './signature-policy.js';
+import { describeSignatureProblem, toSignatureVerdict } from './signature-verdict.js';
+import { acceptTenantSigner } from './tenant-signer.js';
+
+export interface SignatureCheck {
+  verdict: SignatureVerdict;
+  /** for the submitter: a weak signature, or an invalid one accepted under `report` */
+  warnings: string[];
+}
+
+export async function verifyAtIntake(
+  ctx: HubContext,
+  spooled: { body: TempBlob; parsed: ParseResult },
+  sender: string,
+): Promise<SignatureCheck | undefined> {
+  const agency = await ctx.store.getAgency(sender);
+  const policy = await signaturePolicyFor(ctx, agency);
+  if (policy === 'off') return undefined;
+  const pki = ctx.pki;
+  const checkedAt = new Date();
+  const raw = await verifyPackage(spooled.body.read({ start: spooled.parsed.xmlStart, end: spooled.parsed.xmlEnd }), {
+    trustAnchors: pki.anchors,
+    intermediates: pki.intermediates,
+    crls: pki.crls.current(),
+    now: checkedAt,
+    staleCrl: ctx.config.trust.staleCrl === 'accept' ? 'note' : 'indeterminate',
+    expectedSigner: { agencyCode: sender },
+  });
+  const verdict = acceptTenantSigner(toSignatureVerdict(raw, policy, checkedAt), sender, agency?.tenantId);
+  if (verdict.status !== 'valid' && policy === 'require') {
+    throw new HubError('bad-signature', describeSignatureProblem(verdict), { details: { signature: verdict } });
+  }
+  const warnings: string[] = [];
+  if (verdict.status === 'invalid' || verdict.status === 'indeterminate')
+    warnings.push(`${describeSignatureProblem(verdict)} (accepted: policy report)`);
+  else if (verdict.weak) warnings.push('signature valid but weak (SHA-1 or an RSA key under 2048 bits)');
+  return { verdict, warnings };
+}

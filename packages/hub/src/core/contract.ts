@@ -44,6 +44,11 @@ export interface SubmitResult {
   warnings: string[];
   sha256: string;
   size: number;
+  /**
+   * The hub's signed receipt (compact JWS, docs/trust.md): DocId, SHA-256, size, sender, recipients, accepted-at,
+   * hub id. A duplicate submission returns the original receipt.
+   */
+  receipt: string;
 }
 
 export interface InboxQuery {
@@ -267,6 +272,8 @@ export interface HubService {
     nextCursor?: string;
   }>;
   timeline(p: Principal, docId: string): Promise<Timeline>;
+  /** the signed receipt of a document, for its sender (or an operator) */
+  receipt(p: Principal, docId: string): Promise<string>;
   /** resolves when something new arrives for this principal or the timeout passes (long-poll) */
   waitForInbox(p: Principal, messageType: MessageType, timeoutMs: number, signal?: AbortSignal): Promise<void>;
 

@@ -1,6 +1,8 @@
+import type { CertificateInput } from '@lienthong/trust';
+import type { AuditVerdict } from '../audit/verify-audit-log.js';
 import type { DemoCredentials } from '../directory/demo-credentials.js';
 import type { HubPki } from '../pki/hub-pki.js';
-import type { SignatureStatsRow } from '../store/store.js';
+import type { AuditCheckpointRecord, AuditRecord, SignatureStatsRow } from '../store/store.js';
 import type { Agency, HubService, SignaturePolicy } from './contract.js';
 
 export type { DemoCredential, DemoCredentials } from '../directory/demo-credentials.js';
@@ -17,6 +19,15 @@ export interface Hub extends HubService {
   /** trust anchors, CRLs and the hub's own key and certificate chain */
   readonly pki: HubPki;
   stats(): Promise<HubStats>;
+  /**
+   * Signs the audit chain's head with the hub's key, if it moved since the last checkpoint (also done every
+   * `trust.checkpointIntervalSeconds` and when the hub closes).
+   */
+  checkpointAudit(): Promise<AuditCheckpointRecord | undefined>;
+  /** proves the audit log intact from genesis, checks every checkpoint; or names the first broken entry */
+  verifyAudit(opts?: { anchors?: CertificateInput[] }): Promise<AuditVerdict>;
+  /** audit entries after `afterId`, oldest first */
+  listAudit(afterId: number, limit: number): Promise<AuditRecord[]>;
   /** per sender agency: documents, and how many carry a valid XML signature (national dashboard) */
   signatureStats(): Promise<SignatureStatsRow[]>;
   /** an agency's own signature policy at intake; null: back to the hub's default */

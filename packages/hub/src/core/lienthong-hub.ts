@@ -1,5 +1,8 @@
 // The Hub: every HubService operation, delegating to the part that owns it.
 
+import type { CertificateInput } from '@lienthong/trust';
+import { CheckpointScheduler } from '../audit/checkpoint-scheduler.js';
+import { type AuditVerdict, verifyAuditLog } from '../audit/verify-audit-log.js';
 import { acknowledge } from '../delivery/acknowledge.js';
 import { countPending, inbox } from '../delivery/inbox.js';
 import { openAttachment, openPackage } from '../delivery/open-package.js';
@@ -8,7 +11,8 @@ import { timeline } from '../delivery/timeline.js';
 import { type DemoCredentials, initDemo } from '../directory/demo-credentials.js';
 import { submit } from '../intake/submit.js';
 import type { HubPki } from '../pki/hub-pki.js';
-import type { SignatureStatsRow } from '../store/store.js';
+import { getReceipt } from '../receipts/get-receipt.js';
+import type { AuditCheckpointRecord, AuditRecord, SignatureStatsRow } from '../store/store.js';
 import type {
   AckState,
   Agency,
@@ -32,8 +36,12 @@ import type { HubContext } from './hub-context.js';
 
 export class LienthongHub implements Hub {
   private closed = false;
+  private readonly checkpoints: CheckpointScheduler;
 
-  constructor(private readonly ctx: HubContext) {}
+  constructor(private readonly ctx: HubContext) {
+    this.checkpoints = new CheckpointScheduler(ctx);
+    this.checkpoints.start();
+  }
 
   get pki(): HubPki {
     return this.ctx.pki;
@@ -65,6 +73,9 @@ export class LienthongHub implements Hub {
   }
   timeline(p: Principal, docId: string): Promise<Timeline> {
     return timeline(this.ctx, p, docId);
+  }
+  receipt(p: Principal, docId: string): Promise<string> {
+    return getReceipt(this.ctx, p, docId);
   }
   async waitForInbox(p: Principal, messageType: MessageType, timeoutMs: number, signal?: AbortSignal): Promise<void> {
     const max = this.ctx.config.longPollMaxSeconds * 1000;
@@ -109,6 +120,19 @@ export class LienthongHub implements Hub {
     return { documents, pendingDeliveries, agencies };
   }
 
+  checkpointAudit(): Promise<AuditCheckpointRecord | undefined> {
+    return this.checkpoints.run();
+  }
+  verifyAudit(opts: { anchors?: CertificateInput[] } = {}): Promise<AuditVerdict> {
+    return verifyAuditLog(this.ctx.store, {
+      anchors: opts.anchors ?? this.ctx.pki.anchors,
+      intermediates: this.ctx.pki.intermediates,
+    });
+  }
+  listAudit(afterId: number, limit: number): Promise<AuditRecord[]> {
+    return this.ctx.store.listAudit(afterId, limit);
+  }
+
   signatureStats(): Promise<SignatureStatsRow[]> {
     return this.ctx.store.signatureStats();
   }
@@ -139,6 +163,7 @@ export class LienthongHub implements Hub {
     if (this.closed) return;
     this.closed = true;
     this.ctx.notifier.wakeAll();
+    await this.checkpoints.stop();
     this.ctx.pki.close();
     await this.ctx.store.close();
   }

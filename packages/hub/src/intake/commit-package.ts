@@ -1,5 +1,5 @@
-// The one transaction that makes an accepted package exist: document, attachments, deliveries,
-// trace headers, relations, events, the business changes to earlier documents, and the audit entry.
+// The one transaction that makes an accepted package exist: document, its signed receipt, attachments,
+// deliveries, trace headers, relations, events, the business changes to earlier documents, and the audit entry.
 
 import type { EdxmlPackage } from '@lienthong/edxml';
 import { recordAudit } from '../audit/audit-trail.js';
@@ -9,6 +9,8 @@ import type { AttachmentRecord, NewDocumentRecord, RelationRecord, StoreOps, Tra
 
 export interface CommitInput {
   record: NewDocumentRecord;
+  /** the hub's signed receipt, stored with the document so that a stored document always has one */
+  receipt: string;
   pkg: EdxmlPackage;
   attachments: AttachmentRecord[];
   plan: RoutingPlan;
@@ -22,6 +24,7 @@ export async function commitPackage(tx: StoreOps, c: CommitInput): Promise<void>
   const { record: doc, plan } = c;
   const at = doc.acceptedAt;
   await tx.insertDocument(doc);
+  await tx.insertReceipt(doc.docId, c.receipt, at);
   await tx.insertAttachments(c.attachments);
 
   const own = c.pkg.kind === 'document' ? c.pkg.traces : [];

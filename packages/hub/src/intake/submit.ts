@@ -9,6 +9,8 @@ import { routePackage } from '../business/route-package.js';
 import { HubError, type MessageType, type SubmitRequest, type SubmitResult } from '../core/contract.js';
 import { newDocId } from '../core/doc-id.js';
 import { type HubContext, observe } from '../core/hub-context.js';
+import { documentReceipt } from '../receipts/document-receipt.js';
+import { issueReceipt } from '../receipts/issue-receipt.js';
 import { verifyAtIntake } from '../signatures/verify-at-intake.js';
 import type { AttachmentRecord, DocumentRecord } from '../store/store.js';
 import { commitPackage } from './commit-package.js';
@@ -92,7 +94,7 @@ export async function submit(ctx: HubContext, req: SubmitRequest): Promise<Submi
 
     const outcome = await ctx.store.transaction(async (tx) => {
       const raced = await findResubmission(tx, sender!, sha256);
-      if (raced) return { duplicateOf: raced, plan: undefined, warnings: [] };
+      if (raced) return { duplicateOf: raced, plan: undefined, warnings: [], receipt: undefined };
       await authorizeSender(tx, p, sender!, req.declaredFrom);
       await checkDocumentIdFree(tx, pkg, sender!);
       const plan = await routePackage(tx, route);
@@ -108,8 +110,10 @@ export async function submit(ctx: HubContext, req: SubmitRequest): Promise<Submi
         responseForDocId: plan.responseForDocId,
       });
       const allWarnings = [...warnings, ...plan.warnings];
+      const receipt = issueReceipt(ctx, record, plan.recipients);
       await commitPackage(tx, {
         record,
+        receipt,
         pkg,
         attachments,
         plan,
@@ -119,7 +123,7 @@ export async function submit(ctx: HubContext, req: SubmitRequest): Promise<Submi
         warnings: allWarnings,
       });
       if (signature) await tx.insertSignature({ docId, ...signature.verdict });
-      return { duplicateOf: undefined, plan, warnings: allWarnings };
+      return { duplicateOf: undefined, plan, warnings: allWarnings, receipt };
     });
     if (outcome.duplicateOf) return await resubmitted(ctx, req, outcome.duplicateOf, spooled, started);
 
@@ -146,6 +150,7 @@ export async function submit(ctx: HubContext, req: SubmitRequest): Promise<Submi
       warnings: outcome.warnings,
       sha256,
       size,
+      receipt: outcome.receipt!,
     };
   } catch (err) {
     await spooled?.discard();
@@ -207,6 +212,7 @@ async function resubmitted(
     warnings: [`this package was already accepted as ${doc.docId}; nothing was delivered again`],
     sha256: doc.sha256,
     size: doc.size,
+    receipt: await documentReceipt(ctx, doc),
   };
 }
 

@@ -191,6 +191,19 @@ export interface AuditInput {
 export interface AuditRecord extends AuditInput {
   /** strictly increasing, gap-free within a store */
   id: number;
+  /** hash of the entry before (64 zeros for the first): the audit hash chain (docs/trust.md) */
+  prevHash: string;
+  /** entryHash(prevHash, chainEntry(id, payload)) */
+  hash: string;
+}
+
+/** A signed statement by the hub that the audit chain's entry `seq` had hash `hash` at `at`. */
+export interface AuditCheckpointRecord {
+  seq: number;
+  hash: string;
+  at: Date;
+  /** compact JWS (signCheckpoint of @lienthong/trust) */
+  jws: string;
 }
 
 export interface InboxFilter {
@@ -268,8 +281,25 @@ export interface StoreOps {
   insertEvents(events: EventRecord[]): Promise<void>;
   listEvents(docId: string): Promise<EventRecord[]>;
 
+  /**
+   * Appends the next entry of the hash chain: takes the next `audit_id`, reads the previous entry's hash and
+   * writes the entry with both hashes, all in one transaction. Taking the id is the write lock that orders
+   * appenders: SQLite has one writer at a time; on PostgreSQL the `UPDATE counters … RETURNING` holds the
+   * counter row's lock until commit, so the previous entry read after it (READ COMMITTED) is the committed head.
+   */
   appendAudit(entry: AuditInput): Promise<AuditRecord>;
   listAudit(afterId: number, limit: number): Promise<AuditRecord[]>;
+  /** the newest entry's id and hash */
+  auditHead(): Promise<{ id: number; hash: string } | undefined>;
+  /** ignored when a checkpoint of that seq exists already */
+  insertAuditCheckpoint(checkpoint: AuditCheckpointRecord): Promise<void>;
+  /** oldest first */
+  listAuditCheckpoints(): Promise<AuditCheckpointRecord[]>;
+  latestAuditCheckpoint(): Promise<AuditCheckpointRecord | undefined>;
+
+  /** stores the hub's signed receipt of an accepted document unless it has one; returns the stored receipt */
+  insertReceipt(docId: string, receipt: string, at: Date): Promise<string>;
+  getReceipt(docId: string): Promise<string | undefined>;
 }
 
 export interface Store extends StoreOps {

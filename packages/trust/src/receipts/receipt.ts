@@ -20,7 +20,7 @@ export interface ReceiptFields {
   size: number;
   /** sender agency code */
   sender: string;
-  /** recipient agency codes, in the order given */
+  /** recipient agency codes, in the order given (empty for a recall with nothing left to forward) */
   recipients: string[];
   /** ISO 8601 UTC, milliseconds */
   acceptedAt: string;
@@ -97,12 +97,9 @@ function fieldProblem(f: ReceiptFields): string | undefined {
     return 'sha256 must be 64 lower-case hex digits';
   if (!Number.isSafeInteger(f.size) || f.size < 0) return 'size must be a non-negative integer';
   if (typeof f.sender !== 'string' || f.sender === '') return 'sender must be a non-empty string';
-  if (
-    !Array.isArray(f.recipients) ||
-    f.recipients.length === 0 ||
-    f.recipients.some((r) => typeof r !== 'string' || r === '')
-  ) {
-    return 'recipients must be a non-empty list of agency codes';
+  // empty when a recall found nothing left to forward: the package was accepted all the same
+  if (!Array.isArray(f.recipients) || f.recipients.some((r) => typeof r !== 'string' || r === '')) {
+    return 'recipients must be a list of agency codes';
   }
   if (
     typeof f.acceptedAt !== 'string' ||

@@ -152,6 +152,26 @@ export interface AuditLogTable {
   reason: string | null;
   request_id: string | null;
   payload: string;
+  /** hex hash of the previous entry (64 zeros for the first) */
+  prev_hash: string | null;
+  /** hex SHA-256(prev_hash bytes || canonical JSON of the chain entry) */
+  hash: string | null;
+}
+
+export interface ReceiptsTable {
+  doc_id: string;
+  /** compact JWS signed by the hub */
+  receipt: string;
+  created_at: number;
+}
+
+export interface AuditCheckpointsTable {
+  /** the audit_log id of the head the checkpoint vouches for */
+  seq: number;
+  hash: string;
+  at: number;
+  /** compact JWS of {seq, hash, at} signed by the hub */
+  jws: string;
 }
 
 export interface Database {
@@ -166,5 +186,7 @@ export interface Database {
   trace_headers: TraceHeadersTable;
   document_relations: DocumentRelationsTable;
   audit_log: AuditLogTable;
+  receipts: ReceiptsTable;
+  audit_checkpoints: AuditCheckpointsTable;
   document_signatures: DocumentSignaturesTable;
 }

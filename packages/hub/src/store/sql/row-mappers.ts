@@ -188,5 +188,7 @@ export function toAudit(r: AuditLogTable): AuditRecord {
     reason: opt(r.reason),
     requestId: opt(r.request_id),
     payload: r.payload,
+    prevHash: r.prev_hash ?? '',
+    hash: r.hash ?? '',
   };
 }

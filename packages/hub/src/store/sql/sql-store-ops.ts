@@ -1,13 +1,16 @@
 // The Store's queries in portable Kysely: the same code serves every SQL backend.
 // Works on a Kysely instance or a Transaction; the backend decides how transactions are opened.
 
+import { entryHash } from '@lienthong/trust';
 import { type Kysely, sql } from 'kysely';
+import { chainEntry } from '../../audit/chain-entry.js';
 import type { DeliveryState, MessageType } from '../../core/contract.js';
 import type {
   AgencyFilter,
   AgencyPatch,
   AgencyRecord,
   AttachmentRecord,
+  AuditCheckpointRecord,
   AuditInput,
   AuditRecord,
   CredentialRecord,
@@ -26,6 +29,13 @@ import type {
   StoreOps,
   TraceRecord,
 } from '../store.js';
+import {
+  auditHead,
+  insertAuditCheckpoint,
+  latestAuditCheckpoint,
+  listAuditCheckpoints,
+  previousAuditHash,
+} from './audit-chain-queries.js';
 import type { Database, DeliveriesTable, DocumentsTable } from './database.js';
 import {
   fromDocument,
@@ -39,6 +49,7 @@ import {
   toRelation,
   toTrace,
 } from './row-mappers.js';
+import { getReceipt, insertReceipt } from './receipt-queries.js';
 import { fromSignature, toSignature } from './signature-rows.js';
 
 type Counter = 'directory_version' | 'document_seq' | 'delivery_seq' | 'audit_id';
@@ -499,6 +510,8 @@ export class SqlStoreOps implements StoreOps {
 
   async appendAudit(e: AuditInput): Promise<AuditRecord> {
     const id = await this.next('audit_id');
+    const prevHash = await previousAuditHash(this.db, id);
+    const hash = entryHash(prevHash, chainEntry(id, e.payload));
     await this.db
       .insertInto('audit_log')
       .values({
@@ -511,9 +524,35 @@ export class SqlStoreOps implements StoreOps {
         reason: e.reason ?? null,
         request_id: e.requestId ?? null,
         payload: e.payload,
+        prev_hash: prevHash,
+        hash,
       })
       .execute();
-    return { ...e, id };
+    return { ...e, id, prevHash, hash };
+  }
+
+  auditHead(): Promise<{ id: number; hash: string } | undefined> {
+    return auditHead(this.db);
+  }
+
+  insertAuditCheckpoint(c: AuditCheckpointRecord): Promise<void> {
+    return insertAuditCheckpoint(this.db, c);
+  }
+
+  listAuditCheckpoints(): Promise<AuditCheckpointRecord[]> {
+    return listAuditCheckpoints(this.db);
+  }
+
+  latestAuditCheckpoint(): Promise<AuditCheckpointRecord | undefined> {
+    return latestAuditCheckpoint(this.db);
+  }
+
+  insertReceipt(docId: string, receipt: string, at: Date): Promise<string> {
+    return insertReceipt(this.db, docId, receipt, at);
+  }
+
+  getReceipt(docId: string): Promise<string | undefined> {
+    return getReceipt(this.db, docId);
   }
 
   async listAudit(afterId: number, limit: number): Promise<AuditRecord[]> {

@@ -1,0 +1,25 @@
+// The hub's signed receipt of an accepted package (docs/trust.md, "Receipts").
+
+import { createReceipt, type Receipt } from '@lienthong/trust';
+import type { HubContext } from '../core/hub-context.js';
+import type { NewDocumentRecord } from '../store/store.js';
+
+export function issueReceipt(
+  ctx: Pick<HubContext, 'pki' | 'config'>,
+  doc: Pick<NewDocumentRecord, 'docId' | 'sha256' | 'size' | 'sender' | 'acceptedAt'>,
+  recipients: readonly string[],
+): Receipt {
+  return createReceipt(
+    {
+      docId: doc.docId,
+      sha256: doc.sha256,
+      size: doc.size,
+      sender: doc.sender,
+      recipients: [...recipients],
+      acceptedAt: doc.acceptedAt,
+      hubId: ctx.config.hubId,
+    },
+    ctx.pki.hubKey,
+    ctx.pki.hubChain,
+  );
+}

@@ -184,6 +184,67 @@ export interface SignatureVerdict {
   checkedAt: Date;
 }
 
+/** One signature found in a PDF attachment (raw, or the one file of a ZIP), verified in the background after acceptance. */
+export interface AttachmentSignature {
+  status: 'valid' | 'invalid' | 'indeterminate';
+  /** the signed byte ranges cover the whole file: nothing was added after signing */
+  coversWholeDocument: boolean;
+  /** /SubFilter: adbe.pkcs7.detached, ETSI.CAdES.detached */
+  subFilter?: string;
+  signer?: {
+    subject: string;
+    issuer?: string;
+    /** the certificate's UID attribute (mã định danh) */
+    agencyCode?: string;
+    serialNumber: string;
+    fingerprint256: string;
+  };
+  signingTime?: Date;
+  /** `cms`: the signed signingTime attribute; `pdf`: the dictionary's /M, which the signature does not protect */
+  signingTimeSource?: 'cms' | 'pdf';
+  /** e.g. `rsa-pkcs1-sha256`, `rsa-pss-sha256`, `ecdsa-sha256` */
+  algorithm?: string;
+  digestAlgorithm?: string;
+  weak: boolean;
+  reasons: SignatureReason[];
+}
+
+/** What the background inspection of an attachment's content found. */
+export interface AttachmentInspectionState {
+  /**
+   * `pending`: not inspected yet; `signed` / `unsigned`: a PDF with / without signatures; `not-inspected`: not a
+   * PDF, or a ZIP that is not one PDF; `refused`: a ZIP over the limits (zip bomb, size) or malformed
+   */
+  state: 'pending' | 'signed' | 'unsigned' | 'not-inspected' | 'refused';
+  /** what the bytes are, whatever the declared content type */
+  format?: 'pdf' | 'zip' | 'other';
+  /** the file inside the ZIP that was inspected */
+  entryName?: string;
+  reasons: SignatureReason[];
+  /** verdicts are as of this time (trust anchors, CRLs and clock of that moment) */
+  checkedAt?: Date;
+}
+
+export interface TimelineAttachment {
+  index: number;
+  name?: string;
+  contentType?: string;
+  size: number;
+  sha256: string;
+  inspection?: AttachmentInspectionState;
+  /** the PDF's signatures, in file order (once inspected) */
+  signatures?: AttachmentSignature[];
+}
+
+/** Whether the document carries a valid digital signature (on a PDF attachment, covering the whole file), and by whom. */
+export interface DocumentSignatureSummary {
+  /** `signed`: at least one such signature; `pending`: none yet and an attachment is still being inspected */
+  state: 'signed' | 'not-signed' | 'pending';
+  signers: Array<{ subject: string; agencyCode?: string; attachmentIndex: number; signingTime?: Date }>;
+  /** e.g. "carries a valid digital signature by Văn phòng Chính phủ (000.00.00.G22)" */
+  text: string;
+}
+
 export interface Timeline {
   docId: string;
   messageType: MessageType;
@@ -197,13 +258,15 @@ export interface Timeline {
   sha256: string;
   size: number;
   traces: TraceHeader[];
-  attachments: Array<{ index: number; name?: string; contentType?: string; size: number; sha256: string }>;
+  attachments: TimelineAttachment[];
   /** documents this one revokes/updates/replaces, or is revoked/updated/replaced by */
   related: Array<{
     docId: string;
     relation: 'revokes' | 'updates' | 'replaces' | 'revoked-by' | 'updated-by' | 'replaced-by';
   }>;
   recipients: TimelineRecipient[];
+  /** the PDF signatures of the attachments, summed up (documents only) */
+  documentSignature?: DocumentSignatureSummary;
   /** the XML-signature verdict; absent when the policy was `off` when the package arrived */
   signature?: SignatureVerdict;
 }

@@ -28,8 +28,13 @@ export interface Hub extends HubService {
   verifyAudit(opts?: { anchors?: CertificateInput[] }): Promise<AuditVerdict>;
   /** audit entries after `afterId`, oldest first */
   listAudit(afterId: number, limit: number): Promise<AuditRecord[]>;
-  /** per sender agency: documents, and how many carry a valid XML signature (national dashboard) */
+  /**
+   * per sender agency: documents, how many carry a valid XML signature, and how many a valid PDF signature on an
+   * attachment (national dashboard)
+   */
   signatureStats(): Promise<SignatureStatsRow[]>;
+  /** resolves once every attachment committed so far has been inspected for PDF signatures (background work) */
+  waitForInspections(): Promise<void>;
   /** an agency's own signature policy at intake; null: back to the hub's default */
   setSignaturePolicy(code: string, policy: SignaturePolicy | null): Promise<Agency>;
   /** re-reads every CRL source now (they are also refreshed every trust.crlRefreshSeconds) */

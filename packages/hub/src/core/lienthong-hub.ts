@@ -12,6 +12,7 @@ import { type DemoCredentials, initDemo } from '../directory/demo-credentials.js
 import { submit } from '../intake/submit.js';
 import type { HubPki } from '../pki/hub-pki.js';
 import { getReceipt } from '../receipts/get-receipt.js';
+import { AttachmentInspector } from '../signatures/attachment-inspector.js';
 import type { AuditCheckpointRecord, AuditRecord, SignatureStatsRow } from '../store/store.js';
 import type {
   AckState,
@@ -37,18 +38,24 @@ import type { HubContext } from './hub-context.js';
 export class LienthongHub implements Hub {
   private closed = false;
   private readonly checkpoints: CheckpointScheduler;
+  private readonly inspector: AttachmentInspector;
 
   constructor(private readonly ctx: HubContext) {
     this.checkpoints = new CheckpointScheduler(ctx);
     this.checkpoints.start();
+    this.inspector = new AttachmentInspector(ctx);
+    // resumes whatever a previous run left uninspected
+    this.inspector.kick();
   }
 
   get pki(): HubPki {
     return this.ctx.pki;
   }
 
-  submit(req: SubmitRequest): Promise<SubmitResult> {
-    return submit(this.ctx, req);
+  async submit(req: SubmitRequest): Promise<SubmitResult> {
+    const result = await submit(this.ctx, req);
+    if (!result.duplicate && result.messageType === 'edoc') this.inspector.kick();
+    return result;
   }
   inbox(p: Principal, q: InboxQuery): Promise<InboxPage> {
     return inbox(this.ctx, p, q);
@@ -136,6 +143,9 @@ export class LienthongHub implements Hub {
   signatureStats(): Promise<SignatureStatsRow[]> {
     return this.ctx.store.signatureStats();
   }
+  waitForInspections(): Promise<void> {
+    return this.inspector.whenIdle();
+  }
   setSignaturePolicy(code: string, policy: SignaturePolicy | null): Promise<Agency> {
     return this.ctx.directory.setSignaturePolicy(code, policy);
   }
@@ -163,6 +173,7 @@ export class LienthongHub implements Hub {
     if (this.closed) return;
     this.closed = true;
     this.ctx.notifier.wakeAll();
+    await this.inspector.close();
     await this.checkpoints.stop();
     this.ctx.pki.close();
     await this.ctx.store.close();

@@ -2,6 +2,7 @@
 
 import type { Principal, Timeline, TimelineRecipient } from '../core/contract.js';
 import type { HubContext } from '../core/hub-context.js';
+import { attachmentViews } from '../signatures/attachment-signature-view.js';
 import { documentAccess } from './document-access.js';
 
 export async function timeline(ctx: HubContext, p: Principal, docId: string): Promise<Timeline> {
@@ -18,6 +19,10 @@ export async function timeline(ctx: HubContext, p: Principal, docId: string): Pr
     ctx.store.getSignature(docId),
   ]);
   const names = new Map((await ctx.store.getAgencies(visible.map((d) => d.recipient))).map((a) => [a.code, a.name]));
+  const inspected = attachmentViews(
+    attachments,
+    await ctx.store.getAttachmentInspections([...new Set(attachments.map((a) => a.sha256))]),
+  );
   const recipients: TimelineRecipient[] = visible.map((d) => ({
     code: d.recipient,
     name: names.get(d.recipient),
@@ -55,15 +60,10 @@ export async function timeline(ctx: HubContext, p: Principal, docId: string): Pr
     sha256: doc.sha256,
     size: doc.size,
     traces: traces.map((t) => ({ organId: t.organId, timestamp: t.timestamp })),
-    attachments: attachments.map((a) => ({
-      index: a.index,
-      name: a.name,
-      contentType: a.contentType,
-      size: a.size,
-      sha256: a.sha256,
-    })),
+    attachments: inspected.attachments,
     related: relations.map((r) => ({ docId: r.relatedDocId, relation: r.relation })),
     recipients,
+    ...(doc.messageType === 'edoc' ? { documentSignature: inspected.summary } : {}),
     ...(signature ? { signature: withoutDocId(signature) } : {}),
   };
 }

@@ -3,7 +3,16 @@
 // Implementations live beside this file in folders named after the technology (sqlite/, postgres/).
 
 import type { BusinessDocType, Priority, StatusCode } from '@lienthong/edxml';
-import type { Agency, DeliveryState, MessageType, SignaturePolicy, SignatureVerdict } from '../core/contract.js';
+import type {
+  Agency,
+  AttachmentInspectionState,
+  AttachmentSignature,
+  DeliveryState,
+  MessageType,
+  SignaturePolicy,
+  SignatureReason,
+  SignatureVerdict,
+} from '../core/contract.js';
 
 export type AgencyRecord = Agency;
 
@@ -100,6 +109,27 @@ export interface AttachmentRecord {
   blobKey: string;
 }
 
+/** An attachment the background inspection has not judged yet. */
+export interface UninspectedAttachment {
+  docId: string;
+  index: number;
+  sha256: string;
+  blobKey: string;
+  size: number;
+}
+
+/** The inspection of one attachment content (sha256): shared by every attachment with those bytes. */
+export interface AttachmentInspectionRecord {
+  sha256: string;
+  outcome: Exclude<AttachmentInspectionState['state'], 'pending'>;
+  format: NonNullable<AttachmentInspectionState['format']>;
+  entryName?: string;
+  reasons: SignatureReason[];
+  checkedAt: Date;
+  /** in file order */
+  signatures: AttachmentSignature[];
+}
+
 export interface DeliveryRecord {
   docId: string;
   recipient: string;
@@ -171,6 +201,8 @@ export interface SignatureStatsRow {
   absent: number;
   /** accepted while the policy was `off` */
   unchecked: number;
+  /** documents with at least one attachment carrying a valid PDF signature over the whole file */
+  pdfSigned: number;
 }
 
 export interface AuditInput {
@@ -263,6 +295,14 @@ export interface StoreOps {
 
   insertAttachments(attachments: AttachmentRecord[]): Promise<void>;
   listAttachments(docId: string): Promise<AttachmentRecord[]>;
+  /** attachments not inspected yet, oldest documents first */
+  listUninspectedAttachments(limit: number): Promise<UninspectedAttachment[]>;
+  getAttachmentInspections(sha256s: string[]): Promise<AttachmentInspectionRecord[]>;
+  /**
+   * Stores the verdict on this content (kept if one is stored already) and marks every attachment with
+   * this content inspected; run it inside `Store.transaction` so that both happen or neither.
+   */
+  saveAttachmentInspection(inspection: AttachmentInspectionRecord): Promise<void>;
   insertTraces(traces: TraceRecord[]): Promise<void>;
   listTraces(docId: string): Promise<TraceRecord[]>;
   insertRelations(relations: RelationRecord[]): Promise<void>;

@@ -31,6 +31,10 @@ export const SubmitResultSchema = Type.Object(
     sha256: Type.String(),
     size: Type.Integer(),
     warnings: Type.Array(Type.String()),
+    receipt: Type.String({
+      description:
+        "the hub's signed receipt: a compact JWS (ES256/RS256, x5c = the hub's chain) over canonical JSON {acceptedAt, docId, hubId, recipients, sender, sha256, size, type}; the original one for a duplicate",
+    }),
   },
   { $id: 'SubmitResult' },
 );
@@ -122,6 +126,40 @@ export const SignatureVerdictSchema = Type.Object(
   { $id: 'SignatureVerdict', description: "the package's XML signature as checked at intake" },
 );
 
+const InspectionReason = Type.Object({
+  code: Type.String({ description: 'digest-mismatch, partial-coverage, chain-untrusted, zip-bomb, not-pdf, …' }),
+  message: Type.String(),
+  severity: Type.Union([Type.Literal('error'), Type.Literal('indeterminate'), Type.Literal('note')]),
+});
+
+export const AttachmentSignatureSchema = Type.Object(
+  {
+    status: Type.Union(['valid', 'invalid', 'indeterminate'].map((s) => Type.Literal(s))),
+    coversWholeDocument: Type.Boolean({ description: 'false: bytes were added to the PDF after signing' }),
+    subFilter: Opt(Type.String({ description: 'adbe.pkcs7.detached, ETSI.CAdES.detached' })),
+    signer: Opt(
+      Type.Object({
+        subject: Type.String(),
+        issuer: Opt(Type.String()),
+        agencyCode: Opt(Type.String({ description: "the certificate's UID attribute (mã định danh)" })),
+        serialNumber: Type.String(),
+        fingerprint256: Type.String(),
+      }),
+    ),
+    signingTime: Opt(DateTime),
+    signingTimeSource: Opt(
+      Type.Union([Type.Literal('cms'), Type.Literal('pdf')], {
+        description: 'cms: the signed signingTime attribute; pdf: the unprotected /M of the signature dictionary',
+      }),
+    ),
+    algorithm: Opt(Type.String({ description: 'rsa-pkcs1-sha256, rsa-pss-sha256, ecdsa-sha256, …' })),
+    digestAlgorithm: Opt(Type.String()),
+    weak: Type.Boolean(),
+    reasons: Type.Array(InspectionReason),
+  },
+  { $id: 'AttachmentSignature', description: 'a signature found in a PDF attachment, checked after acceptance' },
+);
+
 export const TimelineSchema = Type.Object(
   {
     docId: Type.String(),
@@ -143,6 +181,18 @@ export const TimelineSchema = Type.Object(
         contentType: Opt(Type.String()),
         size: Type.Integer(),
         sha256: Type.String(),
+        inspection: Opt(
+          Type.Object({
+            state: Type.Union(
+              ['pending', 'signed', 'unsigned', 'not-inspected', 'refused'].map((x) => Type.Literal(x)),
+            ),
+            format: Opt(Type.Union(['pdf', 'zip', 'other'].map((x) => Type.Literal(x)))),
+            entryName: Opt(Type.String({ description: 'the file inside the ZIP that was inspected' })),
+            reasons: Type.Array(InspectionReason),
+            checkedAt: Opt(DateTime),
+          }),
+        ),
+        signatures: Opt(Type.Array(Type.Ref('AttachmentSignature'))),
       }),
     ),
     related: Type.Array(Type.Object({ docId: Type.String(), relation: Type.String() })),
@@ -171,6 +221,23 @@ export const TimelineSchema = Type.Object(
           }),
         ),
       }),
+    ),
+    documentSignature: Opt(
+      Type.Object(
+        {
+          state: Type.Union(['signed', 'not-signed', 'pending'].map((x) => Type.Literal(x))),
+          signers: Type.Array(
+            Type.Object({
+              subject: Type.String(),
+              agencyCode: Opt(Type.String()),
+              attachmentIndex: Type.Integer(),
+              signingTime: Opt(DateTime),
+            }),
+          ),
+          text: Type.String(),
+        },
+        { description: 'whether an attachment carries a valid PDF signature over the whole file, and by whom' },
+      ),
     ),
     signature: Opt(Type.Ref('SignatureVerdict')),
   },
@@ -211,6 +278,7 @@ export const SHARED_SCHEMAS = [
   SentItemSchema,
   SentPageSchema,
   SignatureVerdictSchema,
+  AttachmentSignatureSchema,
   TimelineSchema,
   AgencySchema,
 ];

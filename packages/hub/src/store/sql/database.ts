@@ -82,6 +82,38 @@ export interface AttachmentsTable {
   size: number;
   sha256: string;
   blob_key: string;
+  /** NULL until the background inspection has stored a verdict for this content */
+  inspected_at: number | null;
+}
+
+export interface AttachmentInspectionsTable {
+  sha256: string;
+  outcome: string;
+  format: string;
+  entry_name: string | null;
+  /** JSON list of {code, message, severity} */
+  reasons: string;
+  checked_at: number;
+}
+
+export interface AttachmentSignaturesTable {
+  sha256: string;
+  position: number;
+  status: string;
+  sub_filter: string | null;
+  covers_whole: number;
+  signer_subject: string | null;
+  signer_issuer: string | null;
+  signer_agency_code: string | null;
+  signer_serial: string | null;
+  signer_fingerprint: string | null;
+  signing_time: number | null;
+  signing_time_source: string | null;
+  algorithm: string | null;
+  digest_algorithm: string | null;
+  weak: number;
+  /** JSON list of {code, message, severity} */
+  reasons: string;
 }
 
 export interface DeliveriesTable {
@@ -181,6 +213,8 @@ export interface Database {
   credentials: CredentialsTable;
   documents: DocumentsTable;
   attachments: AttachmentsTable;
+  attachment_inspections: AttachmentInspectionsTable;
+  attachment_signatures: AttachmentSignaturesTable;
   deliveries: DeliveriesTable;
   events: EventsTable;
   trace_headers: TraceHeadersTable;

@@ -9,6 +9,7 @@ import type {
   AgencyFilter,
   AgencyPatch,
   AgencyRecord,
+  AttachmentInspectionRecord,
   AttachmentRecord,
   AuditCheckpointRecord,
   AuditInput,
@@ -28,7 +29,14 @@ import type {
   SignatureStatsRow,
   StoreOps,
   TraceRecord,
+  UninspectedAttachment,
 } from '../store.js';
+import {
+  countPdfSignedBySender,
+  getAttachmentInspections,
+  listUninspectedAttachments,
+  saveAttachmentInspection,
+} from './attachment-inspection-queries.js';
 import {
   auditHead,
   insertAuditCheckpoint,
@@ -37,6 +45,7 @@ import {
   previousAuditHash,
 } from './audit-chain-queries.js';
 import type { Database, DeliveriesTable, DocumentsTable } from './database.js';
+import { getReceipt, insertReceipt } from './receipt-queries.js';
 import {
   fromDocument,
   toAgency,
@@ -49,7 +58,6 @@ import {
   toRelation,
   toTrace,
 } from './row-mappers.js';
-import { getReceipt, insertReceipt } from './receipt-queries.js';
 import { fromSignature, toSignature } from './signature-rows.js';
 
 type Counter = 'directory_version' | 'document_seq' | 'delivery_seq' | 'audit_id';
@@ -282,6 +290,7 @@ export class SqlStoreOps implements StoreOps {
         sql<number>`sum(case when s.doc_id is null then 1 else 0 end)`.as('unchecked'),
       ])
       .execute();
+    const pdfSigned = await countPdfSignedBySender(this.db);
     return rows.map((r) => ({
       sender: r.sender,
       documents: Number(r.documents),
@@ -291,6 +300,7 @@ export class SqlStoreOps implements StoreOps {
       indeterminate: Number(r.indeterminate),
       absent: Number(r.absent),
       unchecked: Number(r.unchecked),
+      pdfSigned: pdfSigned.get(r.sender) ?? 0,
     }));
   }
 
@@ -321,6 +331,18 @@ export class SqlStoreOps implements StoreOps {
       .orderBy('idx')
       .execute();
     return rows.map(toAttachment);
+  }
+
+  listUninspectedAttachments(limit: number): Promise<UninspectedAttachment[]> {
+    return listUninspectedAttachments(this.db, limit);
+  }
+
+  getAttachmentInspections(sha256s: string[]): Promise<AttachmentInspectionRecord[]> {
+    return getAttachmentInspections(this.db, sha256s);
+  }
+
+  saveAttachmentInspection(inspection: AttachmentInspectionRecord): Promise<void> {
+    return saveAttachmentInspection(this.db, inspection);
   }
 
   async insertTraces(list: TraceRecord[]): Promise<void> {

@@ -1,0 +1,101 @@
+// The background worker that verifies the signatures of accepted attachments, off the intake path.
+// Its queue is durable (attachments not yet inspected, in the store), so a crash or a restart in the
+// middle only means the work is picked up again at the next start. Verdicts are stored per content
+// (sha256): the same bytes are never inspected twice.
+
+import { inspectAttachment } from '@lienthong/trust';
+import type { HubContext } from '../core/hub-context.js';
+import type { UninspectedAttachment } from '../store/store.js';
+import { inspectionRecord } from './attachment-verdicts.js';
+import { blobByteSource } from './blob-byte-source.js';
+
+const BATCH = 16;
+
+export class AttachmentInspector {
+  private running: Promise<void> | undefined;
+  private again = false;
+  private closed = false;
+  /** attachments whose inspection threw (I/O, a bug): left pending, retried at the next start */
+  private readonly failed = new Set<string>();
+
+  constructor(private readonly ctx: HubContext) {}
+
+  /** Starts draining the queue, or makes the running drain look again (after a commit). */
+  kick(): void {
+    if (this.closed) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.again = false;
+    this.running = this.drain()
+      .catch((err: unknown) => this.ctx.logger.error({ err }, 'attachment inspection stopped'))
+      .finally(() => {
+        this.running = undefined;
+        if (this.again) this.kick();
+      });
+  }
+
+  /** Resolves once nothing is left to inspect (everything committed before the call included). */
+  async whenIdle(): Promise<void> {
+    this.kick();
+    while (this.running) await this.running;
+  }
+
+  /** Finishes the attachment in hand and stops; the rest stays queued in the store. */
+  async close(): Promise<void> {
+    this.closed = true;
+    while (this.running) await this.running;
+  }
+
+  private async drain(): Promise<void> {
+    for (;;) {
+      const pending = (await this.ctx.store.listUninspectedAttachments(BATCH + this.failed.size)).filter(
+        (a) => !this.failed.has(key(a)),
+      );
+      if (pending.length === 0) return;
+      for (const a of pending.slice(0, BATCH)) {
+        if (this.closed) return;
+        await this.inspect(a);
+      }
+    }
+  }
+
+  private async inspect(a: UninspectedAttachment): Promise<void> {
+    const { store, blobs, pki, logger } = this.ctx;
+    try {
+      const [known] = await store.getAttachmentInspections([a.sha256]);
+      if (known) {
+        await store.transaction((tx) => tx.saveAttachmentInspection(known));
+        return;
+      }
+      const checkedAt = new Date();
+      const started = performance.now();
+      const inspection = await inspectAttachment(blobByteSource(blobs, a.blobKey, a.size), {
+        trustAnchors: pki.anchors,
+        intermediates: pki.intermediates,
+        crls: pki.crls.current(),
+        now: checkedAt,
+      });
+      const record = inspectionRecord(a.sha256, inspection, checkedAt);
+      await store.transaction((tx) => tx.saveAttachmentInspection(record));
+      logger.debug(
+        {
+          docId: a.docId,
+          attachment: a.index,
+          outcome: record.outcome,
+          signatures: record.signatures.map((s) => s.status),
+          ms: Math.round(performance.now() - started),
+        },
+        'attachment inspected',
+      );
+    } catch (err) {
+      this.failed.add(key(a));
+      logger.error({ err, docId: a.docId, attachment: a.index }, 'attachment inspection failed; retried at next start');
+    }
+  }
+}
+
+function key(a: UninspectedAttachment): string {
+  return `${a.docId}/${a.index}`;
+}

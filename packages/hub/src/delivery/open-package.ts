@@ -78,6 +78,12 @@ export async function openAttachment(
   }
   const att = (await ctx.store.listAttachments(docId)).find((a) => a.index === index);
   if (!att) throw new HubError('not-found', `document ${docId} has no attachment ${index}`, { path: 'index' });
+  await recordAudit(ctx.store, {
+    actor: p.systemId,
+    action: 'attachment-fetch',
+    subject: docId,
+    details: { index, sha256: att.sha256, size: att.size },
+  });
   return {
     name: att.name ?? `attachment-${index}`,
     contentType: att.contentType ?? 'application/octet-stream',

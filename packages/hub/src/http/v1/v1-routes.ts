@@ -12,6 +12,7 @@ import {
 import { acceptRawBodies } from '../accept-raw-bodies.js';
 import type { ClientCertificateAuth } from '../auth/client-certificate-auth.js';
 import { contentDisposition } from '../content-disposition.js';
+import { RECEIPT_HEADER } from '../receipt-header.js';
 import { rejectOversizedBodies } from '../reject-oversized-bodies.js';
 import { sendStatusPackage } from './send-status-package.js';
 import { requireApiKey } from './v1-auth.js';
@@ -77,7 +78,10 @@ export async function v1Routes(app: FastifyInstance, opts: V1RoutesOptions): Pro
           declaredSha256: parseDigest(request.headers.digest),
           requestId: request.id,
         });
-        return reply.code(result.duplicate ? 200 : 201).send(result);
+        return reply
+          .code(result.duplicate ? 200 : 201)
+          .header(RECEIPT_HEADER, result.receipt)
+          .send(result);
       },
     );
   });
@@ -273,6 +277,26 @@ export async function v1Routes(app: FastifyInstance, opts: V1RoutesOptions): Pro
       },
     },
     async (request) => hub.timeline(request.principal, request.params.docId),
+  );
+
+  app.get<{ Params: Static<typeof DocIdParams> }>(
+    '/packages/:docId/receipt',
+    {
+      schema: {
+        summary: "The hub's signed receipt of a package (its sender only)",
+        tags: ['packages'],
+        security,
+        params: DocIdParams,
+        response: {
+          200: Type.Object({ docId: Type.String(), receipt: Type.String({ description: 'compact JWS' }) }),
+          ...ERROR_RESPONSES,
+        },
+      },
+    },
+    async (request) => ({
+      docId: request.params.docId,
+      receipt: await hub.receipt(request.principal, request.params.docId),
+    }),
   );
 
   const SentQuery = Type.Object({

@@ -10,6 +10,7 @@ import { registerServe } from './commands/serve.js';
 import { registerStatus } from './commands/status.js';
 import { registerTimeline } from './commands/timeline.js';
 import { EXIT_OK, EXIT_USAGE } from './support/cli-error.js';
+import { addTlsOptions, CLIENT_COMMANDS } from './support/client-command.js';
 import { DEFAULT_URL } from './support/connection.js';
 import { describeError } from './support/describe-error.js';
 
@@ -34,6 +35,7 @@ export function createProgram(): Command {
   registerTimeline(program);
   registerSent(program);
   registerAgencies(program);
+  for (const command of program.commands) if (CLIENT_COMMANDS.includes(command.name())) addTlsOptions(command);
   return program;
 }
 

@@ -26,6 +26,7 @@ export type { PackageSource } from './http/body-source.js';
 export { ConnectionError } from './http/http-request.js';
 export type { Progress, ProgressCallback } from './http/progress.js';
 export type { RetryPolicy } from './http/retry.js';
+export { agencyCodeOfCertificate, type ClientTlsOptions } from './http/tls-material.js';
 export { LienthongApiError } from './v1/api-error.js';
 export {
   type AttachmentDownload,
@@ -45,6 +46,7 @@ export {
   javaHex,
   type SignedRequestHeaders,
   signVxpHeaders,
+  unsignedVxpHeaders,
   VXP_PREFIX,
   VXP_USER_AGENT,
   VXP_VERSION,

@@ -11,6 +11,7 @@ interface ServeOptions {
   demo?: boolean;
   hubId?: string;
   logLevel?: string;
+  tlsDev?: boolean;
   json?: boolean;
 }
 
@@ -25,6 +26,7 @@ export function registerServe(program: Command): void {
     .option('--demo', 'load the demo directory into an empty store')
     .option('--hub-id <id>', 'the id written into TraceHeaders')
     .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent')
+    .option('--tls-dev', "serve HTTPS with the hub's certificate from its development CA (tls.dev)")
     .action(async (_opts: ServeOptions, cmd: Command) => {
       const o = cmd.optsWithGlobals<ServeOptions>();
       const out = createOutput(Boolean(o.json));
@@ -37,6 +39,7 @@ export function registerServe(program: Command): void {
         ...(o.demo ? { demo: true } : {}),
         ...(o.hubId ? { hubId: o.hubId } : {}),
         ...(o.logLevel ? { log: { level: o.logLevel } } : {}),
+        ...(o.tlsDev ? { tls: { dev: true } } : {}),
       });
       // the hub handles SIGINT/SIGTERM itself: it drains requests, closes the store and exits
       const running = await hub.startHub(config);

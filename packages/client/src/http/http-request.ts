@@ -2,6 +2,7 @@ import http, { type IncomingMessage, type OutgoingHttpHeaders } from 'node:http'
 import https from 'node:https';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { TlsMaterial } from './tls-material.js';
 
 export interface HttpRequestOptions {
   method: string;
@@ -13,6 +14,8 @@ export interface HttpRequestOptions {
   timeoutMs?: number;
   signal?: AbortSignal;
   agent?: http.Agent;
+  /** CA, client certificate and key for https URLs */
+  tls?: TlsMaterial | undefined;
 }
 
 /** A connection-level failure (refused, reset, timed out) before a response arrived. */
@@ -48,6 +51,7 @@ export function httpRequest(opts: HttpRequestOptions): Promise<IncomingMessage> 
       headers: opts.headers,
       agent: opts.agent,
       signal: opts.signal,
+      ...(opts.tls && transport === https ? { ...opts.tls, minVersion: 'TLSv1.2' as const } : {}),
     });
     if (opts.timeoutMs) {
       req.setTimeout(opts.timeoutMs, () => req.destroy(new Error(`timed out after ${opts.timeoutMs} ms`)));

@@ -33,13 +33,14 @@ async function hubExport<T>(name: string): Promise<T> {
   return hub[name] as T;
 }
 
-export async function startRealHub(): Promise<RealHub> {
+/** `overrides`: hub configuration on top of the test defaults, e.g. `{ tls: { dev: true } }`. */
+export async function startRealHub(overrides: Record<string, unknown> = {}): Promise<RealHub> {
   const loadConfig = await hubExport<(o: object) => object>('loadConfig');
   const startHub = await hubExport<(c: object, o: object) => Promise<Started>>('startHub');
   const dataDir = await mkdtemp(join(tmpdir(), 'lienthong-client-test-'));
   const config = loadConfig({
     env: {},
-    overrides: { dataDir, listen: { host: '127.0.0.1', port: 0 }, log: { level: 'silent' } },
+    overrides: { dataDir, listen: { host: '127.0.0.1', port: 0 }, log: { level: 'silent' }, ...overrides },
   });
   const started = await startHub(config, { installSignalHandlers: false });
   return {

@@ -9,6 +9,7 @@ import { type PackageSource, prepareBody, sha256Hex } from '../http/body-source.
 import { ConnectionError, httpRequest, readText } from '../http/http-request.js';
 import { type ProgressCallback, ProgressStream } from '../http/progress.js';
 import { DEFAULT_RETRY, type RetryPolicy, withRetry } from '../http/retry.js';
+import { type ClientTlsOptions, loadTlsMaterial, type TlsMaterial } from '../http/tls-material.js';
 import { LienthongApiError } from './api-error.js';
 import { dispositionFilename } from './content-disposition.js';
 import { reviveDates } from './revive-dates.js';
@@ -29,8 +30,13 @@ import type {
 export interface LienthongClientOptions {
   /** the hub's base URL, e.g. `http://127.0.0.1:8080` */
   url: string;
-  /** `lt_<keyId>_<secret>`, issued by `lienthong agency add` */
-  apiKey: string;
+  /** `lt_<keyId>_<secret>`, issued by `lienthong agency add`; optional with a client certificate (`tls`) */
+  apiKey?: string;
+  /**
+   * For https URLs: CA(s) to trust, and a client certificate + key (PEM text or file paths). On a hub that
+   * requests client certificates, the certificate alone authenticates (mutual TLS), without an API key.
+   */
+  tls?: ClientTlsOptions;
   /** socket inactivity timeout in ms (default 120 000; long-polls add their wait) */
   timeoutMs?: number;
   /** retries of idempotent calls on connection errors and 503 */
@@ -81,10 +87,15 @@ function isRetryable(err: unknown): boolean {
 export class LienthongClient {
   private readonly base: URL;
   private readonly retry: RetryPolicy;
+  private readonly tls: TlsMaterial | undefined;
 
   constructor(private readonly options: LienthongClientOptions) {
     this.base = new URL(options.url.endsWith('/') ? options.url : `${options.url}/`);
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.tls = loadTlsMaterial(options.tls);
+    if (!options.apiKey && !this.tls?.cert) {
+      throw new Error('LienthongClient needs an apiKey or a client certificate (tls.cert and tls.key)');
+    }
   }
 
   private url(path: string, query?: RequestInit['query']): URL {
@@ -96,7 +107,7 @@ export class LienthongClient {
 
   private headers(extra?: OutgoingHttpHeaders): OutgoingHttpHeaders {
     return {
-      Authorization: `Bearer ${this.options.apiKey}`,
+      ...(this.options.apiKey ? { Authorization: `Bearer ${this.options.apiKey}` } : {}),
       'User-Agent': this.options.userAgent ?? 'lienthong-client/0.1',
       Accept: 'application/json',
       ...extra,
@@ -127,6 +138,7 @@ export class LienthongClient {
         timeoutMs: init.timeoutMs ?? this.options.timeoutMs ?? 120_000,
         signal: init.signal,
         agent: this.options.agent,
+        tls: this.tls,
       });
       const status = res.statusCode ?? 0;
       if (status >= 200 && status < 300) return res;

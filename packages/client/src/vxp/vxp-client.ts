@@ -7,9 +7,15 @@ import { pipeline } from 'node:stream/promises';
 import type { PackageSource } from '../http/body-source.js';
 import { httpRequest, isJsonResponse, readText } from '../http/http-request.js';
 import { type ProgressCallback, ProgressStream } from '../http/progress.js';
+import {
+  agencyCodeOfCertificate,
+  type ClientTlsOptions,
+  loadTlsMaterial,
+  type TlsMaterial,
+} from '../http/tls-material.js';
 import { Base64FieldDecoder } from './base64-field-decoder.js';
 import { VxpError } from './vxp-error.js';
-import { type HeaderOrder, signVxpHeaders, vxpHashFile } from './vxp-signature.js';
+import { type HeaderOrder, signVxpHeaders, unsignedVxpHeaders, vxpHashFile } from './vxp-signature.js';
 import { formatVxpDate, formatVxpTimestamp } from './vxp-timestamp.js';
 import type {
   VxpAckStatus,
@@ -31,10 +37,15 @@ import type {
 export interface VxpClientOptions {
   /** the hub's base URL, e.g. `https://hub.example.gov.vn` or `http://127.0.0.1:8080` */
   endpoint: string;
-  /** agency code or tenant id */
-  systemId: string;
-  /** the 44-character secret issued by the hub */
-  secret: string;
+  /** agency code or tenant id; with a client certificate, default: the agency code in its subject UID */
+  systemId?: string;
+  /** the 44-character secret issued by the hub; without it requests go unsigned and a client certificate authenticates */
+  secret?: string;
+  /**
+   * For https endpoints: CA(s) to trust, and a client certificate + key (PEM text or file paths). On a hub that
+   * requests client certificates, the certificate replaces the HMAC (mutual TLS): parameters go unsigned.
+   */
+  tls?: ClientTlsOptions;
   /**
    * Compute a fresh `timestamp` for every call. The Java SDK computes it once when the client is
    * created (default: false, like the SDK), which a hub with a timestamp window eventually refuses.
@@ -75,14 +86,23 @@ const SERVICE_TYPE = 'eDoc';
  */
 export class VxpClient {
   private readonly base: URL;
-  private readonly systemId: string;
-  private readonly secret: string;
+  /** the system this client speaks for (given, or the agency of its client certificate) */
+  readonly systemId: string;
+  private readonly secret: string | undefined;
   private readonly timestamp: string;
   private readonly leaked: Record<string, string> = {};
+  private readonly tls: TlsMaterial | undefined;
 
   constructor(private readonly options: VxpClientOptions) {
     this.base = new URL(options.endpoint.endsWith('/') ? options.endpoint : `${options.endpoint}/`);
-    this.systemId = options.systemId;
+    this.tls = loadTlsMaterial(options.tls);
+    const certified = this.tls?.cert ? agencyCodeOfCertificate(this.tls.cert) : undefined;
+    const systemId = options.systemId ?? certified;
+    if (!systemId) throw new Error('VxpClient needs a systemId (or a client certificate naming its agency)');
+    if (!options.secret && !this.tls?.cert) {
+      throw new Error('VxpClient needs a secret or a client certificate (tls.cert and tls.key)');
+    }
+    this.systemId = systemId;
     this.secret = options.secret;
     this.timestamp = formatVxpTimestamp(this.now());
   }
@@ -91,7 +111,7 @@ export class VxpClient {
     return this.options.now ? this.options.now() : new Date();
   }
 
-  /** The headers an operation sends, signed. Exposed for interop tests and debugging. */
+  /** The headers an operation sends, signed (unsigned without a secret). Exposed for interop tests and debugging. */
   signedHeaders(params: Record<string, string>, contentType: string): Record<string, string> {
     let all: Record<string, string> = params;
     if (this.options.emulateQuirks) {
@@ -104,7 +124,10 @@ export class VxpClient {
       timestamp: this.options.refreshTimestamp ? formatVxpTimestamp(this.now()) : this.timestamp,
       'Content-Type': contentType,
     };
-    return signVxpHeaders(withAuth, this.secret, this.options.headerOrder ?? 'java').headers;
+    const order = this.options.headerOrder ?? 'java';
+    return this.secret === undefined
+      ? unsignedVxpHeaders(withAuth, order)
+      : signVxpHeaders(withAuth, this.secret, order).headers;
   }
 
   private async call(
@@ -135,6 +158,7 @@ export class VxpClient {
       timeoutMs: this.options.timeoutMs ?? 120_000,
       signal: init.signal,
       agent: this.options.agent,
+      tls: this.tls,
     });
   }
 

@@ -68,6 +68,21 @@ export function signVxpHeaders(
   return { headers, signHeader, signHeaderKey, mac };
 }
 
+/** The same `XroadVnpt-` headers without the signature, for a connection authenticated by a client certificate. */
+export function unsignedVxpHeaders(
+  params: Record<string, string>,
+  order: HeaderOrder = 'java',
+): Record<string, string> {
+  const keys = order === 'java' ? javaHashMapOrder(Object.keys(params)) : Object.keys(params);
+  const headers: Record<string, string> = {};
+  for (const k of keys) headers[VXP_PREFIX + k] = headerValue(params[k] ?? '');
+  const contentType = params['Content-Type'];
+  if (contentType !== undefined) headers['Content-Type'] = contentType;
+  headers[`${VXP_PREFIX}version`] = VXP_VERSION;
+  headers['User-Agent'] = VXP_USER_AGENT;
+  return headers;
+}
+
 /**
  * Hex of a digest the way the Java SDK writes it: `Integer.toHexString(b & 0xff)` per byte, so a
  * byte below 0x10 loses its leading zero (0x0a → "a").

@@ -288,6 +288,15 @@ export class LienthongClient {
     });
   }
 
+  /** The hub's signed receipt of a package this agency sent (compact JWS; check it with @lienthong/trust verifyReceipt). */
+  async receipt(docId: string, opts: { signal?: AbortSignal } = {}): Promise<string> {
+    const r = await this.json<{ receipt: string }>('GET', `v1/packages/${encodeURIComponent(docId)}/receipt`, {
+      idempotent: true,
+      signal: opts.signal,
+    });
+    return r.receipt;
+  }
+
   /** What this agency sent, with each recipient's state. */
   async sent(q: SentQuery = {}): Promise<Page<SentItem>> {
     const page = await this.json<Page<SentItem>>('GET', 'v1/sent', {

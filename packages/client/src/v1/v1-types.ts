@@ -16,6 +16,8 @@ export interface SubmitResult {
   warnings: string[];
   sha256: string;
   size: number;
+  /** the hub's signed receipt (compact JWS); the original one for a duplicate */
+  receipt: string;
 }
 
 export interface InboxItem {

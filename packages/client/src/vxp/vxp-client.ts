@@ -212,7 +212,9 @@ export class VxpClient {
       length,
       signal: opts.signal,
     });
-    return this.json<VxpSendResult>('sendEdoc', res);
+    const result = await this.json<VxpSendResult>('sendEdoc', res);
+    const receipt = res.headers['x-lienthong-receipt'];
+    return typeof receipt === 'string' && receipt !== '' ? { ...result, receipt } : result;
   }
 
   async getReceivedEdocList(q: VxpReceivedQuery = {}): Promise<VxpListResult<VxpReceivedItem>> {

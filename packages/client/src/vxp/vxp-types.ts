@@ -11,6 +11,8 @@ export interface VxpStatus {
 
 export interface VxpSendResult extends VxpStatus {
   DocId: string;
+  /** a Lienthong hub's signed receipt, from the `X-Lienthong-Receipt` header (other hubs send none) */
+  receipt?: string;
 }
 
 export interface VxpReceivedItem {

@@ -2,6 +2,7 @@ import type { Timeline } from '@lienthong/client';
 import type { Command } from 'commander';
 import { chooseVia, type GlobalOptions, v1Client } from '../support/connection.js';
 import { createOutput, formatBytes, formatDate } from '../support/output.js';
+import { renderAttachments } from '../support/render-attachment-signatures.js';
 import { renderTable } from '../support/table.js';
 
 export function registerTimeline(program: Command): void {
@@ -26,7 +27,7 @@ function renderTimeline(t: Timeline): string {
     t.subject ? `  Trích yếu: ${t.subject}` : '',
     `  From ${t.sender}, accepted ${formatDate(t.acceptedAt)}, ${formatBytes(t.size)}`,
     ...t.related.map((r) => `  ${r.relation} ${r.docId}`),
-    ...t.attachments.map((a) => `  attachment ${a.index}: ${a.name ?? '(no name)'} ${formatBytes(a.size)}`),
+    ...renderAttachments(t),
   ].filter((l) => l !== '');
   for (const r of t.recipients) {
     lines.push('', `${r.code}${r.name ? ` — ${r.name}` : ''}: ${r.state}`);

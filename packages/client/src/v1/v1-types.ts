@@ -89,6 +89,46 @@ export interface TimelineRecipient {
   events: TimelineEvent[];
 }
 
+/** A signature found in a PDF attachment (raw, or the one file of a ZIP), checked by the hub after acceptance. */
+export interface AttachmentSignature {
+  status: 'valid' | 'invalid' | 'indeterminate';
+  /** false: bytes were added to the PDF after it was signed */
+  coversWholeDocument: boolean;
+  subFilter?: string;
+  signer?: { subject: string; issuer?: string; agencyCode?: string; serialNumber: string; fingerprint256: string };
+  signingTime?: Date;
+  /** cms: the signed signingTime attribute; pdf: the dictionary's /M, which the signature does not protect */
+  signingTimeSource?: 'cms' | 'pdf';
+  algorithm?: string;
+  digestAlgorithm?: string;
+  weak: boolean;
+  reasons: Array<{ code: string; message: string; severity: 'error' | 'indeterminate' | 'note' }>;
+}
+
+export interface TimelineAttachment {
+  index: number;
+  name?: string;
+  contentType?: string;
+  size: number;
+  sha256: string;
+  inspection?: {
+    state: 'pending' | 'signed' | 'unsigned' | 'not-inspected' | 'refused';
+    format?: 'pdf' | 'zip' | 'other';
+    entryName?: string;
+    reasons: Array<{ code: string; message: string; severity: 'error' | 'indeterminate' | 'note' }>;
+    checkedAt?: Date;
+  };
+  signatures?: AttachmentSignature[];
+}
+
+/** Whether the document carries a valid PDF signature over a whole attachment, and by whom. */
+export interface DocumentSignatureSummary {
+  state: 'signed' | 'not-signed' | 'pending';
+  signers: Array<{ subject: string; agencyCode?: string; attachmentIndex: number; signingTime?: Date }>;
+  /** e.g. "carries a valid digital signature by Văn phòng Chính phủ (000.00.00.G22)" */
+  text: string;
+}
+
 export interface Timeline {
   docId: string;
   messageType: MessageType;
@@ -102,12 +142,14 @@ export interface Timeline {
   sha256: string;
   size: number;
   traces: TraceHeader[];
-  attachments: Array<{ index: number; name?: string; contentType?: string; size: number; sha256: string }>;
+  attachments: TimelineAttachment[];
   related: Array<{
     docId: string;
     relation: 'revokes' | 'updates' | 'replaces' | 'revoked-by' | 'updated-by' | 'replaced-by';
   }>;
   recipients: TimelineRecipient[];
+  /** the PDF signatures of the attachments, summed up (documents only) */
+  documentSignature?: DocumentSignatureSummary;
 }
 
 export interface Agency {

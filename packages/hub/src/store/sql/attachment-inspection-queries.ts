@@ -49,29 +49,24 @@ export async function getAttachmentInspections(
 }
 
 export async function saveAttachmentInspection(db: Kysely<Database>, i: AttachmentInspectionRecord): Promise<void> {
-  const stored = await db
-    .selectFrom('attachment_inspections')
-    .select('sha256')
-    .where('sha256', '=', i.sha256)
+  // another process (a second hub on the same store, a CLI) may have stored this content's verdict first
+  const inserted = await db
+    .insertInto('attachment_inspections')
+    .values({
+      sha256: i.sha256,
+      outcome: i.outcome,
+      format: i.format,
+      entry_name: i.entryName ?? null,
+      reasons: JSON.stringify(i.reasons),
+      checked_at: i.checkedAt.getTime(),
+    })
+    .onConflict((oc) => oc.column('sha256').doNothing())
     .executeTakeFirst();
-  if (!stored) {
+  if (Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0 && i.signatures.length > 0) {
     await db
-      .insertInto('attachment_inspections')
-      .values({
-        sha256: i.sha256,
-        outcome: i.outcome,
-        format: i.format,
-        entry_name: i.entryName ?? null,
-        reasons: JSON.stringify(i.reasons),
-        checked_at: i.checkedAt.getTime(),
-      })
+      .insertInto('attachment_signatures')
+      .values(i.signatures.map((s, position) => fromAttachmentSignature(i.sha256, position, s)))
       .execute();
-    if (i.signatures.length > 0) {
-      await db
-        .insertInto('attachment_signatures')
-        .values(i.signatures.map((s, position) => fromAttachmentSignature(i.sha256, position, s)))
-        .execute();
-    }
   }
   await db
     .updateTable('attachments')

@@ -2,8 +2,10 @@ import { Command, CommanderError, Option } from 'commander';
 import { registerAck } from './commands/ack.js';
 import { registerAgencies } from './commands/agencies.js';
 import { registerAgency } from './commands/agency.js';
+import { registerAudit } from './commands/audit.js';
 import { registerFetch } from './commands/fetch.js';
 import { registerInbox } from './commands/inbox.js';
+import { registerReceipt } from './commands/receipt.js';
 import { registerSend } from './commands/send.js';
 import { registerSent } from './commands/sent.js';
 import { registerServe } from './commands/serve.js';
@@ -35,6 +37,8 @@ export function createProgram(): Command {
   registerTimeline(program);
   registerSent(program);
   registerAgencies(program);
+  registerReceipt(program);
+  registerAudit(program);
   for (const command of program.commands) if (CLIENT_COMMANDS.includes(command.name())) addTlsOptions(command);
   return program;
 }

@@ -1,3 +1,4 @@
+export type { AuditBreak, AuditBreakKind, AuditVerdict } from './audit/verify-audit-log.js';
 export { ConfigError } from './config/config-error.js';
 export type { HubConfig } from './config/hub-config.js';
 export { CONFIG_KEYS, type ConfigOverrides, type LoadConfigOptions, loadConfig } from './config/load-config.js';
@@ -16,3 +17,4 @@ export {
   type StartHubOptions,
   startHub,
 } from './server.js';
+export type { AuditCheckpointRecord, AuditRecord } from './store/store.js';

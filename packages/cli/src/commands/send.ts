@@ -5,12 +5,14 @@ import { chooseVia, type GlobalOptions, v1Client, vxpClient } from '../support/c
 import { createOutput } from '../support/output.js';
 import { oneOf, parseList } from '../support/parse-args.js';
 import { progressBar } from '../support/progress-bar.js';
+import { saveReceipt } from '../support/save-receipt.js';
 import { sniffMessageType } from '../support/sniff-message-type.js';
 
 interface SendOptions extends GlobalOptions {
   to?: string[];
   type?: 'edoc' | 'status';
   from?: string;
+  receiptOut?: string;
 }
 
 export function registerSend(program: Command): void {
@@ -26,6 +28,7 @@ export function registerSend(program: Command): void {
       oneOf(['edoc', 'status'] as const),
     )
     .option('--from <code>', 'VXP sender code (default: --system-id)')
+    .option('--receipt-out <file>', "where to keep the hub's signed receipt (default: <DocId>.receipt.jws here)")
     .action(async (file: string, _opts: SendOptions, cmd: Command) => {
       const o = cmd.optsWithGlobals<SendOptions>();
       const out = createOutput(Boolean(o.json));
@@ -43,14 +46,16 @@ export function registerSend(program: Command): void {
         if (via === 'v1') {
           const r = await v1Client(o).submit(source, { ...(o.to ? { to: o.to } : {}), onProgress: bar.onProgress });
           bar.stop();
+          const receiptFile = await saveReceipt(o.receiptOut, r.docId, r.receipt);
           out.result(
             () =>
               [
                 `${r.duplicate ? 'Already accepted' : 'Sent'} ${r.messageType} ${r.docId}`,
                 `  to: ${r.recipients.join(', ')}`,
                 ...r.warnings.map((w) => `  warning: ${w}`),
+                ...(receiptFile ? [`  receipt: ${receiptFile}`] : []),
               ].join('\n'),
-            r,
+            { ...r, receiptFile },
           );
         } else {
           const { client, systemId } = vxpClient(o);
@@ -62,7 +67,11 @@ export function registerSend(program: Command): void {
             onProgress: bar.onProgress,
           });
           bar.stop();
-          out.result(() => `Sent ${messageType} ${r.DocId}`, { docId: r.DocId, messageType, via: 'vxp' });
+          const receiptFile = await saveReceipt(o.receiptOut, r.DocId, r.receipt);
+          out.result(
+            () => [`Sent ${messageType} ${r.DocId}`, ...(receiptFile ? [`  receipt: ${receiptFile}`] : [])].join('\n'),
+            { docId: r.DocId, messageType, via: 'vxp', receipt: r.receipt, receiptFile },
+          );
         }
       } finally {
         bar.stop();

@@ -1,6 +1,6 @@
 // The hub is loaded only by the commands that need it (`serve`, `agency …`), so that client
 // commands start without loading the server, its database driver and its dependencies.
-import type { HubConfig, HubService } from '@lienthong/hub';
+import type { Hub, HubConfig } from '@lienthong/hub';
 
 export type HubModule = typeof import('@lienthong/hub');
 
@@ -22,7 +22,7 @@ export function localConfig(hub: HubModule, o: HubDirOptions, overrides: Record<
 }
 
 /** Open the hub of a local data directory for administration, and close it afterwards. */
-export async function withLocalHub<T>(o: HubDirOptions, fn: (hub: HubService) => Promise<T>): Promise<T> {
+export async function withLocalHub<T>(o: HubDirOptions, fn: (hub: Hub) => Promise<T>): Promise<T> {
   const mod = await loadHub();
   const config = localConfig(mod, o);
   const hub = await mod.createHub(config, {

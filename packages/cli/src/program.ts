@@ -3,14 +3,18 @@ import { registerAck } from './commands/ack.js';
 import { registerAgencies } from './commands/agencies.js';
 import { registerAgency } from './commands/agency.js';
 import { registerAudit } from './commands/audit.js';
+import { registerCa } from './commands/ca.js';
 import { registerFetch } from './commands/fetch.js';
 import { registerInbox } from './commands/inbox.js';
 import { registerReceipt } from './commands/receipt.js';
 import { registerSend } from './commands/send.js';
 import { registerSent } from './commands/sent.js';
 import { registerServe } from './commands/serve.js';
+import { registerSign } from './commands/sign.js';
+import { registerStats } from './commands/stats.js';
 import { registerStatus } from './commands/status.js';
 import { registerTimeline } from './commands/timeline.js';
+import { registerVerify } from './commands/verify.js';
 import { EXIT_OK, EXIT_USAGE } from './support/cli-error.js';
 import { addTlsOptions, CLIENT_COMMANDS } from './support/client-command.js';
 import { DEFAULT_URL } from './support/connection.js';
@@ -40,6 +44,10 @@ export function createProgram(): Command {
   registerReceipt(program);
   registerAudit(program);
   for (const command of program.commands) if (CLIENT_COMMANDS.includes(command.name())) addTlsOptions(command);
+  registerSign(program);
+  registerVerify(program);
+  registerCa(program);
+  registerStats(program);
   return program;
 }
 

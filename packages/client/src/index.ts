@@ -15,6 +15,17 @@ export {
   type StatusInput,
   validatePackage,
 } from '@lienthong/edxml';
+// Signing and verification of packages (XML-DSig), so that an integration signs with the same import.
+export {
+  type SignedPackage,
+  SigningError,
+  type SignOptions,
+  signPackage,
+  signPackageToFile,
+  type Verdict,
+  type VerifyOptions,
+  verifyPackage,
+} from '@lienthong/trust';
 export { contentTypeFor } from './build/content-type.js';
 export {
   buildSimpleDocument,
@@ -27,6 +38,7 @@ export { ConnectionError } from './http/http-request.js';
 export type { Progress, ProgressCallback } from './http/progress.js';
 export type { RetryPolicy } from './http/retry.js';
 export { agencyCodeOfCertificate, type ClientTlsOptions } from './http/tls-material.js';
+export { type SignedFile, type SigningCredentials, signFile } from './sign/sign-file.js';
 export { LienthongApiError } from './v1/api-error.js';
 export {
   type AttachmentDownload,

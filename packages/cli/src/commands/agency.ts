@@ -2,7 +2,7 @@ import type { Agency, IssuedCredentials } from '@lienthong/hub';
 import type { Command } from 'commander';
 import { withLocalHub } from '../support/hub-module.js';
 import { createOutput, type Output } from '../support/output.js';
-import { parsePositiveInt } from '../support/parse-args.js';
+import { oneOf, parsePositiveInt } from '../support/parse-args.js';
 import { renderTable } from '../support/table.js';
 
 interface DirOptions {
@@ -104,6 +104,28 @@ export function registerAgency(program: Command): void {
       out.result(() => `${a.code} is now ${a.enabled ? 'enabled' : 'disabled'}`, a);
     });
   }
+
+  dirOptions(
+    agency
+      .command('policy')
+      .description("an agency's signature policy at intake: off, report, require, or default (the hub's)")
+      .argument('<code>', 'agency code')
+      .argument(
+        '<policy>',
+        'off | report | require | default',
+        oneOf(['off', 'report', 'require', 'default'] as const),
+      ),
+  ).action(async (code: string, policy: 'off' | 'report' | 'require' | 'default', _o: DirOptions, cmd: Command) => {
+    const o = cmd.optsWithGlobals<DirOptions>();
+    const out = createOutput(Boolean(o.json));
+    const a = await withLocalHub(o, (hub) => hub.setSignaturePolicy(code, policy === 'default' ? null : policy));
+    out.result(
+      () =>
+        `${a.code}: signature policy ${a.signaturePolicy ?? 'default (the hub’s trust.signaturePolicy)'}` +
+        '\nA running hub applies it to the next package.',
+      a,
+    );
+  });
 
   dirOptions(
     agency

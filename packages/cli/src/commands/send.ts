@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { UsageError } from '../support/cli-error.js';
@@ -13,6 +14,8 @@ interface SendOptions extends GlobalOptions {
   type?: 'edoc' | 'status';
   from?: string;
   receiptOut?: string;
+  sign?: string;
+  cert?: string;
 }
 
 export function registerSend(program: Command): void {
@@ -29,11 +32,17 @@ export function registerSend(program: Command): void {
     )
     .option('--from <code>', 'VXP sender code (default: --system-id)')
     .option('--receipt-out <file>', "where to keep the hub's signed receipt (default: <DocId>.receipt.jws here)")
+    .option('--sign <key>', 'sign the package first with this private key (PEM); needs --cert')
+    .option('--cert <file>', 'the signing certificate (PEM; intermediate CA certificates may follow it)')
     .action(async (file: string, _opts: SendOptions, cmd: Command) => {
       const o = cmd.optsWithGlobals<SendOptions>();
       const out = createOutput(Boolean(o.json));
       const via = chooseVia(o);
       const fromStdin = file === '-';
+      // --cert without --sign is the client certificate of mutual TLS (with --key)
+      if (o.sign && !o.cert) throw new UsageError('--sign KEY and --cert CERT go together');
+      for (const f of [o.sign, o.cert]) if (f && !existsSync(f)) throw new UsageError(`${f}: no such file`);
+      const sign = o.sign && o.cert ? { key: o.sign, certificate: o.cert } : undefined;
       let size: number | undefined;
       if (!fromStdin) {
         const st = await stat(file).catch(() => undefined);
@@ -44,7 +53,11 @@ export function registerSend(program: Command): void {
       const bar = progressBar('Uploading', out.json, size);
       try {
         if (via === 'v1') {
-          const r = await v1Client(o).submit(source, { ...(o.to ? { to: o.to } : {}), onProgress: bar.onProgress });
+          const r = await v1Client(o).submit(source, {
+            ...(o.to ? { to: o.to } : {}),
+            ...(sign ? { sign } : {}),
+            onProgress: bar.onProgress,
+          });
           bar.stop();
           const receiptFile = await saveReceipt(o.receiptOut, r.docId, r.receipt);
           out.result(
@@ -64,6 +77,7 @@ export function registerSend(program: Command): void {
             from: o.from ?? systemId,
             messageType,
             ...(o.to ? { to: o.to } : {}),
+            ...(sign ? { sign } : {}),
             onProgress: bar.onProgress,
           });
           bar.stop();

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { chooseVia, type GlobalOptions, v1Client } from '../support/connection.js';
 import { createOutput, formatBytes, formatDate } from '../support/output.js';
 import { renderAttachments } from '../support/render-attachment-signatures.js';
+import { renderSignature } from '../support/render-signature.js';
 import { renderTable } from '../support/table.js';
 
 export function registerTimeline(program: Command): void {
@@ -29,6 +30,7 @@ function renderTimeline(t: Timeline): string {
     ...t.related.map((r) => `  ${r.relation} ${r.docId}`),
     ...renderAttachments(t),
   ].filter((l) => l !== '');
+  if (t.signature) lines.push(...renderSignature(t.signature));
   for (const r of t.recipients) {
     lines.push('', `${r.code}${r.name ? ` — ${r.name}` : ''}: ${r.state}`);
     if (r.statuses.length > 0) {

@@ -41,7 +41,7 @@ export function describeError(err: unknown): DescribedError {
       machine: { code: 'connection', message: err.message },
     };
   }
-  const e = err as { name?: string; code?: unknown; message?: string; path?: unknown };
+  const e = err as { name?: string; code?: unknown; message?: string; path?: unknown; details?: unknown };
   // ConfigError and HubError of a local hub (serve, agency …)
   if (e?.name === 'ConfigError') {
     return { exitCode: EXIT_USAGE, human: `error: ${e.message}`, machine: { code: 'config', message: e.message } };
@@ -58,6 +58,6 @@ export function describeError(err: unknown): DescribedError {
   return {
     exitCode: EXIT_REFUSED,
     human: `error: ${message}`,
-    machine: { code: code ?? 'error', message },
+    machine: { code: code ?? 'error', message, ...(e?.details !== undefined ? { details: e.details } : {}) },
   };
 }

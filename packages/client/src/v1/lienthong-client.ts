@@ -10,6 +10,7 @@ import { ConnectionError, httpRequest, readText } from '../http/http-request.js'
 import { type ProgressCallback, ProgressStream } from '../http/progress.js';
 import { DEFAULT_RETRY, type RetryPolicy, withRetry } from '../http/retry.js';
 import { type ClientTlsOptions, loadTlsMaterial, type TlsMaterial } from '../http/tls-material.js';
+import { type SigningCredentials, withSigned } from '../sign/sign-file.js';
 import { LienthongApiError } from './api-error.js';
 import { dispositionFilename } from './content-disposition.js';
 import { reviveDates } from './revive-dates.js';
@@ -53,6 +54,8 @@ export interface SubmitOptions {
    * by default it is computed for paths and bytes (an extra streaming pass) and omitted for streams.
    */
   digest?: string | boolean;
+  /** sign the package (XML-DSig) before sending: a signed temporary copy is sent, then removed */
+  sign?: SigningCredentials;
   onProgress?: ProgressCallback;
   signal?: AbortSignal;
 }
@@ -164,6 +167,10 @@ export class LienthongClient {
    * errors and 503: the hub recognises a resubmission and answers `duplicate: true`.
    */
   async submit(source: PackageSource, opts: SubmitOptions = {}): Promise<SubmitResult> {
+    return withSigned(source, opts.sign, (s) => this.submitUnchanged(s, opts));
+  }
+
+  private async submitUnchanged(source: PackageSource, opts: SubmitOptions): Promise<SubmitResult> {
     const body = await prepareBody(source);
     let digest = typeof opts.digest === 'string' ? opts.digest : undefined;
     if (digest === undefined && opts.digest !== false && !(source instanceof Readable))

@@ -89,6 +89,26 @@ export interface TimelineRecipient {
   events: TimelineEvent[];
 }
 
+/** The verdict on a package's XML signature, as the hub checked it at intake. */
+export interface SignatureVerdict {
+  status: 'valid' | 'invalid' | 'indeterminate' | 'absent';
+  /** SHA-1 or an RSA key under 2048 bits: verifies, but flagged */
+  weak: boolean;
+  policy: 'report' | 'require';
+  algorithm?: string;
+  digestAlgorithm?: string;
+  signer?: {
+    subject: string;
+    issuer?: string;
+    agencyCode?: string;
+    serialNumber: string;
+    fingerprint256: string;
+    notAfter?: Date;
+  };
+  reasons: Array<{ code: string; message: string; severity: 'error' | 'indeterminate' | 'note' }>;
+  checkedAt: Date;
+}
+
 /** A signature found in a PDF attachment (raw, or the one file of a ZIP), checked by the hub after acceptance. */
 export interface AttachmentSignature {
   status: 'valid' | 'invalid' | 'indeterminate';
@@ -150,6 +170,8 @@ export interface Timeline {
   recipients: TimelineRecipient[];
   /** the PDF signatures of the attachments, summed up (documents only) */
   documentSignature?: DocumentSignatureSummary;
+  /** absent when the hub did not check signatures when the package arrived */
+  signature?: SignatureVerdict;
 }
 
 export interface Agency {
@@ -164,6 +186,8 @@ export interface Agency {
   isTenant: boolean;
   tenantId?: string;
   demo: boolean;
+  /** this agency's own signature policy at the hub; absent: the hub's default */
+  signaturePolicy?: 'off' | 'report' | 'require';
   version: number;
   deleted: boolean;
   updatedAt: Date;

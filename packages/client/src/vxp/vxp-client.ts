@@ -13,6 +13,7 @@ import {
   loadTlsMaterial,
   type TlsMaterial,
 } from '../http/tls-material.js';
+import { type SigningCredentials, withSigned } from '../sign/sign-file.js';
 import { Base64FieldDecoder } from './base64-field-decoder.js';
 import { VxpError } from './vxp-error.js';
 import { type HeaderOrder, signVxpHeaders, unsignedVxpHeaders, vxpHashFile } from './vxp-signature.js';
@@ -74,6 +75,8 @@ export interface VxpSendOptions {
   to?: string[];
   /** `hash-file` to declare; computed by streaming the file when the source is a path; `false` to omit */
   hashFile?: string | false;
+  /** sign the package (XML-DSig) before sending: a signed temporary copy is sent, then removed */
+  sign?: SigningCredentials;
   onProgress?: ProgressCallback;
   signal?: AbortSignal;
 }
@@ -180,6 +183,10 @@ export class VxpClient {
 
   /** Send a package (document or status). The body is streamed; a path is hashed first, as the SDK does. */
   async sendEdoc(source: PackageSource, opts: VxpSendOptions): Promise<VxpSendResult> {
+    return withSigned(source, opts.sign, (s) => this.sendUnchanged(s, opts));
+  }
+
+  private async sendUnchanged(source: PackageSource, opts: VxpSendOptions): Promise<VxpSendResult> {
     let body: Readable | Uint8Array;
     let length: number | undefined;
     let hash = opts.hashFile === false ? undefined : opts.hashFile;

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { initCa, issueAgencyCert, privateKeyPem, revoke, writeCrl } from '@lienthong/trust';
-import type { HttpAnswer } from '../../test-support/http-request.js';
+import { type HttpAnswer, httpCall } from '../../test-support/http-request.js';
 import { httpsCall, type TlsClientOptions } from '../../test-support/https-call.js';
 import { sampleDocument } from '../../test-support/sample-packages.js';
 import { startTestHub, type TestHub } from '../../test-support/start-test-hub.js';
@@ -96,7 +96,6 @@ describe('mutual TLS', () => {
       httpsCall(`${t.url}/readyz`, { tls: { ...tls(), maxVersion: 'TLSv1.1' } }),
       /protocol|version|alert|ssl/i,
     );
-    const { httpCall } = await import('../../test-support/http-request.js');
     await assert.rejects(
       httpCall(`${t.url.replace('https:', 'http:')}/readyz`),
       /socket hang up|ECONNRESET|EPIPE|parse/i,
@@ -222,6 +221,17 @@ describe('mutual TLS', () => {
       (await vxp(receiver, 'countReceiveEdoc', foreign)).json().ErrorDesc,
       /is not the agency of the client certificate/,
     );
+  });
+
+  test("a demo agency's own certificate file (leaf + intermediate) authenticates it", async () => {
+    const demoKeys = join(t.dataDir, 'demo-keys');
+    const identity = {
+      cert: readFileSync(join(demoKeys, `${RECEIVER}.pem`), 'utf8'),
+      key: readFileSync(join(demoKeys, `${RECEIVER}.key`), 'utf8'),
+      serial: '',
+    };
+    const answer = await v1(identity, 'GET', '/inbox');
+    assert.equal(answer.status, 200, answer.text());
   });
 
   test('a certificate from a CA the hub does not trust: 401 naming it, over /v1 and VXP', async () => {

@@ -18,7 +18,7 @@ after(async () => {
   for (const d of dirs) await rm(d, { recursive: true, force: true });
 });
 
-test('migration 003 chains the entries written before it, in id order, and keep the log append-only', async () => {
+test('migration 003 chains the entries written before it, in id order, and keeps the log append-only', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'lt-m003-'));
   dirs.push(dir);
   const file = join(dir, 'hub.sqlite');

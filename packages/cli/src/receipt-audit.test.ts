@@ -130,9 +130,9 @@ test('send keeps the receipt; receipt verify checks it offline, with the package
   const got = await lienthong(['receipt', 'get', docId, '-o', 'got.receipt'], as(SENDER));
   assert.equal(got.code, 0, got.stderr);
   assert.equal((await readFile(join(dir, 'got.receipt'), 'utf8')).trim(), receipt);
-  const again = await lienthong(['send', pkg, '--json'], as(SENDER));
+  const again = await lienthong(['send', pkg, '--json', '--receipt-out', 'again.receipt'], as(SENDER));
   assert.equal(JSON.parse(again.stdout).receipt, receipt);
-  assert.equal((await readFile(join(dir, `${docId}.receipt.jws`), 'utf8')).trim(), receipt);
+  assert.equal((await readFile(join(dir, 'again.receipt'), 'utf8')).trim(), receipt);
 });
 
 test('send over VXP keeps the receipt of the X-Lienthong-Receipt header', async () => {

@@ -31,7 +31,10 @@ export function registerSend(program: Command): void {
       oneOf(['edoc', 'status'] as const),
     )
     .option('--from <code>', 'VXP sender code (default: --system-id)')
-    .option('--receipt-out <file>', "where to keep the hub's signed receipt (default: <DocId>.receipt.jws here)")
+    .option(
+      '--receipt-out <file>',
+      "where to keep the hub's signed receipt (also in --json output; later: lienthong receipt get)",
+    )
     .option('--sign <key>', 'sign the package first with this private key (PEM); needs --cert')
     .option('--cert <file>', 'the signing certificate (PEM; intermediate CA certificates may follow it)')
     .action(async (file: string, _opts: SendOptions, cmd: Command) => {
@@ -59,7 +62,7 @@ export function registerSend(program: Command): void {
             onProgress: bar.onProgress,
           });
           bar.stop();
-          const receiptFile = await saveReceipt(o.receiptOut, r.docId, r.receipt);
+          const receiptFile = await saveReceipt(o.receiptOut, r.receipt);
           out.result(
             () =>
               [
@@ -81,7 +84,7 @@ export function registerSend(program: Command): void {
             onProgress: bar.onProgress,
           });
           bar.stop();
-          const receiptFile = await saveReceipt(o.receiptOut, r.DocId, r.receipt);
+          const receiptFile = await saveReceipt(o.receiptOut, r.receipt);
           out.result(
             () => [`Sent ${messageType} ${r.DocId}`, ...(receiptFile ? [`  receipt: ${receiptFile}`] : [])].join('\n'),
             { docId: r.DocId, messageType, via: 'vxp', receipt: r.receipt, receiptFile },

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,8 +28,26 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startHubProcess(extraArgs: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<HubProcess> {
+export interface HubProcessOptions {
+  /** a data directory to copy (same dev CA, demo keys and directory as every other copy); else a fresh demo hub */
+  template?: string;
+  /** keep the data directory when stopped (the template itself) */
+  keep?: boolean;
+}
+
+/** The hub's command-line arguments and environment for a store backend (`--store`). */
+export interface StoreSelection {
+  args: string[];
+  env: NodeJS.ProcessEnv;
+}
+
+export async function startHubProcess(
+  extraArgs: string[] = [],
+  env: NodeJS.ProcessEnv = {},
+  options: HubProcessOptions = {},
+): Promise<HubProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), 'lienthong-bench-'));
+  if (options.template) cpSync(options.template, dataDir, { recursive: true });
   const port = await freePort();
   const child: ChildProcess = spawn(
     process.execPath,
@@ -60,7 +78,7 @@ export async function startHubProcess(extraArgs: string[] = [], env: NodeJS.Proc
         child.kill('SIGTERM');
         await exited;
       }
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!options.keep) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

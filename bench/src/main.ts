@@ -1,50 +1,166 @@
-// The benchmark harness (`npm run bench`): runs the scenarios, writes bench/out/results.json and
-// docs/BENCHMARKS.md. `--only large,verify` picks scenarios; `--package-mb N`, `--seconds N` size them.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+// The benchmark harness (`npm run bench`): runs the scenarios, writes bench/out/results.json (copied to
+// docs/bench/results.json), docs/BENCHMARKS.md and its plots (docs/bench/*.svg).
+//   --only intake,fanout,delivery,e2e,baselines,large,verify   pick scenarios
+//   --seconds N        length of each measurement window (default 5; --quick 2)
+//   --quick            short windows, smaller pool and preload, 1 fan-out run (≈2 minutes)
+//   --package-mb N     large scenario: attachment size in MiB (default 100)
+//   --store sqlite|postgres [--database-url URL]   the hub's store backend
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startHubProcess } from './hub-process.js';
+import type { StoreSelection } from './hub-process.js';
 import { runLargePackage } from './large-package.js';
+import { generatePool } from './package-pool.js';
 import { type BenchResults, renderReport } from './report.js';
+import { delivery, fanOut, fastifyBaseline, intake, openLoop, sqliteBaseline } from './scenarios.js';
+import { writePlots } from './svg.js';
+import { prepareTemplate, startFromTemplate } from './template.js';
 import { runVerify } from './verify-scenario.js';
 
 const MiB = 1024 * 1024;
+const SCENARIOS = ['intake', 'fanout', 'delivery', 'e2e', 'baselines', 'large', 'verify'];
 const args = process.argv.slice(2);
 const option = (name: string): string | undefined => {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
 };
+const quick = args.includes('--quick');
 const only = option('--only')?.split(',');
+for (const name of only ?? []) {
+  if (!SCENARIOS.includes(name)) {
+    console.error(`unknown scenario ${name}; scenarios: ${SCENARIOS.join(', ')}`);
+    process.exit(64);
+  }
+}
 const wanted = (name: string) => !only || only.includes(name);
-const packageMb = Number(option('--package-mb')) || 150;
-const seconds = Number(option('--seconds')) || 3;
+const seconds = Number(option('--seconds')) || (quick ? 2 : 5);
+const attachmentMb = Number(option('--package-mb')) || 100;
 
+/** The hub's store backend: one flag, passed to every hub the harness starts. */
+function storeSelection(): StoreSelection {
+  const store = option('--store') ?? 'sqlite';
+  if (store === 'sqlite') return { args: [], env: {} };
+  if (store === 'postgres') {
+    const url = option('--database-url') ?? process.env['LIENTHONG_DATABASE_URL'];
+    const backend = fileURLToPath(new URL('../../packages/hub/dist/store/postgres/', import.meta.url));
+    if (!existsSync(backend)) {
+      console.error('--store postgres: the PostgreSQL store is not available yet in this hub build; nothing was run.');
+      process.exit(2);
+    }
+    if (!url) {
+      console.error('--store postgres needs --database-url URL (or LIENTHONG_DATABASE_URL)');
+      process.exit(64);
+    }
+    return { args: ['--database', url], env: { LIENTHONG_DATABASE_URL: url } };
+  }
+  console.error(`--store ${store}: expected sqlite or postgres`);
+  process.exit(64);
+}
+
+const store = storeSelection();
+const started = Date.now();
 const cpuList = cpus();
 const results: BenchResults = {
   date: new Date().toISOString(),
   node: process.version,
   cpus: `${cpuList.length} × ${cpuList[0]?.model.trim() ?? 'unknown CPU'}`,
+  store: option('--store') ?? 'sqlite',
+  quick,
+  secondsPerWindow: seconds,
 };
 
-if (wanted('large')) {
-  // base64 makes a package 4/3 of its attachment (the builder writes it without line breaks)
-  const attachmentBytes = Math.floor((packageMb * MiB * 3) / 4);
-  console.error(`large: ~${packageMb} MiB package through /v1 …`);
-  const hub = await startHubProcess();
-  try {
-    results.large = await runLargePackage(hub, attachmentBytes);
-  } finally {
-    await hub.stop();
+const needsPool = ['intake', 'e2e', 'baselines'].some(wanted);
+const needsTemplate = needsPool || wanted('fanout') || wanted('delivery') || wanted('large');
+const work = mkdtempSync(join(tmpdir(), 'lienthong-bench-run-'));
+try {
+  if (needsTemplate) {
+    console.error('preparing the demo data directory (+1,000 agencies) …');
+    const template = await prepareTemplate(store);
+    const codes = template.agencies.map((a) => a.code);
+    const recipients = codes.slice(0, 20);
+    const ctx = {
+      template,
+      store,
+      seconds,
+      recipients,
+      pool: { files: [], pairs: [], bytes: 0, generationSeconds: 0 } as import('./package-pool.js').Pool,
+    };
+    if (needsPool) {
+      const count = Number(option('--pool')) || (quick ? 2500 : 9000);
+      console.error(`generating ${count} signed packages (2 processes, not timed) …`);
+      ctx.pool = await generatePool({
+        dir: work,
+        count,
+        workers: Math.max(1, cpuList.length),
+        senders: codes.slice(20),
+        recipients,
+        keys: Object.fromEntries(template.agencies.map((a) => [a.code, { certificate: a.certificate, key: a.key }])),
+      });
+      results.pool = {
+        packages: count,
+        meanBytes: ctx.pool.bytes / count,
+        senders: codes.length - 20,
+        recipients: recipients.length,
+        generationSeconds: ctx.pool.generationSeconds,
+      };
+      console.error(
+        `  ${count} packages, mean ${(ctx.pool.bytes / count).toFixed(0)} B, ${ctx.pool.generationSeconds.toFixed(1)} s`,
+      );
+    }
+    if (wanted('baselines')) {
+      console.error('baselines …');
+      results.sqliteBaseline = sqliteBaseline(ctx);
+      results.fastifyBaseline = await fastifyBaseline(ctx, 64);
+    }
+    if (wanted('intake')) {
+      console.error(`intake: ${seconds} s per window …`);
+      results.intake = await intake(ctx, [1, 16, 64]);
+      results.intakeOpen = await openLoop(ctx, 1000, false);
+    }
+    if (wanted('e2e')) {
+      console.error('end to end …');
+      results.endToEnd = [await openLoop(ctx, 100, true), await openLoop(ctx, 500, true)];
+    }
+    if (wanted('fanout')) {
+      console.error('fan-out …');
+      results.fanOut = await fanOut(ctx, [100, 1000], quick ? 1 : 3);
+    }
+    if (wanted('delivery')) {
+      const packages = quick ? 30 : 100;
+      console.error(`delivery: ${packages} packages × 100 agencies …`);
+      results.delivery = await delivery(ctx, packages, 100);
+    }
+    if (wanted('large')) {
+      const attachmentBytes = attachmentMb * MiB;
+      console.error(`large: ${attachmentMb} MiB attachment through /v1 …`);
+      const hub = await startFromTemplate(template, store);
+      try {
+        results.large = await runLargePackage(hub, attachmentBytes);
+      } finally {
+        await hub.stop();
+      }
+    }
+    rmSync(template.dir, { recursive: true, force: true });
   }
+  if (wanted('verify')) {
+    console.error(`verify: signature verification, ${seconds} s per verifier …`);
+    results.verify = runVerify(seconds);
+  }
+} finally {
+  rmSync(work, { recursive: true, force: true });
 }
-if (wanted('verify')) {
-  console.error(`verify: signature verification, ${seconds} s per verifier …`);
-  results.verify = runVerify(seconds);
-}
+results.totalSeconds = (Date.now() - started) / 1000;
 
 const out = fileURLToPath(new URL('../out/', import.meta.url));
+const docsBench = fileURLToPath(new URL('../../docs/bench/', import.meta.url));
 mkdirSync(out, { recursive: true });
-writeFileSync(`${out}results.json`, `${JSON.stringify(results, null, 2)}\n`);
-const report = fileURLToPath(new URL('../../docs/BENCHMARKS.md', import.meta.url));
-writeFileSync(report, renderReport(results));
-console.log(renderReport(results));
+mkdirSync(docsBench, { recursive: true });
+const json = `${JSON.stringify(results, null, 2)}\n`;
+writeFileSync(`${out}results.json`, json);
+writeFileSync(`${docsBench}results.json`, json);
+const plots = writePlots(results, docsBench);
+const report = renderReport(results, plots);
+writeFileSync(fileURLToPath(new URL('../../docs/BENCHMARKS.md', import.meta.url)), report);
+console.log(report);
+console.error(`done in ${results.totalSeconds.toFixed(0)} s`);

@@ -1,28 +1,276 @@
-// Writes the figures of a bench run as docs/BENCHMARKS.md (tables) beside the raw JSON.
+// Writes the figures of a bench run as docs/BENCHMARKS.md: targets (PASS/FAIL with the measured
+// figure), tables per scenario, ratios against the baselines, and the plots under docs/bench/.
 import type { LargePackageResult } from './large-package.js';
+import type { Latency, Measurement } from './load.js';
+import type { DeliveryResult, FanOutResult, SqliteBaseline } from './scenarios.js';
 import type { VerifyResult } from './verify-scenario.js';
 
 export interface BenchResults {
   date: string;
   node: string;
   cpus: string;
+  store?: string;
+  quick?: boolean;
+  secondsPerWindow?: number;
+  totalSeconds?: number;
+  pool?: { packages: number; meanBytes: number; senders: number; recipients: number; generationSeconds: number };
+  intake?: Measurement[];
+  intakeOpen?: Measurement;
+  endToEnd?: Measurement[];
+  fanOut?: FanOutResult[];
+  delivery?: DeliveryResult;
+  sqliteBaseline?: SqliteBaseline;
+  fastifyBaseline?: Measurement;
   large?: LargePackageResult;
   verify?: VerifyResult;
 }
 
-const f1 = (n: number) => n.toFixed(1);
+const f0 = (n: number | undefined) => (n === undefined || Number.isNaN(n) ? '—' : n.toFixed(0));
+const f1 = (n: number | undefined) => (n === undefined || Number.isNaN(n) ? '—' : n.toFixed(1));
+const f2 = (n: number | undefined) => (n === undefined || Number.isNaN(n) ? '—' : n.toFixed(2));
+const pct = (n: number) => `${(n * 100).toFixed(0)} %`;
 
-export function renderReport(r: BenchResults): string {
+interface Target {
+  what: string;
+  measured: string;
+  pass: boolean | undefined;
+}
+
+function best(ms: Measurement[] | undefined, clients: number, label: string): Measurement | undefined {
+  return ms?.find((m) => m.clients === clients && m.label.includes(label));
+}
+
+function targets(r: BenchResults): Target[] {
+  const t: Target[] = [];
+  const v1at64 = best(r.intake, 64, '/v1');
+  const vxpAt64 = best(r.intake, 64, 'VXP');
+  if (v1at64 || vxpAt64) {
+    const figures = [v1at64, vxpAt64].filter((m): m is Measurement => !!m);
+    const top = Math.max(...figures.map((m) => m.perSecond));
+    t.push({
+      what: 'intake ≥ 2,000 signed packages/s at 64 clients',
+      measured: figures.map((m) => `${f0(m.perSecond)}/s (${m.label.includes('VXP') ? 'VXP' : '/v1'})`).join(', '),
+      pass: top >= 2000,
+    });
+  }
+  if (r.intakeOpen) {
+    const m = r.intakeOpen;
+    const kept = m.perSecond >= 0.95 * (m.offeredRate ?? 0) && m.errors === 0;
+    t.push({
+      what: `intake p99 < 50 ms at half that load (${m.offeredRate}/s offered, open loop, /v1)`,
+      measured: `p99 ${f1(m.latencyMs.p99)} ms at ${f0(m.perSecond)}/s achieved`,
+      pass: m.latencyMs.p99 < 50 && kept,
+    });
+  }
+  if (r.sqliteBaseline && (v1at64 || vxpAt64)) {
+    const top = Math.max(v1at64?.perSecond ?? 0, vxpAt64?.perSecond ?? 0);
+    const ratio = top / r.sqliteBaseline.perSecond;
+    t.push({
+      what: 'intake ≥ 40 % of the bare-SQLite baseline',
+      measured: `${pct(ratio)} (${f0(top)} / ${f0(r.sqliteBaseline.perSecond)} per s)`,
+      pass: ratio >= 0.4,
+    });
+  }
+  const fan = r.fanOut?.find((f) => f.recipients === 1000);
+  if (fan) {
+    t.push({
+      what: 'fan-out to 1,000 recipients committed in < 1 s',
+      measured: `${f0(fan.ms.max)} ms (worst of ${fan.runs}; median ${f0(fan.ms.p50)} ms)`,
+      pass: fan.ms.max < 1000,
+    });
+  }
+  if (r.delivery) {
+    t.push({
+      what: 'delivery ≥ 5,000 packages/s fetched and acknowledged',
+      measured: `${f0(r.delivery.perSecond)}/s`,
+      pass: r.delivery.perSecond >= 5000 && r.delivery.ok === r.delivery.deliveries,
+    });
+  }
+  if (r.large) {
+    const l = r.large;
+    const growth = Math.max(l.upload.hubRssGrowthMb, l.download.hubRssGrowthMb);
+    t.push({
+      what: `${f0(l.attachmentBytes / 2 ** 20)} MiB attachment: hub memory growth < 64 MB`,
+      measured: `${f1(growth)} MiB`,
+      pass: growth * 1.048576 < 64,
+    });
+    t.push({
+      what: `${f0(l.attachmentBytes / 2 ** 20)} MiB attachment: ≥ 100 MB/s in and out`,
+      measured: `in ${f1(l.upload.mbPerSecond * 1.048576)} MB/s, out ${f1(l.download.mbPerSecond * 1.048576)} MB/s`,
+      pass:
+        l.upload.mbPerSecond * 1.048576 >= 100 && l.download.mbPerSecond * 1.048576 >= 100 && l.attachmentHashMatches,
+    });
+  }
+  const e2e500 = r.endToEnd?.find((m) => m.offeredRate === 500);
+  if (e2e500?.endToEndMs) {
+    const kept = e2e500.perSecond >= 0.95 * 500 && e2e500.errors === 0 && !e2e500.unseen;
+    t.push({
+      what: 'end to end p99 < 100 ms at 500 packages/s',
+      measured: `p99 ${f1(e2e500.endToEndMs.p99)} ms (${f0(e2e500.perSecond)}/s achieved${e2e500.unseen ? `, ${e2e500.unseen} never seen` : ''})`,
+      pass: e2e500.endToEndMs.p99 < 100 && kept,
+    });
+  }
+  return t;
+}
+
+function lat(l: Latency | undefined): string {
+  return l ? `${f1(l.p50)} | ${f1(l.p99)}` : '— | —';
+}
+
+function loadRow(m: Measurement): string {
+  const notes = [
+    m.errors ? `${m.errors} errors` : '',
+    m.poolExhausted ? 'pool exhausted' : '',
+    m.offeredRate ? `offered ${m.offeredRate}/s` : '',
+  ]
+    .filter(Boolean)
+    .join('; ');
+  return `| ${m.label} | ${f0(m.perSecond)} | ${lat(m.latencyMs)} | ${f2(m.serverCores)} | ${f0(m.serverPeakRssMb)} | ${f2(m.generatorCores)} | ${notes} |`;
+}
+
+const LOAD_HEAD = [
+  '| measurement | packages/s | p50 ms | p99 ms | server cores | server peak RSS (MiB) | generator cores | notes |',
+  '|---|---:|---:|---:|---:|---:|---:|---|',
+];
+
+export function renderReport(r: BenchResults, plots: string[] = []): string {
   const lines = [
     '# Benchmarks',
     '',
-    'Written by `npm run bench` (raw figures: `bench/out/results.json`). Every scenario runs on this',
-    'machine over loopback; the hub runs as its own process, as operators run it. Figures from one run',
-    'are comparable with each other; compare runs by their ratios, not their absolute values.',
+    'Written by `npm run bench` (raw figures: `bench/out/results.json`, copied to',
+    '[`docs/bench/results.json`](bench/results.json) for the run below). Every scenario runs on this machine over',
+    'loopback; each hub is its own process (a fresh copy of one prepared data directory: the demo directory, its',
+    'dev CA and signing certificates, and 1,000 extra agencies), as operators run it.',
     '',
-    `Run: ${r.date}, Node ${r.node}, ${r.cpus}.`,
+    `Run: ${r.date}, Node ${r.node}, ${r.cpus}, store ${r.store ?? 'sqlite'}${r.quick ? ', **--quick**' : ''}, ${r.secondsPerWindow ?? '?'} s per measurement window, whole run ${f0(r.totalSeconds)} s.`,
+    '',
+    '**Read with care.** The load generator is a separate Node process on the same two cores as the hub: the',
+    '"generator cores" column says how much of the machine it took from the hub. "Server cores" is the hub',
+    "process's utime + stime from `/proc/<pid>/stat` over the window, divided by the window's wall time; peak RSS is",
+    'sampled every 50 ms. Latencies are percentiles over every sample (nearest rank). Compare runs by their',
+    'ratios, not by their absolute values.',
     '',
   ];
+  const t = targets(r);
+  if (t.length) {
+    lines.push('## Targets', '', '| target | measured | verdict |', '|---|---|---|');
+    for (const x of t) lines.push(`| ${x.what} | ${x.measured} | ${x.pass ? 'PASS' : '**FAIL**'} |`);
+    lines.push('');
+  }
+  for (const p of plots) lines.push(`![${p.replace('.svg', '')}](bench/${p})`, '');
+  if (r.pool) {
+    const p = r.pool;
+    lines.push(
+      '## The packages',
+      '',
+      `${p.packages} unique packages generated before any timed window (${f1(p.generationSeconds)} s in parallel`,
+      `processes, not measured): each one ${f0(p.meanBytes)} bytes on average — one 5 KiB random attachment (base64`,
+      "inline) and an enveloped XML signature (ECDSA P-256, SHA-256) by the sender's demo certificate chained to",
+      `the hub's dev CA, certificate chain in KeyInfo — from ${p.senders} sender agencies to one of ${p.recipients}`,
+      'recipients; every DocumentId and SHA-256 distinct. The hub verifies every signature at intake (default',
+      'policy `report`). Each measurement starts a fresh hub, so the pool is reused from its start; a window',
+      'ends early if the pool runs out ("pool exhausted").',
+      '',
+    );
+  }
+  if (r.intake || r.intakeOpen || r.fastifyBaseline) {
+    lines.push(
+      '## Intake',
+      '',
+      'Closed loop: each client sends its next package as soon as the previous one is answered (keep-alive',
+      '`http.Agent`, `maxSockets` = clients). `/v1` is `POST /v1/packages` with an API key; VXP is `POST /sendEdoc`',
+      'with HMAC-signed `XroadVnpt-` headers (`signVxpHeaders` of `@lienthong/client`, fresh timestamp, `hash-file`',
+      'per request). The open-loop line sends at a fixed rate whatever the answers; latency is from the send.',
+      '',
+      ...LOAD_HEAD,
+      ...(r.intake ?? []).map(loadRow),
+      ...(r.intakeOpen ? [loadRow(r.intakeOpen)] : []),
+      ...(r.fastifyBaseline ? [loadRow({ ...r.fastifyBaseline, label: `baseline: ${r.fastifyBaseline.label}` })] : []),
+      '',
+    );
+  }
+  if (r.sqliteBaseline || r.fastifyBaseline) {
+    lines.push('## Baselines and ratios', '');
+    const v1 = best(r.intake, 64, '/v1');
+    const vxp = best(r.intake, 64, 'VXP');
+    if (r.sqliteBaseline) {
+      const s = r.sqliteBaseline;
+      lines.push(
+        `**Bare SQLite** (same package bytes, better-sqlite3, WAL, \`synchronous=FULL\`, one transaction per package with`,
+        `its SHA-256 and DocumentId under UNIQUE indexes, one writer, no hub): ${f0(s.perSecond)} inserts/s, p50`,
+        `${f2(s.p50)} ms, p99 ${f2(s.p99)} ms (${s.inserts} inserts in ${f1(s.seconds)} s${s.poolExhausted ? ', pool exhausted' : ''}).`,
+        '',
+      );
+    }
+    if (r.fastifyBaseline) {
+      lines.push(
+        `**Bare Fastify** (own process, drains the body and answers, same generator and packages, 64 clients):`,
+        `${f0(r.fastifyBaseline.perSecond)} requests/s.`,
+        '',
+      );
+    }
+    lines.push('| ratio (64 clients) | /v1 | VXP |', '|---|---:|---:|');
+    if (r.sqliteBaseline) {
+      const s = r.sqliteBaseline.perSecond;
+      lines.push(
+        `| hub intake / bare SQLite | ${v1 ? f2(v1.perSecond / s) : '—'} | ${vxp ? f2(vxp.perSecond / s) : '—'} |`,
+      );
+    }
+    if (r.fastifyBaseline) {
+      const b = r.fastifyBaseline.perSecond;
+      lines.push(
+        `| hub intake / bare Fastify | ${v1 ? f2(v1.perSecond / b) : '—'} | ${vxp ? f2(vxp.perSecond / b) : '—'} |`,
+      );
+    }
+    lines.push('');
+  }
+  if (r.fanOut) {
+    lines.push(
+      '## Fan-out',
+      '',
+      'One signed package whose To list names N agencies, `POST /v1/packages`; time from the send to the answer',
+      '(the hub answers after the commit that creates one delivery per recipient). Sequential runs on one hub.',
+      '',
+      '| recipients | package bytes | runs | median ms | worst ms |',
+      '|---:|---:|---:|---:|---:|',
+      ...r.fanOut.map((f) => `| ${f.recipients} | ${f.packageBytes} | ${f.runs} | ${f1(f.ms.p50)} | ${f1(f.ms.max)} |`),
+      '',
+    );
+  }
+  if (r.delivery) {
+    const d = r.delivery;
+    lines.push(
+      '## Delivery',
+      '',
+      `${d.preloadedPackages} signed packages, each addressed to the same ${d.agencies} agencies (${d.deliveries} deliveries,`,
+      `preloaded in ${f1(d.preloadSeconds)} s, not timed); then the ${d.agencies} agencies drain their inboxes in parallel, each`,
+      'in a loop: `GET /v1/inbox?limit=1000`, then for every item `GET /v1/packages/{docId}` (body read in full) and',
+      '`POST /v1/packages/{docId}/ack {"state":"done"}`, until its inbox is empty. Latency is fetch + ack of one package.',
+      '',
+      ...LOAD_HEAD,
+      loadRow(d),
+      '',
+      `Fetched and acknowledged: ${d.ok} of ${d.deliveries}.`,
+      '',
+    );
+  }
+  if (r.endToEnd) {
+    lines.push(
+      '## End to end',
+      '',
+      'Open loop through `/v1` at a fixed offered rate; the 20 recipient agencies each long-poll',
+      '`GET /v1/inbox?wait=2`, fetch every package listed and acknowledge it. End-to-end time: from the submit',
+      'being sent to the recipient having read the whole package (same process, same clock).',
+      '',
+      '| offered/s | achieved/s | submit p50 ms | submit p99 ms | end-to-end p50 ms | end-to-end p99 ms | server cores | generator cores | never seen |',
+      '|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+      ...r.endToEnd.map(
+        (m) =>
+          `| ${m.offeredRate} | ${f0(m.perSecond)} | ${lat(m.latencyMs)} | ${lat(m.endToEndMs)} | ${f2(m.serverCores)} | ${f2(m.generatorCores)} | ${m.unseen ?? 0} |`,
+      ),
+      '',
+    );
+  }
   if (r.large) {
     const l = r.large;
     lines.push(
@@ -31,12 +279,12 @@ export function renderReport(r: BenchResults): string {
       `One package of ${f1(l.packageBytes / 2 ** 20)} MiB (a ${f1(l.attachmentBytes / 2 ** 20)} MiB attachment inline as base64),`,
       'submitted with `POST /v1/packages` and fetched with `GET /v1/packages/{docId}` (the client parses',
       'it again and checks the attachment hash). Hub memory is its resident set sampled every 20 ms, minus',
-      'its resident set just before the transfer.',
+      'its resident set just before the transfer. MiB/s counts package bytes.',
       '',
       '| direction | seconds | MiB/s | hub RSS growth (MiB) |',
       '|---|---:|---:|---:|',
-      `| in | ${l.upload.seconds.toFixed(2)} | ${f1(l.upload.mbPerSecond)} | ${f1(l.upload.hubRssGrowthMb)} |`,
-      `| out | ${l.download.seconds.toFixed(2)} | ${f1(l.download.mbPerSecond)} | ${f1(l.download.hubRssGrowthMb)} |`,
+      `| in | ${f2(l.upload.seconds)} | ${f1(l.upload.mbPerSecond)} | ${f1(l.upload.hubRssGrowthMb)} |`,
+      `| out | ${f2(l.download.seconds)} | ${f1(l.download.mbPerSecond)} | ${f1(l.download.hubRssGrowthMb)} |`,
       '',
       `Hub RSS before: ${f1(l.hubBaselineRssMb)} MiB. Attachment hash after the round trip matches: ${l.attachmentHashMatches ? 'yes' : 'NO'}.`,
       '',
@@ -49,11 +297,11 @@ export function renderReport(r: BenchResults): string {
       '## Signature verification (one core)',
       '',
       `A signed package of ${v.packageBytes} bytes (one 5 KiB attachment, RSA-SHA256, chain to the dev root),`,
-      `verified repeatedly for ${v.seconds} s each, in the same run:`,
+      `verified repeatedly for ${v.seconds} s each, in the same run (baseline (c): xmlsec1 and xml-crypto):`,
       '',
       '| verifier | packages/s | relative to Lienthong |',
       '|---|---:|---:|',
-      ...v.throughput.map((t) => `| ${t.label} | ${f1(t.perSecond)} | ${(t.perSecond / base).toFixed(2)} |`),
+      ...v.throughput.map((x) => `| ${x.label} | ${f1(x.perSecond)} | ${(x.perSecond / base).toFixed(2)} |`),
       '',
       'A 100 MiB attachment (≈134 MiB package), each in a fresh process:',
       '',
@@ -64,5 +312,14 @@ export function renderReport(r: BenchResults): string {
       '',
     );
   }
+  lines.push(
+    '## Running it',
+    '',
+    '`npm run bench` (builds, then runs everything, ≈10 minutes at most); `npm run bench -- --quick` (≈2 minutes);',
+    '`--only intake,fanout,delivery,e2e,baselines,large,verify`; `--seconds N` per measurement window; `--package-mb N`',
+    'for the large scenario; `--store postgres --database-url URL` (passed to every hub as `--database` and',
+    '`LIENTHONG_DATABASE_URL`; exits 2 while the hub has no PostgreSQL store). Not part of `npm test`.',
+    '',
+  );
   return `${lines.join('\n')}\n`;
 }

@@ -1,0 +1,97 @@
+// Runs one measurement window: forks the load generator, samples the hub's CPU (utime + stime from
+// /proc) and resident set while the generator works, and summarises throughput and latency.
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { cpuSeconds, percentile } from './cpu.js';
+import type { LoadJob, LoadResult } from './loadgen.js';
+import { RssSampler, readRss } from './rss-sampler.js';
+
+const loadgen = fileURLToPath(new URL('./loadgen.js', import.meta.url));
+const MiB = 1024 * 1024;
+
+export interface Latency {
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+}
+
+export interface Measurement {
+  label: string;
+  clients: number;
+  /** open loop: offered packages/s */
+  offeredRate?: number;
+  ok: number;
+  errors: number;
+  errorSamples: string[];
+  seconds: number;
+  perSecond: number;
+  latencyMs: Latency;
+  endToEndMs?: Latency;
+  unseen?: number;
+  /** cores the server process used during the window (CPU seconds / wall seconds) */
+  serverCores: number;
+  serverPeakRssMb: number;
+  serverRssBeforeMb: number;
+  /** cores the load generator used */
+  generatorCores: number;
+  poolExhausted: boolean;
+}
+
+export function summarise(samples: number[]): Latency {
+  const sorted = Float64Array.from(samples).sort();
+  const arr = Array.from(sorted);
+  return {
+    p50: percentile(arr, 50),
+    p90: percentile(arr, 90),
+    p99: percentile(arr, 99),
+    max: arr.at(-1) ?? Number.NaN,
+  };
+}
+
+export async function measure(label: string, job: LoadJob, serverPid: number): Promise<Measurement> {
+  const child = fork(loadgen, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  let cpu0 = 0;
+  let wall0 = 0;
+  let sampler: RssSampler | undefined;
+  const rssBefore = readRss(serverPid);
+  const result = await new Promise<LoadResult>((resolve, reject) => {
+    child.on('message', (m: { started?: boolean; result?: LoadResult }) => {
+      if (m.started) {
+        cpu0 = cpuSeconds(serverPid);
+        wall0 = performance.now();
+        sampler = new RssSampler(serverPid, 50);
+      }
+      if (m.result) resolve(m.result);
+    });
+    child.once('exit', (code) => reject(new Error(`load generator exited with ${code}`)));
+    child.send(job);
+  });
+  const serverCpu = cpuSeconds(serverPid) - cpu0;
+  const wall = (performance.now() - wall0) / 1000;
+  const peak = sampler?.stop() ?? readRss(serverPid);
+  const m: Measurement = {
+    label,
+    clients: job.clients,
+    ok: result.ok,
+    errors: result.errors,
+    errorSamples: result.errorSamples,
+    seconds: result.seconds,
+    perSecond: result.ok / result.seconds,
+    latencyMs: summarise(result.latenciesMs),
+    serverCores: serverCpu / wall,
+    serverPeakRssMb: peak / MiB,
+    serverRssBeforeMb: rssBefore / MiB,
+    generatorCores: result.cpuSeconds / result.seconds,
+    poolExhausted: result.poolExhausted,
+  };
+  if (job.rate) m.offeredRate = job.rate;
+  if (result.endToEndMs) m.endToEndMs = summarise(result.endToEndMs);
+  if (result.unseen !== undefined) m.unseen = result.unseen;
+  if (result.delivered !== undefined) m.perSecond = result.delivered / result.seconds;
+  const tag = result.errors ? ` (${result.errors} errors: ${result.errorSamples[0] ?? ''})` : '';
+  console.error(
+    `  ${label}: ${m.perSecond.toFixed(0)}/s, p50 ${m.latencyMs.p50.toFixed(1)} ms, p99 ${m.latencyMs.p99.toFixed(1)} ms, server ${m.serverCores.toFixed(2)} cores, generator ${m.generatorCores.toFixed(2)} cores${m.endToEndMs ? `, e2e p99 ${m.endToEndMs.p99.toFixed(1)} ms` : ''}${m.poolExhausted ? ' [pool exhausted]' : ''}${tag}`,
+  );
+  return m;
+}

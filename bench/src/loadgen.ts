@@ -1,0 +1,331 @@
+// The load generator: a separate Node process (forked by load.ts, job and result over IPC) so that
+// its work is not counted in the harness and can be measured on its own (process.cpuUsage()).
+// Keep-alive http.Agent with maxSockets = clients. Modes:
+// - closed: `clients` loops, each sends the next pool package as soon as its previous one is answered;
+// - open: packages sent at a fixed rate whatever the answers (latency from the send), optionally with
+//   recipients long-polling GET /v1/inbox?wait= and fetching, for the end-to-end time;
+// - delivery: agencies drain their inboxes in parallel (list → fetch → ack).
+import { createHash } from 'node:crypto';
+import { Agent, request } from 'node:http';
+import { formatVxpTimestamp, javaHex, signVxpHeaders } from '@lienthong/client';
+import { readPool } from './package-pool.js';
+
+export interface Credentials {
+  apiKey: string;
+  vxpSecret: string;
+}
+
+export interface LoadJob {
+  mode: 'closed' | 'open' | 'delivery';
+  url: string;
+  /** how packages are submitted: POST /v1/packages, VXP /sendEdoc with HMAC headers, or a bare endpoint */
+  protocol: 'v1' | 'vxp' | 'bare';
+  clients: number;
+  seconds: number;
+  /** open loop: packages per second */
+  rate?: number;
+  poolFiles: string[];
+  pairs: Array<[string, string]>;
+  /** first pool package to use */
+  poolOffset?: number;
+  credentials: Record<string, Credentials>;
+  /** open loop: agencies that long-poll their inbox and fetch what arrives (end to end) */
+  pollers?: string[];
+  /** delivery: agencies that drain their inboxes */
+  drainers?: string[];
+}
+
+export interface LoadResult {
+  sent: number;
+  ok: number;
+  errors: number;
+  errorSamples: string[];
+  seconds: number;
+  /** latency of every successful request (ms) */
+  latenciesMs: number[];
+  /** user + system CPU seconds of the generator process during the window */
+  cpuSeconds: number;
+  poolExhausted: boolean;
+  /** end to end: submit sent → recipient has fetched it (ms) */
+  endToEndMs?: number[];
+  /** end to end: packages never seen before the deadline */
+  unseen?: number;
+  /** delivery: packages fetched and acknowledged */
+  delivered?: number;
+}
+
+interface Answer {
+  status: number;
+  body: Buffer;
+}
+
+function call(
+  agent: Agent,
+  url: string,
+  method: string,
+  headers: Record<string, string>,
+  body?: Buffer | string,
+): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method, headers, agent });
+    req.on('error', reject);
+    req.on('response', (res) => {
+      const parts: Buffer[] = [];
+      res.on('data', (d: Buffer) => parts.push(d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(parts) }));
+      res.on('error', reject);
+    });
+    req.end(body);
+  });
+}
+
+const now = () => performance.now();
+
+async function run(job: LoadJob): Promise<LoadResult> {
+  const pool = readPool(job.poolFiles);
+  const agent = new Agent({ keepAlive: true, maxSockets: job.clients });
+  const result: LoadResult = {
+    sent: 0,
+    ok: 0,
+    errors: 0,
+    errorSamples: [],
+    seconds: 0,
+    latenciesMs: [],
+    cpuSeconds: 0,
+    poolExhausted: false,
+  };
+  const fail = (why: string) => {
+    result.errors++;
+    if (result.errorSamples.length < 5) result.errorSamples.push(why.slice(0, 300));
+  };
+
+  /** submits pool package i; resolves with the hub's docId (or '' for the bare endpoint) */
+  async function submit(i: number): Promise<string | undefined> {
+    const body = pool[i]!;
+    const [sender] = job.pairs[i]!;
+    const cred = job.credentials[sender]!;
+    if (job.protocol === 'v1') {
+      const a = await call(
+        agent,
+        `${job.url}/v1/packages`,
+        'POST',
+        {
+          authorization: `Bearer ${cred.apiKey}`,
+          'content-type': 'application/xml',
+          'content-length': String(body.length),
+        },
+        body,
+      );
+      if (a.status !== 201 && a.status !== 200) return void fail(`${a.status} ${a.body.toString('utf8')}`);
+      return (JSON.parse(a.body.toString('utf8')) as { docId: string }).docId;
+    }
+    if (job.protocol === 'vxp') {
+      const signed = signVxpHeaders(
+        {
+          systemid: sender,
+          timestamp: formatVxpTimestamp(new Date()),
+          'Content-Type': 'application/octet-stream',
+          from: sender,
+          servicetype: 'eDoc',
+          messagetype: 'edoc',
+          'hash-file': javaHex(createHash('sha256').update(body).digest()),
+        },
+        cred.vxpSecret,
+      );
+      const a = await call(
+        agent,
+        `${job.url}/sendEdoc`,
+        'POST',
+        { ...signed.headers, 'content-length': String(body.length) },
+        body,
+      );
+      const answer =
+        a.status === 200 ? (JSON.parse(a.body.toString('utf8')) as { status: string; DocId?: string }) : undefined;
+      if (answer?.status !== 'OK') return void fail(`${a.status} ${a.body.toString('utf8')}`);
+      return answer.DocId ?? '';
+    }
+    const a = await call(
+      agent,
+      `${job.url}/drain`,
+      'POST',
+      {
+        'content-type': 'application/xml',
+        'content-length': String(body.length),
+      },
+      body,
+    );
+    if (a.status !== 200) return void fail(`${a.status}`);
+    return '';
+  }
+
+  const offset = job.poolOffset ?? 0;
+  let next = offset;
+  process.send!({ started: true });
+  const cpu0 = process.cpuUsage();
+  const t0 = now();
+  const deadline = t0 + job.seconds * 1000;
+
+  if (job.mode === 'closed') {
+    const loop = async () => {
+      while (now() < deadline) {
+        if (next >= pool.length) {
+          result.poolExhausted = true;
+          return;
+        }
+        const i = next++;
+        result.sent++;
+        const started = now();
+        try {
+          if ((await submit(i)) !== undefined) {
+            result.ok++;
+            result.latenciesMs.push(now() - started);
+          }
+        } catch (e) {
+          fail(String(e));
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: job.clients }, loop));
+  } else if (job.mode === 'open') {
+    const rate = job.rate ?? 100;
+    const sentAt = new Map<string, number>();
+    const seenAt = new Map<string, number>();
+    const polling = { on: true };
+    const pollAgent = new Agent({ keepAlive: true, maxSockets: (job.pollers?.length ?? 0) * 4 + 4 });
+    const pollers = (job.pollers ?? []).map(async (code) => {
+      const auth = { authorization: `Bearer ${job.credentials[code]!.apiKey}` };
+      while (polling.on) {
+        try {
+          const list = await call(pollAgent, `${job.url}/v1/inbox?wait=2&limit=1000`, 'GET', auth);
+          if (list.status !== 200) {
+            fail(`inbox ${list.status}`);
+            continue;
+          }
+          const items = (JSON.parse(list.body.toString('utf8')) as { items: Array<{ docId: string }> }).items;
+          await Promise.all(
+            items.map(async ({ docId }) => {
+              const pkg = await call(pollAgent, `${job.url}/v1/packages/${docId}`, 'GET', auth);
+              if (pkg.status !== 200) return fail(`fetch ${pkg.status}`);
+              if (!seenAt.has(docId)) seenAt.set(docId, now());
+              const ack = await call(
+                pollAgent,
+                `${job.url}/v1/packages/${docId}/ack`,
+                'POST',
+                {
+                  ...auth,
+                  'content-type': 'application/json',
+                },
+                '{"state":"done"}',
+              );
+              if (ack.status !== 204) fail(`ack ${ack.status}`);
+            }),
+          );
+        } catch (e) {
+          fail(String(e));
+        }
+      }
+    });
+    const inflight = new Set<Promise<void>>();
+    let scheduled = 0;
+    while (now() < deadline) {
+      const due = Math.floor(((now() - t0) / 1000) * rate);
+      while (scheduled < due) {
+        scheduled++;
+        if (next >= pool.length) {
+          result.poolExhausted = true;
+          break;
+        }
+        const i = next++;
+        result.sent++;
+        const started = now();
+        const p: Promise<void> = submit(i)
+          .then((docId) => {
+            if (docId === undefined) return;
+            result.ok++;
+            result.latenciesMs.push(now() - started);
+            if (docId) sentAt.set(docId, started);
+          })
+          .catch((e) => fail(String(e)))
+          .finally(() => inflight.delete(p));
+        inflight.add(p);
+      }
+      if (result.poolExhausted) break;
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    await Promise.all(inflight);
+    if (job.pollers?.length) {
+      const waitUntil = now() + 10_000;
+      while (now() < waitUntil && [...sentAt.keys()].some((d) => !seenAt.has(d))) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      result.endToEndMs = [];
+      let unseen = 0;
+      for (const [docId, started] of sentAt) {
+        const seen = seenAt.get(docId);
+        if (seen === undefined) unseen++;
+        else result.endToEndMs.push(seen - started);
+      }
+      result.unseen = unseen;
+    }
+    polling.on = false;
+    result.seconds = (now() - t0) / 1000;
+    await Promise.race([Promise.all(pollers), new Promise((r) => setTimeout(r, 3000))]);
+    pollAgent.destroy();
+  } else {
+    // delivery: each agency lists its inbox, fetches and acknowledges every package, until empty
+    let delivered = 0;
+    const drain = async (code: string) => {
+      const auth = { authorization: `Bearer ${job.credentials[code]!.apiKey}` };
+      while (now() < deadline) {
+        const list = await call(agent, `${job.url}/v1/inbox?limit=1000`, 'GET', auth);
+        if (list.status !== 200) return fail(`inbox ${list.status} ${list.body.toString('utf8')}`);
+        const items = (JSON.parse(list.body.toString('utf8')) as { items: Array<{ docId: string }> }).items;
+        if (items.length === 0) return;
+        for (const { docId } of items) {
+          if (now() >= deadline) return;
+          const started = now();
+          result.sent++;
+          const pkg = await call(agent, `${job.url}/v1/packages/${docId}`, 'GET', auth);
+          if (pkg.status !== 200) {
+            fail(`fetch ${pkg.status}`);
+            continue;
+          }
+          const ack = await call(
+            agent,
+            `${job.url}/v1/packages/${docId}/ack`,
+            'POST',
+            {
+              ...auth,
+              'content-type': 'application/json',
+            },
+            '{"state":"done"}',
+          );
+          if (ack.status !== 204) {
+            fail(`ack ${ack.status} ${ack.body.toString('utf8')}`);
+            continue;
+          }
+          result.ok++;
+          delivered++;
+          result.latenciesMs.push(now() - started);
+        }
+      }
+    };
+    await Promise.all((job.drainers ?? []).map(drain));
+    result.delivered = delivered;
+  }
+  if (!result.seconds) result.seconds = (now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  result.cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  agent.destroy();
+  return result;
+}
+
+process.once('message', (job: LoadJob) => {
+  run(job).then(
+    (r) => process.send!({ result: r }, () => process.exit(0)),
+    (e: unknown) => {
+      console.error(e);
+      process.exit(1);
+    },
+  );
+});

@@ -1,0 +1,252 @@
+// The load scenarios: intake (closed loop, /v1 and VXP, 1/16/64 clients; open loop at a fixed rate),
+// fan-out, delivery, end to end, and the bare-SQLite / bare-Fastify baselines. Each hub is a fresh
+// copy of the run's template data directory, started as its own process.
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { buildDocument, collect, type DocumentHeader } from '@lienthong/edxml';
+import { signPackage } from '@lienthong/trust';
+import type { StoreSelection } from './hub-process.js';
+import { type Latency, type Measurement, measure, summarise } from './load.js';
+import type { Credentials, LoadJob } from './loadgen.js';
+import type { Pool } from './package-pool.js';
+import { startFromTemplate, type Template } from './template.js';
+
+export interface Ctx {
+  template: Template;
+  store: StoreSelection;
+  pool: Pool;
+  seconds: number;
+  /** agencies the pool's packages are addressed to (they poll in the end-to-end scenario) */
+  recipients: string[];
+}
+
+function credentials(t: Template): Record<string, Credentials> {
+  return Object.fromEntries(t.agencies.map((a) => [a.code, { apiKey: a.apiKey, vxpSecret: a.vxpSecret }]));
+}
+
+function job(ctx: Ctx, url: string, over: Partial<LoadJob>): LoadJob {
+  return {
+    mode: 'closed',
+    url,
+    protocol: 'v1',
+    clients: 1,
+    seconds: ctx.seconds,
+    poolFiles: ctx.pool.files,
+    pairs: ctx.pool.pairs,
+    credentials: credentials(ctx.template),
+    ...over,
+  };
+}
+
+export async function intake(ctx: Ctx, clientCounts: number[]): Promise<Measurement[]> {
+  const out: Measurement[] = [];
+  for (const protocol of ['v1', 'vxp'] as const) {
+    for (const clients of clientCounts) {
+      const hub = await startFromTemplate(ctx.template, ctx.store);
+      try {
+        const label = `intake ${protocol === 'v1' ? '/v1' : 'VXP /sendEdoc'}, ${clients} clients`;
+        out.push(await measure(label, job(ctx, hub.url, { protocol, clients }), hub.pid));
+      } finally {
+        await hub.stop();
+      }
+    }
+  }
+  return out;
+}
+
+/** Open loop at a fixed rate through /v1; with `endToEnd`, the recipients long-poll and fetch. */
+export async function openLoop(ctx: Ctx, rate: number, endToEnd: boolean): Promise<Measurement> {
+  const hub = await startFromTemplate(ctx.template, ctx.store);
+  try {
+    const label = endToEnd ? `end to end at ${rate}/s` : `intake /v1 open loop at ${rate}/s`;
+    const over: Partial<LoadJob> = { mode: 'open', rate, clients: 256 };
+    if (endToEnd) over.pollers = ctx.recipients;
+    return await measure(label, job(ctx, hub.url, over), hub.pid);
+  } finally {
+    await hub.stop();
+  }
+}
+
+function header(sender: string, to: string[], n: number, tag: string): DocumentHeader {
+  return {
+    from: { organId: sender, organName: `Cơ quan ${sender}` },
+    to: to.map((code) => ({ organId: code, organName: `Cơ quan ${code}` })),
+    documentId: `${sender},2026/11/21,${n}/${tag}`,
+    code: { codeNumber: String(n), codeNotation: tag },
+    promulgationInfo: { place: 'Hà Nội', promulgationDate: '2026/11/20' },
+    documentType: { type: 1, typeName: 'Công văn' },
+    subject: `Gói tin gửi nhiều nơi số ${n}`,
+    signerInfo: { fullName: 'Nguyễn Văn Bench' },
+    otherInfo: { priority: 0, appendixes: [] },
+    responseFor: [],
+    toPlaces: [],
+  };
+}
+
+async function signedPackage(ctx: Ctx, sender: string, to: string[], n: number, tag: string): Promise<Buffer> {
+  const agency = ctx.template.agencies.find((a) => a.code === sender)!;
+  const unsigned = await collect(
+    buildDocument({
+      header: header(sender, to, n, tag),
+      attachments: [
+        {
+          attachmentName: 'phu-luc.bin',
+          contentType: 'application/octet-stream',
+          content: Buffer.alloc(5120, n % 251),
+        },
+      ],
+    }),
+  );
+  const signed = await signPackage(
+    async function* () {
+      yield unsigned;
+    },
+    { key: readFileSync(agency.key, 'utf8'), certificate: readFileSync(agency.certificate, 'utf8') },
+  );
+  return collect(signed.bytes());
+}
+
+function post(url: string, apiKey: string, body: Buffer): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${url}/v1/packages`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/xml', 'content-length': body.length },
+    });
+    req.on('error', reject);
+    req.on('response', (res) => {
+      const parts: Buffer[] = [];
+      res.on('data', (d: Buffer) => parts.push(d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(parts).toString('utf8') }));
+    });
+    req.end(body);
+  });
+}
+
+export interface FanOutResult {
+  recipients: number;
+  runs: number;
+  packageBytes: number;
+  /** submit sent → answered, ms */
+  ms: Latency;
+  samplesMs: number[];
+}
+
+export async function fanOut(ctx: Ctx, counts: number[], runs: number): Promise<FanOutResult[]> {
+  const sender = ctx.template.agencies[0]!;
+  const out: FanOutResult[] = [];
+  const hub = await startFromTemplate(ctx.template, ctx.store);
+  try {
+    let n = 1;
+    for (const count of counts) {
+      const others = [...ctx.template.agencies.slice(1).map((a) => a.code), ...ctx.template.extraCodes];
+      const to = others.slice(0, count);
+      const samples: number[] = [];
+      let bytes = 0;
+      for (let r = 0; r < runs; r++) {
+        const body = await signedPackage(ctx, sender.code, to, n++, `FANOUT${count}`);
+        bytes = body.length;
+        const started = performance.now();
+        const a = await post(hub.url, sender.apiKey, body);
+        const ms = performance.now() - started;
+        if (a.status !== 201) throw new Error(`fan-out to ${count}: ${a.status} ${a.text}`);
+        const recipients = (JSON.parse(a.text) as { recipients: unknown[] }).recipients.length;
+        if (recipients !== count) throw new Error(`fan-out to ${count}: the hub lists ${recipients} recipients`);
+        samples.push(ms);
+      }
+      const ms = summarise(samples);
+      console.error(
+        `  fan-out to ${count}: p50 ${ms.p50.toFixed(1)} ms, max ${ms.max.toFixed(1)} ms over ${runs} runs`,
+      );
+      out.push({ recipients: count, runs, packageBytes: bytes, ms, samplesMs: samples });
+    }
+  } finally {
+    await hub.stop();
+  }
+  return out;
+}
+
+export interface DeliveryResult extends Measurement {
+  preloadedPackages: number;
+  deliveries: number;
+  agencies: number;
+  preloadSeconds: number;
+}
+
+/** `packages` packages, each to the same 100 agencies, then the 100 drain their inboxes in parallel. */
+export async function delivery(ctx: Ctx, packages: number, agencies: number): Promise<DeliveryResult> {
+  const sender = ctx.template.agencies[0]!;
+  const drainers = ctx.template.agencies.slice(1, 1 + agencies).map((a) => a.code);
+  const hub = await startFromTemplate(ctx.template, ctx.store);
+  try {
+    const t0 = performance.now();
+    const bodies = await Promise.all(
+      Array.from({ length: packages }, (_, i) => signedPackage(ctx, sender.code, drainers, i + 1, 'DELIVERY')),
+    );
+    for (let i = 0; i < bodies.length; i += 8) {
+      const answers = await Promise.all(bodies.slice(i, i + 8).map((b) => post(hub.url, sender.apiKey, b)));
+      for (const a of answers) if (a.status !== 201) throw new Error(`delivery preload: ${a.status} ${a.text}`);
+    }
+    const preloadSeconds = (performance.now() - t0) / 1000;
+    const m = await measure(
+      `delivery, ${drainers.length} agencies draining`,
+      job(ctx, hub.url, {
+        mode: 'delivery',
+        clients: drainers.length,
+        drainers,
+        seconds: Math.max(20, ctx.seconds * 4),
+      }),
+      hub.pid,
+    );
+    return {
+      ...m,
+      preloadedPackages: packages,
+      deliveries: packages * drainers.length,
+      agencies: drainers.length,
+      preloadSeconds,
+    };
+  } finally {
+    await hub.stop();
+  }
+}
+
+export interface SqliteBaseline {
+  inserts: number;
+  seconds: number;
+  perSecond: number;
+  p50: number;
+  p99: number;
+  poolExhausted: boolean;
+}
+
+export function sqliteBaseline(ctx: Ctx): SqliteBaseline {
+  const script = fileURLToPath(new URL('./sqlite-baseline.js', import.meta.url));
+  const r = spawnSync(process.execPath, [script, JSON.stringify(ctx.pool.files), String(ctx.seconds)], {
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) throw new Error(`sqlite baseline failed: ${r.stderr}`);
+  const result = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as SqliteBaseline;
+  console.error(`  bare SQLite: ${result.perSecond.toFixed(0)} inserts/s, p99 ${result.p99.toFixed(2)} ms`);
+  return result;
+}
+
+export async function fastifyBaseline(ctx: Ctx, clients: number): Promise<Measurement> {
+  const script = fileURLToPath(new URL('./bare-fastify.js', import.meta.url));
+  const child = spawn(process.execPath, [script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    const port = await new Promise<number>((resolve, reject) => {
+      child.once('exit', (code) => reject(new Error(`bare Fastify exited with ${code}`)));
+      child.stdout!.once('data', (d: Buffer) => resolve(Number(d.toString('utf8').trim())));
+    });
+    return await measure(
+      `bare Fastify (drain body), ${clients} clients`,
+      job(ctx, `http://127.0.0.1:${port}`, { protocol: 'bare', clients }),
+      child.pid!,
+    );
+  } finally {
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await exited;
+  }
+}

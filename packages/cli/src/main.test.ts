@@ -1,103 +1,30 @@
 // Runs the built `lienthong` executable as a child process against a real hub it serves itself.
 import assert from 'node:assert/strict';
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { buildSimpleDocument, collect } from '@lienthong/client';
+import { test } from 'node:test';
+import { AGENCIES, cliHarness, RECIPIENT, SENDER } from './test-support/cli-harness.js';
 
-const MAIN = fileURLToPath(new URL('./main.js', import.meta.url));
-const SENDER = '000.00.00.H41';
-const RECIPIENT = '000.00.00.G22';
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-let dir: string;
-let env: NodeJS.ProcessEnv;
-let server: ChildProcess | undefined;
-let url: string;
-const creds: Record<string, { systemId: string; vxpSecret: string; apiKey: string }> = {};
-
-function lienthong(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [MAIN, ...args], { env: { ...env, ...extraEnv }, cwd: dir }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-function as(code: string): NodeJS.ProcessEnv {
-  return { LIENTHONG_URL: url, LIENTHONG_API_KEY: creds[code]!.apiKey };
-}
-
-before(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'lienthong-cli-test-'));
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('LIENTHONG_')));
-  env = { ...clean, LIENTHONG_LOG_LEVEL: 'silent' };
-  for (const [code, name] of [
-    [SENDER, 'UBND tỉnh Nghệ An'],
-    [RECIPIENT, 'Văn phòng Chính phủ'],
-  ] as const) {
-    const r = await lienthong(['agency', 'add', code, '--name', name, '--data-dir', join(dir, 'hub'), '--json']);
-    assert.equal(r.code, 0, r.stderr);
-    creds[code] = JSON.parse(r.stdout).credentials;
-  }
-  server = spawn(process.execPath, [MAIN, 'serve', '--data-dir', join(dir, 'hub'), '--port', '0', '--json'], {
-    env,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  url = await new Promise<string>((resolve, reject) => {
-    let text = '';
-    server!.stdout!.on('data', (c: Buffer) => {
-      text += c.toString();
-      try {
-        resolve((JSON.parse(text) as { url: string }).url);
-      } catch {
-        // not the whole JSON yet
-      }
-    });
-    server!.once('exit', (code) => reject(new Error(`serve exited with ${code}`)));
-  });
+const cli = cliHarness('lienthong-cli-test-', async (cli) => {
+  await cli.addAgencies(join(cli.dir, 'hub'), AGENCIES);
+  await cli.serve(join(cli.dir, 'hub'));
 });
-
-after(async () => {
-  if (server && server.exitCode === null) {
-    const exited = new Promise((r) => server!.once('exit', r));
-    server.kill('SIGTERM');
-    await exited;
-  }
-  await rm(dir, { recursive: true, force: true });
-});
+const { lienthong, as, vxp } = cli;
 
 test('agency list shows what agency add registered', async () => {
-  const r = await lienthong(['agency', 'list', '--data-dir', join(dir, 'hub')]);
+  const r = await lienthong(['agency', 'list', '--data-dir', join(cli.dir, 'hub')]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /^CODE\s+LEVEL/);
   assert.match(r.stdout, /000\.00\.00\.G22 .*Văn phòng Chính phủ/);
 });
 
 test('send → inbox → fetch → ack → status → timeline, through the command line', async () => {
-  const file = join(dir, 'công văn.edxml');
-  await writeFile(
-    file,
-    await collect(
-      buildSimpleDocument({
-        from: SENDER,
-        to: [RECIPIENT],
-        codeNumber: '42',
-        codeNotation: 'UBND-VX',
-        subject: 'Về việc kiểm thử dòng lệnh',
-        attachments: [{ name: 'tờ trình.txt', content: Buffer.from('Tờ trình') }],
-      }),
-    ),
-  );
+  const file = await cli.writePackage('công văn.edxml', {
+    codeNumber: '42',
+    codeNotation: 'UBND-VX',
+    subject: 'Về việc kiểm thử dòng lệnh',
+    attachments: [{ name: 'tờ trình.txt', content: Buffer.from('Tờ trình') }],
+  });
 
   const sent = await lienthong(['send', file, '--json'], as(SENDER));
   assert.equal(sent.code, 0, sent.stderr);
@@ -112,14 +39,14 @@ test('send → inbox → fetch → ack → status → timeline, through the comm
   assert.match(human.stdout, /DOC ID\s+FROM\s+SỐ\/KÝ HIỆU/);
   assert.match(human.stdout, /42\/UBND-VX/);
 
-  const out = join(dir, 'fetched.edxml');
+  const out = join(cli.dir, 'fetched.edxml');
   const fetched = await lienthong(['fetch', docId, '-o', out, '--json'], as(RECIPIENT));
   assert.equal(fetched.code, 0, fetched.stderr);
   assert.equal(JSON.parse(fetched.stdout).size, (await stat(out)).size);
   assert.match(await readFile(out, 'utf8'), /Về việc kiểm thử dòng lệnh/);
-  const att = await lienthong(['fetch', docId, '--attachment', '0', '-o', join(dir, 'a.txt')], as(RECIPIENT));
+  const att = await lienthong(['fetch', docId, '--attachment', '0', '-o', join(cli.dir, 'a.txt')], as(RECIPIENT));
   assert.equal(att.code, 0, att.stderr);
-  assert.equal(await readFile(join(dir, 'a.txt'), 'utf8'), 'Tờ trình');
+  assert.equal(await readFile(join(cli.dir, 'a.txt'), 'utf8'), 'Tờ trình');
 
   const ack = await lienthong(['ack', docId, '--json'], as(RECIPIENT));
   assert.equal(ack.code, 0, ack.stderr);
@@ -157,24 +84,7 @@ test('send → inbox → fetch → ack → status → timeline, through the comm
 });
 
 test('send and inbox over VXP with a system id and secret', async () => {
-  const file = join(dir, 'vxp.edxml');
-  await writeFile(
-    file,
-    await collect(
-      buildSimpleDocument({
-        from: SENDER,
-        to: [RECIPIENT],
-        codeNumber: '43',
-        codeNotation: 'UBND-VX',
-        subject: 'Qua VXP',
-      }),
-    ),
-  );
-  const vxp = (code: string) => ({
-    LIENTHONG_URL: url,
-    LIENTHONG_SYSTEM_ID: code,
-    LIENTHONG_SECRET: creds[code]!.vxpSecret,
-  });
+  const file = await cli.writePackage('vxp.edxml', { codeNumber: '43', codeNotation: 'UBND-VX', subject: 'Qua VXP' });
   const sent = await lienthong(['send', file, '--json'], vxp(SENDER));
   assert.equal(sent.code, 0, sent.stderr);
   const { docId } = JSON.parse(sent.stdout) as { docId: string };
@@ -191,7 +101,7 @@ test('exit code 1 with the code and message when the hub refuses', async () => {
   const j = await lienthong(['timeline', '000000000000000000000000', '--json'], as(RECIPIENT));
   assert.equal(j.code, 1);
   assert.equal(JSON.parse(j.stdout).error.code, 'not-found');
-  const bad = await lienthong(['inbox'], { LIENTHONG_URL: url, LIENTHONG_API_KEY: 'lt_x_y' });
+  const bad = await lienthong(['inbox'], { LIENTHONG_URL: cli.url, LIENTHONG_API_KEY: 'lt_x_y' });
   assert.equal(bad.code, 1);
   assert.match(bad.stderr, /unauthenticated/);
 });
@@ -200,7 +110,7 @@ test('exit code 2 on usage errors', async () => {
   for (const args of [
     ['inbox', '--type', 'bogus'],
     ['status', 'abc', '99'],
-    ['send', join(dir, 'missing.edxml')],
+    ['send', join(cli.dir, 'missing.edxml')],
     ['frobnicate'],
     ['agency', 'add', '000.00.00.G01'],
   ]) {
@@ -208,7 +118,7 @@ test('exit code 2 on usage errors', async () => {
     assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
     assert.notEqual(r.stderr, '');
   }
-  const noCreds = await lienthong(['inbox'], { LIENTHONG_URL: url });
+  const noCreds = await lienthong(['inbox'], { LIENTHONG_URL: cli.url });
   assert.equal(noCreds.code, 2);
   assert.match(noCreds.stderr, /--api-key/);
 });

@@ -1,105 +1,37 @@
 // The signing commands end to end: the built `lienthong` executable against a demo hub it serves
 // itself (child processes), with the demo agencies' certificates, and openssl reading what `ca` writes.
 import assert from 'node:assert/strict';
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { execFile } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { test } from 'node:test';
 import { promisify } from 'node:util';
-import { buildSimpleDocument, collect } from '@lienthong/client';
+import { type Credentials, cliHarness, RECIPIENT, SENDER } from './test-support/cli-harness.js';
 
-const MAIN = fileURLToPath(new URL('./main.js', import.meta.url));
-const SENDER = '000.00.00.H41';
-const RECIPIENT = '000.00.00.G22';
 const openssl = promisify(execFile);
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-interface DemoEntry {
-  systemId: string;
-  apiKey: string;
-  vxpSecret: string;
+interface DemoEntry extends Credentials {
   certificate: string;
   key: string;
 }
 
-let dir: string;
 let hubDir: string;
-let env: NodeJS.ProcessEnv;
-let server: ChildProcess | undefined;
-let url: string;
 let demo: DemoEntry[];
 let numbers = 0;
 
-function lienthong(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [MAIN, ...args], { env: { ...env, ...extraEnv }, cwd: dir }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
-    });
-  });
-}
+const cli = cliHarness('lienthong-cli-signing-', async (cli) => {
+  hubDir = join(cli.dir, 'hub');
+  demo = (await cli.serve<{ url: string; demo: { all: DemoEntry[] } }>(hubDir, { flags: ['--demo'] })).demo.all;
+  for (const entry of demo) cli.creds[entry.systemId] = entry;
+});
+const { lienthong, as: asV1, vxp: asVxp } = cli;
 
 const agency = (code: string): DemoEntry => demo.find((d) => d.systemId === code)!;
-const asV1 = (code: string): NodeJS.ProcessEnv => ({ LIENTHONG_URL: url, LIENTHONG_API_KEY: agency(code).apiKey });
-const asVxp = (code: string): NodeJS.ProcessEnv => ({
-  LIENTHONG_URL: url,
-  LIENTHONG_SYSTEM_ID: code,
-  LIENTHONG_SECRET: agency(code).vxpSecret,
-});
 
-async function packageFile(name: string, subject = 'Về việc ký số gói tin'): Promise<string> {
-  const file = join(dir, name);
+function packageFile(name: string, subject = 'Về việc ký số gói tin'): Promise<string> {
   numbers++;
-  const doc = buildSimpleDocument({
-    from: SENDER,
-    to: [RECIPIENT],
-    codeNumber: String(numbers),
-    codeNotation: 'KS',
-    subject,
-  });
-  await writeFile(file, await collect(doc));
-  return file;
+  return cli.writePackage(name, { codeNumber: String(numbers), codeNotation: 'KS', subject });
 }
-
-before(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'lienthong-cli-signing-'));
-  hubDir = join(dir, 'hub');
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('LIENTHONG_')));
-  env = { ...clean, LIENTHONG_LOG_LEVEL: 'silent' };
-  server = spawn(process.execPath, [MAIN, 'serve', '--data-dir', hubDir, '--port', '0', '--demo', '--json'], {
-    env,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const started = await new Promise<{ url: string; demo: { all: DemoEntry[] } }>((resolve, reject) => {
-    let text = '';
-    server!.stdout!.on('data', (c: Buffer) => {
-      text += c.toString();
-      try {
-        resolve(JSON.parse(text));
-      } catch {
-        // not the whole JSON yet
-      }
-    });
-    server!.once('exit', (code) => reject(new Error(`serve exited with ${code}`)));
-  });
-  url = started.url;
-  demo = started.demo.all;
-});
-
-after(async () => {
-  if (server && server.exitCode === null) {
-    const exited = new Promise((r) => server!.once('exit', r));
-    server.kill('SIGTERM');
-    await exited;
-  }
-  await rm(dir, { recursive: true, force: true });
-});
 
 test('send --sign (v1 and VXP) → timeline shows the valid signature and its signer', async () => {
   const { key, certificate } = agency(SENDER);
@@ -151,7 +83,7 @@ test('sign → verify (valid, then altered: exit 1 naming the reason; another ag
   const file = await packageFile('to-sign.edxml');
   const signed = await lienthong(['sign', file, '--key', key, '--cert', certificate]);
   assert.equal(signed.code, 0, signed.stderr);
-  const out = join(dir, 'to-sign.signed.edxml');
+  const out = join(cli.dir, 'to-sign.signed.edxml');
   assert.match(signed.stdout, /Signed .* → .*to-sign\.signed\.edxml \(ecdsa-sha256\)/);
 
   const ok = await lienthong(['verify', out, '--data-dir', hubDir, '--agency', SENDER]);
@@ -161,7 +93,7 @@ test('sign → verify (valid, then altered: exit 1 naming the reason; another ag
   assert.equal(wrongAgency.code, 1);
   assert.match(wrongAgency.stdout, /error signer-unexpected/);
 
-  const altered = join(dir, 'altered.edxml');
+  const altered = join(cli.dir, 'altered.edxml');
   await writeFile(altered, (await readFile(out, 'utf8')).replace('Về việc ký số', 'Về việc ký sổ'));
   const bad = await lienthong(['verify', altered, '--data-dir', hubDir, '--json']);
   assert.equal(bad.code, 1);
@@ -182,14 +114,14 @@ test('sign → verify (valid, then altered: exit 1 naming the reason; another ag
 });
 
 test('ca init|issue|revoke|crl|list write files openssl reads', async () => {
-  const caDir = join(dir, 'ca');
+  const caDir = join(cli.dir, 'ca');
   const init = await lienthong(['ca', 'init', '--dir', caDir]);
   assert.equal(init.code, 0, init.stderr);
   assert.equal((await lienthong(['ca', 'init', '--dir', caDir])).code, 2, 'refuses to overwrite a CA');
   const root = await openssl('openssl', ['x509', '-noout', '-subject', '-in', join(caDir, 'root.pem')]);
   assert.match(root.stdout, /DEVELOPMENT ONLY/);
 
-  const outDir = join(dir, 'issued');
+  const outDir = join(cli.dir, 'issued');
   await import('node:fs/promises').then((fs) => fs.mkdir(outDir));
   const issued = await lienthong([
     'ca',

@@ -1,11 +1,9 @@
 // Test support for service-level tests: a real hub on a temp directory, fixtures, package bodies.
 
-import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import { buildDocument, buildStatus, type DocumentInput, type StatusInput } from '@lienthong/edxml';
 import pino from 'pino';
 import type { HubConfig } from '../config/hub-config.js';
@@ -15,22 +13,7 @@ import { createHub } from './create-hub.js';
 import type { Hub } from './hub.js';
 import type { HubObserver } from './hub-observer.js';
 
-export function fixturesDir(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const manifest = join(dir, 'package.json');
-    if (existsSync(manifest) && 'workspaces' in JSON.parse(readFileSync(manifest, 'utf8'))) {
-      return join(dir, '..', 'shared', 'fixtures', 'edxml');
-    }
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('repository root (package.json with workspaces) not found');
-    dir = parent;
-  }
-}
-
-export function readFixture(name: string): Buffer {
-  return readFileSync(join(fixturesDir(), name));
-}
+export { readFixture } from '@lienthong/edxml/testing';
 
 export function testConfig(dataDir: string, overrides: Partial<HubConfig['limits']> = {}): HubConfig {
   return loadConfig({

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { parseEdxml } from '@lienthong/edxml';
-import { readFixture } from '../../test-support/fixtures.js';
+import { readFixture } from '@lienthong/edxml/testing';
 import { httpCall } from '../../test-support/http-request.js';
 import { sampleDocument, sampleStatus } from '../../test-support/sample-packages.js';
 import { startTestHub, type TestHub } from '../../test-support/start-test-hub.js';

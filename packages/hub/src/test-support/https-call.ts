@@ -1,7 +1,7 @@
 import type { OutgoingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { SecureVersion } from 'node:tls';
-import type { HttpAnswer } from './http-request.js';
+import { type HttpAnswer, readAnswer } from './http-request.js';
 
 export interface TlsClientOptions {
   /** PEM of the CA(s) to trust for the server's certificate */
@@ -21,21 +21,7 @@ export function httpsCall(
     const req = httpsRequest(
       url,
       { method: opts.method ?? 'GET', headers: opts.headers, agent: false, ...opts.tls },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('error', reject);
-        res.on('end', () => {
-          const body = Buffer.concat(chunks);
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            body,
-            text: () => body.toString('utf8'),
-            json: () => JSON.parse(body.toString('utf8')),
-          });
-        });
-      },
+      (res) => readAnswer(res).then(resolve, reject),
     );
     req.on('error', reject);
     req.end(opts.body);

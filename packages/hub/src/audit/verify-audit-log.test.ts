@@ -22,10 +22,9 @@ import {
   body,
   collectStream,
   documentPackage,
-  startTestHub,
   statusPackage,
-  type TestHub,
   testConfig,
+  useTestHub,
 } from '../core/hub-test-support.js';
 import { chainEntry } from './chain-entry.js';
 import { AuditChainBroken } from './checkpoint-audit.js';
@@ -37,7 +36,7 @@ const NGHE_AN = '000.00.00.H41';
 type Row = { id: number; payload: string; prev_hash: string; hash: string; actor: string };
 
 describe('audit hash chain', () => {
-  let t: TestHub;
+  const t = useTestHub();
   const dirs: string[] = [];
   /** ids of interesting entries */
   let accept: number;
@@ -45,7 +44,6 @@ describe('audit hash chain', () => {
   let head: number;
 
   before(async () => {
-    t = await startTestHub();
     const hub = t.hub;
     await hub.addAgency({ code: '000.00.99.H41', name: 'Sở Thử nghiệm' });
     const doc = await documentPackage(VPCP, [NGHE_AN]);
@@ -88,7 +86,6 @@ describe('audit hash chain', () => {
     await t.reopen();
   });
   after(async () => {
-    await t.dispose();
     for (const d of dirs) await rm(d, { recursive: true, force: true });
   });
 

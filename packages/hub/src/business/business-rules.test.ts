@@ -1,16 +1,8 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { StatusCode } from '@lienthong/edxml';
 import type { HubError, Principal } from '../core/contract.js';
-import {
-  as,
-  body,
-  collectStream,
-  documentPackage,
-  startTestHub,
-  statusPackage,
-  type TestHub,
-} from '../core/hub-test-support.js';
+import { as, body, collectStream, documentPackage, statusPackage, useTestHub } from '../core/hub-test-support.js';
 
 const SENDER = '000.00.00.G22';
 const A = '000.00.00.H41';
@@ -19,11 +11,7 @@ const C = '000.00.00.H14';
 const D = '000.00.00.G17';
 
 describe('business rules', () => {
-  let t: TestHub;
-  before(async () => {
-    t = await startTestHub();
-  });
-  after(() => t.dispose());
+  const t = useTestHub();
 
   async function send(from: string, to: string[], opts: Parameters<typeof documentPackage>[2] = {}) {
     const bytes = await documentPackage(from, to, opts);

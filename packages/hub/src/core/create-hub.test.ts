@@ -1,21 +1,17 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { as, body, collectStream, documentPackage, startTestHub, type TestHub } from './hub-test-support.js';
+import { describe, test } from 'node:test';
+import { as, body, collectStream, documentPackage, useTestHub } from './hub-test-support.js';
 
 describe('createHub', () => {
   const seen: string[] = [];
-  let t: TestHub;
-  before(async () => {
-    t = await startTestHub({
-      observer: {
-        accepted: (type, bytes, ms) => seen.push(`accepted:${type}:${bytes > 0}:${ms >= 0}`),
-        refused: (code) => seen.push(`refused:${code}`),
-        acked: (state) => seen.push(`acked:${state}`),
-        delivered: () => seen.push('delivered'),
-      },
-    });
+  const t = useTestHub({
+    observer: {
+      accepted: (type, bytes, ms) => seen.push(`accepted:${type}:${bytes > 0}:${ms >= 0}`),
+      refused: (code) => seen.push(`refused:${code}`),
+      acked: (state) => seen.push(`acked:${state}`),
+      delivered: () => seen.push('delivered'),
+    },
   });
-  after(() => t.dispose());
 
   test('observer hooks fire for accept, refuse, first read and ack', async () => {
     const r = await t.hub.submit({

@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { after, before } from 'node:test';
 import { buildDocument, buildStatus, type DocumentInput, type StatusInput } from '@lienthong/edxml';
 import pino from 'pino';
 import type { HubConfig } from '../config/hub-config.js';
@@ -60,6 +61,29 @@ export async function startTestHub(
       await hub.close();
       await rm(dataDir, { recursive: true, force: true });
     },
+  };
+}
+
+/** A hub for the enclosing describe() (or the whole file): started before its tests, disposed after them. */
+export function useTestHub(opts: Parameters<typeof startTestHub>[0] = {}): TestHub {
+  let started: TestHub | undefined;
+  before(async () => {
+    started = await startTestHub(opts);
+  });
+  after(() => current().dispose());
+  function current(): TestHub {
+    if (!started) throw new Error('the test hub is used before its before() hook has started it');
+    return started;
+  }
+  return {
+    get hub() {
+      return current().hub;
+    },
+    get dataDir() {
+      return current().dataDir;
+    },
+    reopen: () => current().reopen(),
+    dispose: () => current().dispose(),
   };
 }
 

@@ -1,28 +1,16 @@
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { parseEdxml } from '@lienthong/edxml';
 import type { HubError } from '../core/contract.js';
-import {
-  as,
-  body,
-  collectStream,
-  documentPackage,
-  readFixture,
-  startTestHub,
-  type TestHub,
-} from '../core/hub-test-support.js';
+import { as, body, collectStream, documentPackage, readFixture, useTestHub } from '../core/hub-test-support.js';
 
 const SENDER = '000.00.11.H53';
 const RECIPIENT = '000.00.01.A53';
 const OTHER = '000.00.00.G05';
 
 describe('delivery', () => {
-  let t: TestHub;
-  before(async () => {
-    t = await startTestHub();
-  });
-  after(() => t.dispose());
+  const t = useTestHub();
 
   test('submit → inbox → openPackage (hub TraceHeader spliced, still parses) → ack done → gone for good', async () => {
     const fixture = readFixture('edoc_new.edxml');

@@ -1,17 +1,13 @@
 import assert from 'node:assert/strict';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { HubError } from '../core/contract.js';
-import { as, readFixture, startTestHub, type TestHub } from '../core/hub-test-support.js';
+import { as, readFixture, useTestHub } from '../core/hub-test-support.js';
 import { DEMO_DIRECTORY } from './demo-directory.js';
 
 describe('directory and credentials', () => {
-  let t: TestHub;
-  before(async () => {
-    t = await startTestHub();
-  });
-  after(() => t.dispose());
+  const t = useTestHub();
 
   test('the demo directory is shaped like the national one and holds every fixture code', async () => {
     const all = await t.hub.listAgencies();

@@ -3,18 +3,10 @@ import { createHash } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { parseEdxml } from '@lienthong/edxml';
 import { HubError } from '../core/contract.js';
-import {
-  as,
-  body,
-  collectStream,
-  documentPackage,
-  readFixture,
-  startTestHub,
-  type TestHub,
-} from '../core/hub-test-support.js';
+import { as, body, collectStream, documentPackage, readFixture, useTestHub } from '../core/hub-test-support.js';
 
 const TAY_NINH_FINANCE = '000.00.11.H53';
 const TAY_NINH_PARTY = '000.00.01.A53';
@@ -34,11 +26,7 @@ async function refusal(p: Promise<unknown>, code: string, message?: RegExp): Pro
 }
 
 describe('submit', () => {
-  let t: TestHub;
-  before(async () => {
-    t = await startTestHub();
-  });
-  after(() => t.dispose());
+  const t = useTestHub();
 
   test('edoc_new.edxml from 000.00.11.H53 is accepted and reaches 000.00.01.A53', async () => {
     const bytes = readFixture('edoc_new.edxml');
@@ -249,11 +237,7 @@ describe('submit', () => {
 });
 
 describe('submit limits and broken uploads', () => {
-  let t: TestHub;
-  before(async () => {
-    t = await startTestHub({ limits: { maxBodyBytes: 64 * 1024 } });
-  });
-  after(() => t.dispose());
+  const t = useTestHub({ limits: { maxBodyBytes: 64 * 1024 } });
 
   async function nothingLeft(): Promise<void> {
     assert.deepEqual(await readdir(join(t.dataDir, 'tmp')), []);

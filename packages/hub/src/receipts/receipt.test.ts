@@ -1,18 +1,14 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { verifyReceipt } from '@lienthong/trust';
-import { as, body, documentPackage, startTestHub, type TestHub } from '../core/hub-test-support.js';
+import { as, body, documentPackage, useTestHub } from '../core/hub-test-support.js';
 
 const VPCP = '000.00.00.G22';
 const NGHE_AN = '000.00.00.H41';
 
 describe('signed receipts', () => {
-  let t: TestHub;
-  before(async () => {
-    t = await startTestHub();
-  });
-  after(async () => t.dispose());
+  const t = useTestHub();
 
   test('acceptance returns a receipt signed by the hub over what was accepted; verifiable with the root alone', async () => {
     const bytes = await documentPackage(VPCP, [NGHE_AN]);

@@ -29,6 +29,10 @@ export interface Measurement {
   latencyMs: Latency;
   endToEndMs?: Latency;
   unseen?: number;
+  /** open loop: sends skipped because too many requests were outstanding */
+  dropped?: number;
+  /** open loop: requests abandoned unanswered after the window */
+  abandoned?: number;
   /** cores the server process used during the window (CPU seconds / wall seconds) */
   serverCores: number;
   serverPeakRssMb: number;
@@ -88,10 +92,12 @@ export async function measure(label: string, job: LoadJob, serverPid: number): P
   if (job.rate) m.offeredRate = job.rate;
   if (result.endToEndMs) m.endToEndMs = summarise(result.endToEndMs);
   if (result.unseen !== undefined) m.unseen = result.unseen;
+  if (result.dropped !== undefined) m.dropped = result.dropped;
+  if (result.abandoned !== undefined) m.abandoned = result.abandoned;
   if (result.delivered !== undefined) m.perSecond = result.delivered / result.seconds;
   const tag = result.errors ? ` (${result.errors} errors: ${result.errorSamples[0] ?? ''})` : '';
   console.error(
-    `  ${label}: ${m.perSecond.toFixed(0)}/s, p50 ${m.latencyMs.p50.toFixed(1)} ms, p99 ${m.latencyMs.p99.toFixed(1)} ms, server ${m.serverCores.toFixed(2)} cores, generator ${m.generatorCores.toFixed(2)} cores${m.endToEndMs ? `, e2e p99 ${m.endToEndMs.p99.toFixed(1)} ms` : ''}${m.poolExhausted ? ' [pool exhausted]' : ''}${tag}`,
+    `  ${label}: ${m.perSecond.toFixed(0)}/s, p50 ${m.latencyMs.p50.toFixed(1)} ms, p99 ${m.latencyMs.p99.toFixed(1)} ms, server ${m.serverCores.toFixed(2)} cores, generator ${m.generatorCores.toFixed(2)} cores${m.endToEndMs ? `, e2e p99 ${m.endToEndMs.p99.toFixed(1)} ms` : ''}${m.poolExhausted ? ' [pool exhausted]' : ''}${m.dropped ? ` [${m.dropped} dropped]` : ''}${m.abandoned ? ` [${m.abandoned} abandoned]` : ''}${tag}`,
   );
   return m;
 }

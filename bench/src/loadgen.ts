@@ -28,6 +28,12 @@ export interface LoadJob {
   pairs: Array<[string, string]>;
   /** first pool package to use */
   poolOffset?: number;
+  /** start the pool again when it runs out (only where no dedupe applies: the bare endpoint) */
+  cycle?: boolean;
+  /** open loop: most requests outstanding at once; a send due beyond it is counted as dropped */
+  maxInFlight?: number;
+  /** open loop: how long outstanding requests may take after the window before they are abandoned */
+  drainSeconds?: number;
   credentials: Record<string, Credentials>;
   /** open loop: agencies that long-poll their inbox and fetch what arrives (end to end) */
   pollers?: string[];
@@ -52,6 +58,10 @@ export interface LoadResult {
   unseen?: number;
   /** delivery: packages fetched and acknowledged */
   delivered?: number;
+  /** open loop: sends that were due while maxInFlight requests were outstanding (not sent) */
+  dropped?: number;
+  /** open loop: requests still unanswered drainSeconds after the window (abandoned) */
+  abandoned?: number;
 }
 
 interface Answer {
@@ -169,8 +179,11 @@ async function run(job: LoadJob): Promise<LoadResult> {
     const loop = async () => {
       while (now() < deadline) {
         if (next >= pool.length) {
-          result.poolExhausted = true;
-          return;
+          if (!job.cycle) {
+            result.poolExhausted = true;
+            return;
+          }
+          next = 0;
         }
         const i = next++;
         result.sent++;
@@ -226,11 +239,17 @@ async function run(job: LoadJob): Promise<LoadResult> {
       }
     });
     const inflight = new Set<Promise<void>>();
+    const maxInFlight = job.maxInFlight ?? 1024;
     let scheduled = 0;
+    let dropped = 0;
     while (now() < deadline) {
       const due = Math.floor(((now() - t0) / 1000) * rate);
       while (scheduled < due) {
         scheduled++;
+        if (inflight.size >= maxInFlight) {
+          dropped++;
+          continue;
+        }
         if (next >= pool.length) {
           result.poolExhausted = true;
           break;
@@ -252,7 +271,12 @@ async function run(job: LoadJob): Promise<LoadResult> {
       if (result.poolExhausted) break;
       await new Promise((r) => setTimeout(r, 1));
     }
-    await Promise.all(inflight);
+    result.dropped = dropped;
+    const drainUntil = now() + (job.drainSeconds ?? 10) * 1000;
+    while (inflight.size > 0 && now() < drainUntil) await new Promise((r) => setTimeout(r, 10));
+    result.abandoned = inflight.size;
+    if (inflight.size > 0) agent.destroy();
+    const windowEnd = now();
     if (job.pollers?.length) {
       const waitUntil = now() + 10_000;
       while (now() < waitUntil && [...sentAt.keys()].some((d) => !seenAt.has(d))) {
@@ -268,7 +292,7 @@ async function run(job: LoadJob): Promise<LoadResult> {
       result.unseen = unseen;
     }
     polling.on = false;
-    result.seconds = (now() - t0) / 1000;
+    result.seconds = (windowEnd - t0) / 1000;
     await Promise.race([Promise.all(pollers), new Promise((r) => setTimeout(r, 3000))]);
     pollAgent.destroy();
   } else {

@@ -4,9 +4,11 @@
 //   --seconds N        length of each measurement window (default 5; --quick 2)
 //   --quick            short windows, smaller pool and preload, 1 fan-out run (≈2 minutes)
 //   --package-mb N     large scenario: attachment size in MiB (default 100)
+//   --extra-agencies N agencies added to the demo directory (default 1000, the fan-out needs them)
 //   --store sqlite|postgres [--database-url URL]   the hub's store backend
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { StoreSelection } from './hub-process.js';
@@ -68,7 +70,29 @@ const results: BenchResults = {
   store: option('--store') ?? 'sqlite',
   quick,
   secondsPerWindow: seconds,
+  commit: git(['rev-parse', '--short', 'HEAD']),
+  uncommittedHubChanges: git(['status', '--porcelain', '--', 'packages']) !== '',
+  loadAverageAtStart: loadavg()[0],
 };
+
+function git(argv: string[]): string {
+  const r = spawnSync('git', argv, { encoding: 'utf8', cwd: fileURLToPath(new URL('../..', import.meta.url)) });
+  return r.status === 0 ? r.stdout.trim() : '';
+}
+
+/** Runs one scenario; a failure is recorded in the results (and the report) instead of ending the run. */
+async function step<T>(name: string, run: () => Promise<T> | T): Promise<T | undefined> {
+  try {
+    return await run();
+  } catch (e) {
+    console.error(`  ${name} FAILED: ${e instanceof Error ? e.message : String(e)}`);
+    results.failures = [
+      ...(results.failures ?? []),
+      { scenario: name, error: e instanceof Error ? e.message : String(e) },
+    ];
+    return undefined;
+  }
+}
 
 const needsPool = ['intake', 'e2e', 'baselines'].some(wanted);
 const needsTemplate = needsPool || wanted('fanout') || wanted('delivery') || wanted('large');
@@ -76,7 +100,7 @@ const work = mkdtempSync(join(tmpdir(), 'lienthong-bench-run-'));
 try {
   if (needsTemplate) {
     console.error('preparing the demo data directory (+1,000 agencies) …');
-    const template = await prepareTemplate(store);
+    const template = await prepareTemplate(store, Number(option('--extra-agencies') ?? 1000));
     const codes = template.agencies.map((a) => a.code);
     const recipients = codes.slice(0, 20);
     const ctx = {
@@ -110,47 +134,52 @@ try {
     }
     if (wanted('baselines')) {
       console.error('baselines …');
-      results.sqliteBaseline = sqliteBaseline(ctx);
-      results.fastifyBaseline = await fastifyBaseline(ctx, 64);
+      results.sqliteBaseline = await step('bare SQLite baseline', () => sqliteBaseline(ctx));
+      results.fastifyBaseline = await step('bare Fastify baseline', () => fastifyBaseline(ctx, 64));
     }
     if (wanted('intake')) {
       console.error(`intake: ${seconds} s per window …`);
-      results.intake = await intake(ctx, [1, 16, 64]);
-      results.intakeOpen = await openLoop(ctx, 1000, false);
+      results.intake = await step('intake', () => intake(ctx, [1, 16, 64]));
+      results.intakeOpen = await step('intake open loop', () => openLoop(ctx, 1000, false));
     }
     if (wanted('e2e')) {
       console.error('end to end …');
-      results.endToEnd = [await openLoop(ctx, 100, true), await openLoop(ctx, 500, true)];
+      const e2e = [await step('end to end 100/s', () => openLoop(ctx, 100, true))];
+      e2e.push(await step('end to end 500/s', () => openLoop(ctx, 500, true)));
+      results.endToEnd = e2e.filter((m) => m !== undefined);
     }
     if (wanted('fanout')) {
       console.error('fan-out …');
-      results.fanOut = await fanOut(ctx, [100, 1000], quick ? 1 : 3);
+      results.fanOut = await step('fan-out', () => fanOut(ctx, [100, 1000], quick ? 1 : 3));
     }
     if (wanted('delivery')) {
       const packages = quick ? 30 : 100;
       console.error(`delivery: ${packages} packages × 100 agencies …`);
-      results.delivery = await delivery(ctx, packages, 100);
+      results.delivery = await step('delivery', () => delivery(ctx, packages, 100));
     }
     if (wanted('large')) {
       const attachmentBytes = attachmentMb * MiB;
       console.error(`large: ${attachmentMb} MiB attachment through /v1 …`);
-      const hub = await startFromTemplate(template, store);
-      try {
-        results.large = await runLargePackage(hub, attachmentBytes);
-      } finally {
-        await hub.stop();
-      }
+      results.large = await step('large', async () => {
+        const hub = await startFromTemplate(template, store);
+        try {
+          return await runLargePackage(hub, attachmentBytes);
+        } finally {
+          await hub.stop();
+        }
+      });
     }
     rmSync(template.dir, { recursive: true, force: true });
   }
   if (wanted('verify')) {
     console.error(`verify: signature verification, ${seconds} s per verifier …`);
-    results.verify = runVerify(seconds);
+    results.verify = await step('verify', () => runVerify(seconds));
   }
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
 results.totalSeconds = (Date.now() - started) / 1000;
+results.loadAverageAtEnd = loadavg()[0];
 
 const out = fileURLToPath(new URL('../out/', import.meta.url));
 const docsBench = fileURLToPath(new URL('../../docs/bench/', import.meta.url));

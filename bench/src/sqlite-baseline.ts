@@ -25,13 +25,12 @@ const deadline = t0 + seconds * 1000;
 let i = 0;
 let exhausted = false;
 while (performance.now() < deadline) {
-  if (i >= pool.length) {
-    exhausted = true;
-    break;
-  }
-  const body = pool[i]!;
+  // the pool is reused when it runs out; the keys stay unique (round number appended)
+  const round = Math.floor(i / pool.length);
+  if (round > 0) exhausted = true;
+  const body = pool[i % pool.length]!;
   const started = performance.now();
-  one(createHash('sha256').update(body).digest('hex'), `pool-${i}`, body);
+  one(`${createHash('sha256').update(body).digest('hex')}:${round}`, `pool-${i}`, body);
   latencies.push(performance.now() - started);
   i++;
 }
@@ -46,6 +45,6 @@ console.log(
     perSecond: i / elapsed,
     p50: latencies[Math.floor(latencies.length * 0.5)] ?? 0,
     p99: latencies[Math.min(latencies.length - 1, Math.ceil(latencies.length * 0.99) - 1)] ?? 0,
-    poolExhausted: exhausted,
+    poolReused: exhausted,
   }),
 );

@@ -21,12 +21,7 @@ function frame(title: string, body: string[]): string {
   ].join('\n');
 }
 
-function niceMax(v: number): number {
-  if (!(v > 0)) return 1;
-  const p = 10 ** Math.floor(Math.log10(v));
-  for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= v) return m * p;
-  return 10 * p;
-}
+const r1 = (v: number) => Math.round(v * 10) / 10;
 
 export function throughputPlot(r: BenchResults): string | undefined {
   const intake = r.intake;
@@ -41,22 +36,26 @@ export function throughputPlot(r: BenchResults): string | undefined {
   if (r.fastifyBaseline) refs.push(['bare Fastify, 64 clients', r.fastifyBaseline.perSecond]);
   if (r.sqliteBaseline) refs.push(['bare SQLite insert', r.sqliteBaseline.perSecond]);
   refs.push(['target 2,000/s', 2000]);
-  const max = niceMax(Math.max(...intake.map((m) => m.perSecond), ...refs.map(([, v]) => v)) * 1.05);
+  // log scale: the hub and the baselines may be orders of magnitude apart
+  const values = [...intake.map((m) => m.perSecond), ...refs.map(([, v]) => v)].filter((v) => v > 0);
+  const lo = 10 ** Math.floor(Math.log10(Math.min(...values, 10)));
+  const hi = 10 ** Math.ceil(Math.log10(Math.max(...values) * 1.05));
+  const decades = Math.max(1, Math.round(Math.log10(hi / lo)));
   const pw = W - M.left - M.right;
   const ph = H - M.top - M.bottom;
   const x = (c: number) => M.left + (clients.length === 1 ? pw / 2 : (clients.indexOf(c) / (clients.length - 1)) * pw);
-  const y = (v: number) => M.top + ph - (v / max) * ph;
+  const y = (v: number) => r1(M.top + ph - (Math.log10(Math.max(v, lo) / lo) / decades) * ph);
   const body: string[] = [
     `<line x1="${M.left}" y1="${M.top + ph}" x2="${M.left + pw}" y2="${M.top + ph}" stroke="black"/>`,
     `<line x1="${M.left}" y1="${M.top}" x2="${M.left}" y2="${M.top + ph}" stroke="black"/>`,
     `<text x="${M.left + pw / 2}" y="${H - 12}" text-anchor="middle">concurrent clients (closed loop)</text>`,
-    `<text x="16" y="${M.top + ph / 2}" text-anchor="middle" transform="rotate(-90 16 ${M.top + ph / 2})">packages/s</text>`,
+    `<text x="16" y="${M.top + ph / 2}" text-anchor="middle" transform="rotate(-90 16 ${M.top + ph / 2})">packages/s (log scale)</text>`,
   ];
-  for (let i = 0; i <= 5; i++) {
-    const v = (max / 5) * i;
+  for (let d = 0; d <= decades; d++) {
+    const v = lo * 10 ** d;
     body.push(
       `<line x1="${M.left}" y1="${y(v)}" x2="${M.left + pw}" y2="${y(v)}" stroke="#ddd"/>`,
-      `<text x="${M.left - 6}" y="${y(v) + 4}" text-anchor="end">${Math.round(v)}</text>`,
+      `<text x="${M.left - 6}" y="${y(v) + 4}" text-anchor="end">${v.toLocaleString('en-US')}</text>`,
     );
   }
   for (const c of clients) body.push(`<text x="${x(c)}" y="${M.top + ph + 18}" text-anchor="middle">${c}</text>`);
@@ -99,7 +98,7 @@ export function latencyPlot(r: BenchResults): string | undefined {
   const lo = 0.1;
   const decades = Math.ceil(Math.log10(max / lo));
   const pw = W - left - right;
-  const x = (v: number) => left + (Math.log10(Math.max(v, lo) / lo) / decades) * pw;
+  const x = (v: number) => r1(left + (Math.log10(Math.max(v, lo) / lo) / decades) * pw);
   const body: string[] = [];
   for (let d = 0; d <= decades; d++) {
     const v = lo * 10 ** d;
@@ -115,8 +114,8 @@ export function latencyPlot(r: BenchResults): string | undefined {
     const top = 50 + i * rowH + 4;
     body.push(
       `<text x="${left - 8}" y="${top + 13}" text-anchor="end">${esc(name)}</text>`,
-      `<rect x="${left}" y="${top}" width="${Math.max(1, x(p99) - left)}" height="9" fill="${COLORS[1]}"/>`,
-      `<rect x="${left}" y="${top + 9}" width="${Math.max(1, x(p50) - left)}" height="9" fill="${COLORS[0]}"/>`,
+      `<rect x="${left}" y="${top}" width="${r1(Math.max(1, x(p99) - left))}" height="9" fill="${COLORS[1]}"/>`,
+      `<rect x="${left}" y="${top + 9}" width="${r1(Math.max(1, x(p50) - left))}" height="9" fill="${COLORS[0]}"/>`,
     );
   });
   body.push(

@@ -24,7 +24,7 @@ export interface Template {
 
 export const EXTRA_AGENCIES = 1000;
 
-export async function prepareTemplate(store: StoreSelection): Promise<Template> {
+export async function prepareTemplate(store: StoreSelection, extra = EXTRA_AGENCIES): Promise<Template> {
   const hub = await startHubProcess(store.args, store.env, { keep: true });
   await hub.stop();
   const dir = hub.dataDir;
@@ -46,7 +46,7 @@ export async function prepareTemplate(store: StoreSelection): Promise<Template> 
   const core = await createHub(config, { logger });
   const extraCodes: string[] = [];
   try {
-    for (let i = 0; i < EXTRA_AGENCIES; i++) {
+    for (let i = 0; i < extra; i++) {
       const code = `000.${String(1 + Math.floor(i / 99)).padStart(2, '0')}.${String(1 + (i % 99)).padStart(2, '0')}.H41`;
       await core.addAgency({ code, name: `Đơn vị đo hiệu năng ${i + 1}` });
       extraCodes.push(code);

@@ -128,6 +128,9 @@ export async function runLargePackage(hub: HubProcess, attachmentBytes: number):
   const downloadPeak = sampler.stop();
 
   const attachment = parsed.package.kind === 'document' ? parsed.package.attachments[0] : undefined;
+  console.error(
+    `  large: in ${(submitted.size / MiB / uploadSeconds).toFixed(1)} MiB/s (+${((uploadPeak - baseline) / MiB).toFixed(1)} MiB hub RSS), out ${(downloaded / MiB / downloadSeconds).toFixed(1)} MiB/s (+${((downloadPeak - downloadBaseline) / MiB).toFixed(1)} MiB)`,
+  );
   return {
     attachmentBytes,
     packageBytes: submitted.size,

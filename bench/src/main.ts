@@ -141,6 +141,13 @@ try {
       console.error(`intake: ${seconds} s per window …`);
       results.intake = await step('intake', () => intake(ctx, [1, 16, 64]));
       results.intakeOpen = await step('intake open loop', () => openLoop(ctx, 1000, false));
+      const peak = results.intake?.find((m) => m.clients === 64 && m.label.includes('/v1'))?.perSecond;
+      if (peak && peak >= 2) {
+        const rate = Math.round(peak / 2);
+        results.intakeHalfPeak = await step('intake at half the peak', () =>
+          openLoop(ctx, rate, false, ' (half the measured peak)'),
+        );
+      }
     }
     if (wanted('e2e')) {
       console.error('end to end …');

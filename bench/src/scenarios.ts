@@ -57,10 +57,10 @@ export async function intake(ctx: Ctx, clientCounts: number[]): Promise<Measurem
 }
 
 /** Open loop at a fixed rate through /v1; with `endToEnd`, the recipients long-poll and fetch. */
-export async function openLoop(ctx: Ctx, rate: number, endToEnd: boolean): Promise<Measurement> {
+export async function openLoop(ctx: Ctx, rate: number, endToEnd: boolean, note = ''): Promise<Measurement> {
   const hub = await startFromTemplate(ctx.template, ctx.store);
   try {
-    const label = endToEnd ? `end to end at ${rate}/s` : `intake /v1 open loop at ${rate}/s`;
+    const label = endToEnd ? `end to end at ${rate}/s` : `intake /v1 open loop at ${rate}/s${note}`;
     const over: Partial<LoadJob> = { mode: 'open', rate, clients: 256, maxInFlight: 512, drainSeconds: 10 };
     if (endToEnd) over.pollers = ctx.recipients;
     return await measure(label, job(ctx, hub.url, over), hub.pid);

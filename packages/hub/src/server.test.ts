@@ -44,10 +44,7 @@ test('health, readiness, request ids; close() lets an in-flight long-poll finish
 
 test('lienthong-hub --demo prints where it listens and demo credentials; SIGTERM stops it cleanly', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'lienthong-main-'));
-  const main = fileURLToPath(new URL('./main.js', import.meta.url));
-  const isSource = main.endsWith('.ts') || !main.includes('/dist/');
-  const args = isSource ? ['--conditions=lienthong-source', '--import', 'tsx', main.replace(/\.js$/, '.ts')] : [main];
-  const child = spawn(process.execPath, [...args, '--demo', '--port', '0', '--data-dir', dataDir], {
+  const child = spawn(process.execPath, [...hubMain(), '--demo', '--port', '0', '--data-dir', dataDir], {
     env: { ...process.env, LIENTHONG_LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -77,10 +74,7 @@ test('lienthong-hub --demo prints where it listens and demo credentials; SIGTERM
 });
 
 test('lienthong-hub refuses a bad configuration value, naming the key', async () => {
-  const main = fileURLToPath(new URL('./main.js', import.meta.url));
-  const isSource = !main.includes('/dist/');
-  const args = isSource ? ['--conditions=lienthong-source', '--import', 'tsx', main.replace(/\.js$/, '.ts')] : [main];
-  const child = spawn(process.execPath, [...args, '--port', 'eighty'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...hubMain(), '--port', 'eighty'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
   child.stderr.on('data', (c) => {
     err += c;
@@ -89,3 +83,10 @@ test('lienthong-hub refuses a bad configuration value, naming the key', async ()
   assert.equal(code, 2);
   assert.match(err, /configuration error: listen\.port \(from command line\): "eighty" is not an integer/);
 });
+
+/** node's arguments to run the hub's main: the compiled one, or the source through tsx when the tests run from source */
+function hubMain(): string[] {
+  const main = fileURLToPath(new URL('./main.js', import.meta.url));
+  const isSource = !main.includes('/dist/');
+  return isSource ? ['--conditions=lienthong-source', '--import', 'tsx', main.replace(/\.js$/, '.ts')] : [main];
+}

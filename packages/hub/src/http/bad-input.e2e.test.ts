@@ -6,7 +6,7 @@ import { request } from 'node:http';
 import { dirname } from 'node:path';
 import { Readable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
-import { type HttpAnswer, httpCall } from '../test-support/http-request.js';
+import { type HttpAnswer, httpCall, readAnswer } from '../test-support/http-request.js';
 import { type SampleDocument, sampleDocument } from '../test-support/sample-packages.js';
 import { startTestHub, type TestHub } from '../test-support/start-test-hub.js';
 import { javaSdkTimestamp, VxpTestClient } from '../test-support/vxp-test-client.js';
@@ -358,20 +358,7 @@ function postChunked(code: string, body: Buffer): Promise<HttpAnswer> {
         'transfer-encoding': 'chunked',
       },
     });
-    req.on('response', (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const b = Buffer.concat(chunks);
-        resolve({
-          status: res.statusCode ?? 0,
-          headers: res.headers,
-          body: b,
-          text: () => b.toString(),
-          json: () => JSON.parse(b.toString()),
-        });
-      });
-    });
+    req.on('response', (res) => readAnswer(res).then(resolve, reject));
     // the hub may answer and close before the whole body is written
     req.on('error', (err) =>
       String(err).includes('EPIPE') || String(err).includes('ECONNRESET') ? undefined : reject(err),

@@ -278,7 +278,7 @@ async function run(job: LoadJob): Promise<LoadResult> {
     if (inflight.size > 0) agent.destroy();
     const windowEnd = now();
     if (job.pollers?.length) {
-      const waitUntil = now() + 10_000;
+      const waitUntil = now() + (job.drainSeconds ?? 10) * 1000;
       while (now() < waitUntil && [...sentAt.keys()].some((d) => !seenAt.has(d))) {
         await new Promise((r) => setTimeout(r, 20));
       }

@@ -46,7 +46,7 @@ export async function intake(ctx: Ctx, clientCounts: number[]): Promise<Measurem
     for (const clients of clientCounts) {
       const hub = await startFromTemplate(ctx.template, ctx.store);
       try {
-        const label = `intake ${protocol === 'v1' ? '/v1' : 'VXP /sendEdoc'}, ${clients} clients`;
+        const label = `intake ${protocol === 'v1' ? '/v1' : 'VXP /sendEdoc'}, ${clients} client${clients === 1 ? '' : 's'}`;
         out.push(await measure(label, job(ctx, hub.url, { protocol, clients }), hub.pid));
       } finally {
         await hub.stop();
@@ -61,7 +61,13 @@ export async function openLoop(ctx: Ctx, rate: number, endToEnd: boolean, note =
   const hub = await startFromTemplate(ctx.template, ctx.store);
   try {
     const label = endToEnd ? `end to end at ${rate}/s` : `intake /v1 open loop at ${rate}/s${note}`;
-    const over: Partial<LoadJob> = { mode: 'open', rate, clients: 256, maxInFlight: 512, drainSeconds: 10 };
+    const over: Partial<LoadJob> = {
+      mode: 'open',
+      rate,
+      clients: 256,
+      maxInFlight: 512,
+      drainSeconds: Math.min(10, 2 * ctx.seconds),
+    };
     if (endToEnd) over.pollers = ctx.recipients;
     return await measure(label, job(ctx, hub.url, over), hub.pid);
   } finally {

@@ -28,7 +28,7 @@ export function throughputPlot(r: BenchResults): string | undefined {
   if (!intake?.length) return undefined;
   const series = new Map<string, Measurement[]>();
   for (const m of intake) {
-    const name = m.label.replace(/, \d+ clients$/, '');
+    const name = m.label.replace(/, \d+ clients?$/, '');
     series.set(name, [...(series.get(name) ?? []), m]);
   }
   const clients = [...new Set(intake.map((m) => m.clients))].sort((a, b) => a - b);

@@ -9,3 +9,13 @@ export async function fsyncDir(dir: string): Promise<void> {
     await fh.close();
   }
 }
+
+/** Makes a file's written bytes durable (fsync through a fresh descriptor: fsync is per file, not per descriptor). */
+export async function fsyncFile(path: string): Promise<void> {
+  const fh = await open(path, 'r');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}

@@ -77,6 +77,7 @@ export {
 export { AGENCY_CODE_OID, agencyCodeOf } from './x509/agency-code.js';
 export { type CertificateInput, type CrlInput, crlToPem, toCertificates, toCrls } from './x509/certificate-input.js';
 export { type CertificateSummary, distinguishedName, summarizeCertificate } from './x509/certificate-summary.js';
+export { ChainCache } from './x509/chain-cache.js';
 export { type ChainOptions, type ChainResult, validateChain } from './x509/validate-chain.js';
 export {
   type DigestAlgorithm,

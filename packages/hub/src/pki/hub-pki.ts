@@ -10,7 +10,7 @@ import { type KeyObject, X509Certificate } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { initCa, issueHubCert, toCertificates, toCrls, toPrivateKey } from '@lienthong/trust';
+import { ChainCache, initCa, issueHubCert, toCertificates, toCrls, toPrivateKey } from '@lienthong/trust';
 import type { Logger } from 'pino';
 import type { HubConfig } from '../config/hub-config.js';
 import { CrlCache } from './crl-cache.js';
@@ -21,6 +21,8 @@ export interface HubPki {
   intermediates: X509Certificate[];
   /** the CRLs as last fetched (refreshed in the background) */
   crls: CrlCache;
+  /** certification-path verdicts reused across packages (keyed by certificates and CRL generation) */
+  chainCache?: ChainCache;
   /** the hub's own key and certificate chain (leaf first), for receipts and checkpoints */
   hubKey: KeyObject;
   hubChain: X509Certificate[];
@@ -89,6 +91,7 @@ export async function openHubPki(config: HubConfig, logger: Logger): Promise<Hub
     anchors,
     intermediates,
     crls,
+    chainCache: new ChainCache(),
     hubKey,
     hubChain,
     hubChainPem: chainPem,

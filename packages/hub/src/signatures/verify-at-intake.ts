@@ -34,6 +34,7 @@ export async function verifyAtIntake(
     now: checkedAt,
     staleCrl: ctx.config.trust.staleCrl === 'accept' ? 'note' : 'indeterminate',
     expectedSigner: { agencyCode: sender },
+    ...(pki.chainCache ? { chainCache: pki.chainCache } : {}),
   });
   const verdict = acceptTenantSigner(toSignatureVerdict(raw, policy, checkedAt), sender, agency?.tenantId);
   if (verdict.status !== 'valid' && policy === 'require') {

@@ -14,6 +14,7 @@ import { Canonicalizer } from '../c14n/canonicalizer.js';
 import { ScopeStack, type StartToken } from '../c14n/namespace-scope.js';
 import { type CertificateInput, type CrlInput, toCertificates, toCrls } from '../x509/certificate-input.js';
 import { type CertificateSummary, distinguishedName, summarizeCertificate } from '../x509/certificate-summary.js';
+import { type ChainCache, chainWindow } from '../x509/chain-cache.js';
 import { issues, validateChain } from '../x509/validate-chain.js';
 import { DSIG_NS, isWeakDigest, QCVN_NS } from './algorithms.js';
 import { type ReadSignature, readSignature } from './read-signature.js';
@@ -32,6 +33,11 @@ export interface VerifyOptions {
   /** the time certificates and CRLs are judged at; default now */
   now?: Date;
   expectedSigner?: ExpectedSigner;
+  /**
+   * reuse certification-path verdicts across packages (same certificates, same trust objects and
+   * CRL objects, a time where the answer is unchanged): pass the same cache on every call
+   */
+  chainCache?: ChainCache;
   /** what a CRL past its nextUpdate makes of the verdict; default 'indeterminate' */
   staleCrl?: 'indeterminate' | 'note';
   /** make a missing CRL for an issuer 'indeterminate' rather than a note */
@@ -58,6 +64,21 @@ export async function verifyPackage(
     else throw e;
   }
   return scan.verdict(options);
+}
+
+const PARSED_LIMIT = 256;
+const parsedCertificates = new Map<string, X509Certificate>();
+
+/** KeyInfo certificates by their DER bytes: the same signer's certificate comes with every package. */
+function parseCertificate(der: Uint8Array): X509Certificate {
+  const key = Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString('base64');
+  let cert = parsedCertificates.get(key);
+  if (!cert) {
+    cert = new X509Certificate(der);
+    if (parsedCertificates.size >= PARSED_LIMIT) parsedCertificates.delete(parsedCertificates.keys().next().value!);
+    parsedCertificates.set(key, cert);
+  }
+  return cert;
 }
 
 class SignatureScan {
@@ -201,16 +222,31 @@ class SignatureScan {
           ),
         );
       }
-      const chain = await validateChain(signer, {
-        trustAnchors: toCertificates(options.trustAnchors),
-        intermediates: [...toCertificates(options.intermediates), ...certificates.filter((c) => c !== signer)],
-        crls: toCrls(options.crls),
-        ...(options.now ? { now: options.now } : {}),
-        ...(options.staleCrl ? { staleCrl: options.staleCrl } : {}),
-        ...(options.requireRevocationCheck ? { requireRevocationCheck: true } : {}),
-      });
-      verdict.chain = chain.chain.map(summarizeCertificate);
-      reasons.push(...chain.reasons);
+      const now = options.now ?? new Date();
+      const cache = options.chainCache;
+      const key = cache?.key(
+        [signer, ...certificates.filter((c) => c !== signer)],
+        [...options.trustAnchors, ...(options.intermediates ?? []), ...(options.crls ?? [])],
+        `${options.staleCrl ?? ''}|${options.requireRevocationCheck ? 1 : 0}`,
+      );
+      const cached = key === undefined ? undefined : cache?.get(key, now);
+      if (cached) {
+        verdict.chain = cached.summaries as CertificateSummary[];
+        reasons.push(...cached.result.reasons);
+      } else {
+        const crls = toCrls(options.crls);
+        const chain = await validateChain(signer, {
+          trustAnchors: toCertificates(options.trustAnchors),
+          intermediates: [...toCertificates(options.intermediates), ...certificates.filter((c) => c !== signer)],
+          crls,
+          now,
+          ...(options.staleCrl ? { staleCrl: options.staleCrl } : {}),
+          ...(options.requireRevocationCheck ? { requireRevocationCheck: true } : {}),
+        });
+        verdict.chain = chain.chain.map(summarizeCertificate);
+        reasons.push(...chain.reasons);
+        if (key !== undefined) cache?.set(key, chain, verdict.chain, chainWindow(chain.chain, crls, now));
+      }
       if (options.expectedSigner && !matchesExpected(options.expectedSigner, verdict.signer, signer)) {
         const wanted =
           typeof options.expectedSigner === 'function'
@@ -254,7 +290,7 @@ class SignatureScan {
     const out: X509Certificate[] = [];
     for (const [i, der] of signature.certificates.entries()) {
       try {
-        out.push(new X509Certificate(der));
+        out.push(parseCertificate(der));
       } catch {
         this.reasons.push(
           reason(

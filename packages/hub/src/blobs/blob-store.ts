@@ -15,6 +15,13 @@ export interface TempBlob {
   read(range?: ByteRange): Readable;
   /** discards the bytes; never throws */
   abort(): Promise<void>;
+  /**
+   * After `commit`, for a temp created with `{ inline: true }` that stayed small: its bytes, which
+   * the caller must store with the Store's `insertInlineBlobs` in the transaction that references
+   * the key (that transaction's commit is what makes them durable). Undefined when the bytes were
+   * made durable as a file.
+   */
+  inlineBytes?(): Uint8Array | undefined;
 }
 
 export interface ByteRange {
@@ -27,7 +34,11 @@ export interface ByteRange {
 export interface BlobStore {
   /** prepares the storage and removes temporary data a crash left behind */
   init(): Promise<void>;
-  createTemp(): Promise<TempBlob>;
+  /**
+   * `inline`: the caller stores small blobs in its own transaction (see TempBlob.inlineBytes); the
+   * bytes may then be kept in memory up to a threshold and never touch a file
+   */
+  createTemp(opts?: { inline?: boolean }): Promise<TempBlob>;
   has(key: string): Promise<boolean>;
   size(key: string): Promise<number | undefined>;
   open(key: string, range?: ByteRange): Promise<Readable>;

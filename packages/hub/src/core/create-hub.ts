@@ -3,6 +3,7 @@
 import { join } from 'node:path';
 import type pino from 'pino';
 import { FsBlobStore } from '../blobs/fs/fs-blob-store.js';
+import { TieredBlobStore } from '../blobs/tiered-blob-store.js';
 import type { HubConfig } from '../config/hub-config.js';
 import { InboxNotifier } from '../delivery/inbox-notifier.js';
 import { DirectoryService } from '../directory/directory-service.js';
@@ -19,11 +20,13 @@ export async function createHub(
   config: HubConfig,
   opts: { logger: pino.Logger; observer?: HubObserver },
 ): Promise<Hub> {
-  const blobs = new FsBlobStore(config.dataDir);
-  await blobs.init();
+  const files = new FsBlobStore(config.dataDir);
+  await files.init();
   const sealer = new SecretSealer(await loadMasterKey(config.dataDir));
   const pki = await openHubPki(config, opts.logger);
   const store = await openSqliteStore({ file: join(config.dataDir, 'hub.sqlite') });
+  // small blobs inline in the database (in the document's transaction), large ones as files
+  const blobs = new TieredBlobStore(files, store);
   const ctx: HubContext = {
     pki,
     config,

@@ -34,11 +34,12 @@ export async function spoolAndParse(blobs: BlobStore, body: Readable, maxBodyByt
     for (const t of temps) await t.abort();
   };
   try {
-    const bodyTemp = await blobs.createTemp();
+    const bodyTemp = await blobs.createTemp({ inline: true });
     temps.push(bodyTemp);
     let size = 0;
-    // hashes from the first '<' on: almost always where the parser will say the XML starts
-    let fromFirstLt: { offset: number; hash: Hash } | undefined;
+    // hashes from the first '<' on: almost always where the parser will say the XML starts. When that
+    // is the body's first byte (no preamble: the usual case) it is the body's own hash, not computed twice.
+    let fromFirstLt: { offset: number; hash: Hash | undefined } | undefined;
 
     async function* tee(): AsyncGenerator<Uint8Array> {
       // An aborted upload destroys the body with the reason, which rejects the pending next().
@@ -70,12 +71,14 @@ export async function spoolAndParse(blobs: BlobStore, body: Readable, maxBodyByt
             );
           }
           await bodyTemp.write(chunk);
-          if (fromFirstLt) fromFirstLt.hash.update(chunk);
+          if (fromFirstLt) fromFirstLt.hash?.update(chunk);
           else {
             const lt = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).indexOf(0x3c);
-            if (lt >= 0) {
-              fromFirstLt = { offset: size - chunk.byteLength + lt, hash: createHash('sha256') };
-              fromFirstLt.hash.update(chunk.subarray(lt));
+            const offset = size - chunk.byteLength + lt;
+            if (lt >= 0 && offset === 0) fromFirstLt = { offset, hash: undefined };
+            else if (lt >= 0) {
+              fromFirstLt = { offset, hash: createHash('sha256') };
+              fromFirstLt.hash!.update(chunk.subarray(lt));
             }
           }
           yield chunk;
@@ -89,7 +92,7 @@ export async function spoolAndParse(blobs: BlobStore, body: Readable, maxBodyByt
 
     const sink: AttachmentSink = {
       begin(index) {
-        const created = blobs.createTemp().then((t) => {
+        const created = blobs.createTemp({ inline: true }).then((t) => {
           temps.push(t);
           attachments.set(index, t);
           return t;
@@ -122,7 +125,7 @@ export async function spoolAndParse(blobs: BlobStore, body: Readable, maxBodyByt
     let sha256 = bodySha256;
     if (parsed.xmlStart > 0) {
       sha256 =
-        fromFirstLt?.offset === parsed.xmlStart
+        fromFirstLt?.offset === parsed.xmlStart && fromFirstLt.hash
           ? fromFirstLt.hash.digest('hex')
           : await hashStream(bodyTemp.read({ start: parsed.xmlStart, end: size }));
     }

@@ -12,7 +12,7 @@ import { type HubContext, observe } from '../core/hub-context.js';
 import { documentReceipt } from '../receipts/document-receipt.js';
 import { issueReceipt } from '../receipts/issue-receipt.js';
 import { verifyAtIntake } from '../signatures/verify-at-intake.js';
-import type { AttachmentRecord, DocumentRecord } from '../store/store.js';
+import type { AttachmentRecord, DocumentRecord, InlineBlob } from '../store/store.js';
 import { commitPackage } from './commit-package.js';
 import { checkDocumentIdFree, findResubmission } from './dedupe.js';
 import { digestMatches } from './digest-match.js';
@@ -90,7 +90,10 @@ export async function submit(ctx: HubContext, req: SubmitRequest): Promise<Submi
 
     // Durable bytes first: a document row is never committed without its blobs.
     const blobKey = await spooled.body.commit();
-    const attachments = await commitAttachments(ctx, docId, pkg.kind === 'document' ? pkg.attachments : []);
+    const inline: InlineBlob[] = [];
+    const bodyBytes = spooled.body.inlineBytes?.();
+    if (bodyBytes) inline.push({ key: blobKey, bytes: bodyBytes });
+    const attachments = await commitAttachments(ctx, docId, pkg.kind === 'document' ? pkg.attachments : [], inline);
 
     const outcome = await ctx.store.transaction(async (tx) => {
       const raced = await findResubmission(tx, sender!, sha256);
@@ -111,6 +114,8 @@ export async function submit(ctx: HubContext, req: SubmitRequest): Promise<Submi
       });
       const allWarnings = [...warnings, ...plan.warnings];
       const receipt = issueReceipt(ctx, record, plan.recipients);
+      // small blobs become durable with this transaction (the large ones were fsync'd above)
+      if (inline.length > 0) await tx.insertInlineBlobs(inline, at);
       await commitPackage(tx, {
         record,
         receipt,
@@ -164,15 +169,22 @@ function withPath(path: string, message: string): string {
   return path && !message.startsWith(path) ? `${path}: ${message}` : message;
 }
 
-async function commitAttachments(ctx: HubContext, docId: string, infos: AttachmentInfo[]): Promise<AttachmentRecord[]> {
+async function commitAttachments(
+  ctx: HubContext,
+  docId: string,
+  infos: AttachmentInfo[],
+  inline: InlineBlob[],
+): Promise<AttachmentRecord[]> {
   const out: AttachmentRecord[] = [];
   for (const a of infos) {
     let temp = a.ref as TempBlob | undefined;
     if (!temp) {
       // an attachment without content still gets its (empty) blob, so every row has one
-      temp = await ctx.blobs.createTemp();
+      temp = await ctx.blobs.createTemp({ inline: true });
     }
     const blobKey = await temp.commit();
+    const bytes = temp.inlineBytes?.();
+    if (bytes && !inline.some((b) => b.key === blobKey)) inline.push({ key: blobKey, bytes });
     out.push({
       docId,
       index: a.index,

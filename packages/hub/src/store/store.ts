@@ -340,6 +340,17 @@ export interface StoreOps {
   /** stores the hub's signed receipt of an accepted document unless it has one; returns the stored receipt */
   insertReceipt(docId: string, receipt: string, at: Date): Promise<string>;
   getReceipt(docId: string): Promise<string | undefined>;
+
+  /** stores small blobs in the database (in the caller's transaction); a key already stored is kept */
+  insertInlineBlobs(blobs: InlineBlob[], at: Date): Promise<void>;
+  getInlineBlob(key: string): Promise<Uint8Array | undefined>;
+  inlineBlobSize(key: string): Promise<number | undefined>;
+}
+
+/** A small blob stored in the database instead of as a file: key = lowercase hex SHA-256 of bytes. */
+export interface InlineBlob {
+  key: string;
+  bytes: Uint8Array;
 }
 
 export interface Store extends StoreOps {

@@ -223,4 +223,12 @@ export interface Database {
   receipts: ReceiptsTable;
   audit_checkpoints: AuditCheckpointsTable;
   document_signatures: DocumentSignaturesTable;
+  inline_blobs: InlineBlobsTable;
+}
+
+export interface InlineBlobsTable {
+  key: string;
+  size: number;
+  bytes: Uint8Array;
+  created_at: number;
 }

@@ -21,6 +21,7 @@ import type {
   EventRecord,
   InboxFilter,
   InboxRow,
+  InlineBlob,
   NewAgencyRecord,
   NewDocumentRecord,
   RelationRecord,
@@ -45,6 +46,7 @@ import {
   previousAuditHash,
 } from './audit-chain-queries.js';
 import type { Database, DeliveriesTable, DocumentsTable } from './database.js';
+import { getInlineBlob, inlineBlobSize, insertInlineBlobs } from './inline-blob-queries.js';
 import { getReceipt, insertReceipt } from './receipt-queries.js';
 import {
   fromDocument,
@@ -575,6 +577,18 @@ export class SqlStoreOps implements StoreOps {
 
   getReceipt(docId: string): Promise<string | undefined> {
     return getReceipt(this.db, docId);
+  }
+
+  insertInlineBlobs(blobs: InlineBlob[], at: Date): Promise<void> {
+    return insertInlineBlobs(this.db, blobs, at);
+  }
+
+  getInlineBlob(key: string): Promise<Uint8Array | undefined> {
+    return getInlineBlob(this.db, key);
+  }
+
+  inlineBlobSize(key: string): Promise<number | undefined> {
+    return inlineBlobSize(this.db, key);
   }
 
   async listAudit(afterId: number, limit: number): Promise<AuditRecord[]> {

@@ -3,6 +3,13 @@ import { initialSchema } from './001-initial-schema.js';
 import { documentSignatures } from './002-document-signatures.js';
 import { receiptsAndAuditChain } from './003-receipts-and-audit-chain.js';
 import { attachmentSignatures } from './004-attachment-signatures.js';
+import { inlineBlobs } from './005-inline-blobs.js';
 
 /** Every migration, in version order. Append only: a released migration never changes. */
-export const migrations: Migration[] = [initialSchema, documentSignatures, receiptsAndAuditChain, attachmentSignatures];
+export const migrations: Migration[] = [
+  initialSchema,
+  documentSignatures,
+  receiptsAndAuditChain,
+  attachmentSignatures,
+  inlineBlobs,
+];

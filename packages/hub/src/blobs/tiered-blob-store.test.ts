@@ -1,0 +1,93 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { after, test } from 'node:test';
+import { FsBlobStore } from './fs/fs-blob-store.js';
+import { TieredBlobStore } from './tiered-blob-store.js';
+
+const dirs: string[] = [];
+after(async () => {
+  for (const d of dirs) await rm(d, { recursive: true, force: true });
+});
+
+async function tiers(opts: { inlineThreshold?: number; memoryBudget?: number } = {}) {
+  const root = await mkdtemp(join(tmpdir(), 'lt-tiers-'));
+  dirs.push(root);
+  const files = new FsBlobStore(root);
+  const inline = new Map<string, Uint8Array>();
+  const blobs = new TieredBlobStore(
+    files,
+    {
+      getInlineBlob: async (k) => inline.get(k),
+      inlineBlobSize: async (k) => inline.get(k)?.byteLength,
+    },
+    opts,
+  );
+  await blobs.init();
+  return { root, blobs, inline };
+}
+
+async function readAll(r: Readable): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const c of r) parts.push(c as Buffer);
+  return Buffer.concat(parts);
+}
+
+const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+test('a small inline temp stays in memory, is handed to the caller on commit and read back by key', async () => {
+  const { root, blobs, inline } = await tiers({ inlineThreshold: 100 });
+  const data = Buffer.from('nhỏ gọn, trong bộ nhớ');
+  const t = await blobs.createTemp({ inline: true });
+  await t.write(data.subarray(0, 4));
+  await t.write(data.subarray(4));
+  assert.deepEqual(await t.finish(), { sha256: sha(data), size: data.length });
+  assert.deepEqual(await readAll(t.read({ start: 2, end: 6 })), data.subarray(2, 6));
+  const key = await t.commit();
+  assert.equal(key, sha(data));
+  const bytes = t.inlineBytes?.();
+  assert.ok(bytes);
+  assert.equal(blobs.inMemory, 0, 'the budget is returned at commit');
+  assert.deepEqual(await readdir(join(root, 'tmp')), [], 'no file was written');
+  assert.equal(await blobs.has(key), false, 'not stored until the caller stores it');
+  inline.set(key, bytes);
+  assert.equal(await blobs.size(key), data.length);
+  assert.deepEqual(await readAll(await blobs.open(key)), data);
+  assert.deepEqual(await readAll(await blobs.open(key, { start: 3, end: 9 })), data.subarray(3, 9));
+});
+
+test('past the threshold a temp spills to a file and commits as one; without inline it is a file', async () => {
+  const { blobs } = await tiers({ inlineThreshold: 8 });
+  const data = Buffer.from('more than eight bytes');
+  const t = await blobs.createTemp({ inline: true });
+  await t.write(data.subarray(0, 5));
+  await t.write(data.subarray(5));
+  assert.equal(blobs.inMemory, 0);
+  const key = await t.commit();
+  assert.equal(key, sha(data));
+  assert.equal(t.inlineBytes?.(), undefined);
+  assert.deepEqual(await readAll(await blobs.open(key)), data);
+
+  const f = await blobs.createTemp();
+  await f.write(Buffer.from('tiny'));
+  await f.commit();
+  assert.equal(f.inlineBytes?.(), undefined);
+  assert.equal(await blobs.size(sha(Buffer.from('tiny'))), 4);
+});
+
+test('the hub-wide memory budget sends further temps to files; aborting returns the budget', async () => {
+  const { blobs } = await tiers({ inlineThreshold: 100, memoryBudget: 10 });
+  const a = await blobs.createTemp({ inline: true });
+  await a.write(Buffer.from('12345678'));
+  assert.equal(blobs.inMemory, 8);
+  const b = await blobs.createTemp({ inline: true });
+  await b.write(Buffer.from('abcdef'));
+  assert.equal(blobs.inMemory, 8, 'b went to a file');
+  await b.commit();
+  assert.equal(b.inlineBytes?.(), undefined);
+  await a.abort();
+  assert.equal(blobs.inMemory, 0);
+});

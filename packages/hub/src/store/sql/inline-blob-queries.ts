@@ -1,0 +1,26 @@
+// Small blobs kept in the database (table inline_blobs, migration 005), written in the document's
+// own transaction. Content-addressed: storing the same bytes twice keeps the first row.
+
+import type { Kysely } from 'kysely';
+import type { InlineBlob } from '../store.js';
+import type { Database } from './database.js';
+
+export async function insertInlineBlobs(db: Kysely<Database>, blobs: InlineBlob[], at: Date): Promise<void> {
+  for (const b of blobs) {
+    await db
+      .insertInto('inline_blobs')
+      .values({ key: b.key, size: b.bytes.byteLength, bytes: Buffer.from(b.bytes), created_at: at.getTime() })
+      .onConflict((oc) => oc.column('key').doNothing())
+      .execute();
+  }
+}
+
+export async function getInlineBlob(db: Kysely<Database>, key: string): Promise<Uint8Array | undefined> {
+  const r = await db.selectFrom('inline_blobs').select('bytes').where('key', '=', key).executeTakeFirst();
+  return r?.bytes;
+}
+
+export async function inlineBlobSize(db: Kysely<Database>, key: string): Promise<number | undefined> {
+  const r = await db.selectFrom('inline_blobs').select('size').where('key', '=', key).executeTakeFirst();
+  return r?.size;
+}

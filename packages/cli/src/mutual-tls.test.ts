@@ -1,12 +1,11 @@
 // `lienthong serve --tls-dev` with mutual TLS, and the client commands authenticated by a certificate alone.
 import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { cliHarness, RECIPIENT, SENDER } from './test-support/cli-harness.js';
 
 // issues the test's certificates; loaded by name, the command line needs no part of it
-const TRUST = '@lienthong/trust';
+const CERT_FILES = '@lienthong/trust/testing/agency-cert-files';
 
 let root: string;
 const certs: Record<string, { cert: string; key: string }> = {};
@@ -18,15 +17,10 @@ const cli = cliHarness('lienthong-cli-mtls-', async (cli) => {
     [SENDER, RECIPIENT].map((code) => [code, code] as const),
   );
   await cli.serve(dataDir, { flags: ['--tls-dev'], env: { LIENTHONG_TLS_CLIENT_CERT: 'true' } });
-  const trust = await import(TRUST);
+  const { writeAgencyCertFiles } = await import(CERT_FILES);
   const caDir = join(dataDir, 'pki', 'ca');
   root = join(caDir, 'root.pem');
-  for (const code of [SENDER, RECIPIENT]) {
-    const issued = await trust.issueAgencyCert(caDir, { agencyCode: code, name: code, keyType: 'ec-p256' });
-    certs[code] = { cert: join(cli.dir, `${code}.pem`), key: join(cli.dir, `${code}.key`) };
-    await writeFile(certs[code].cert, issued.certificate.toString());
-    await writeFile(certs[code].key, trust.privateKeyPem(issued.privateKey), { mode: 0o600 });
-  }
+  for (const code of [SENDER, RECIPIENT]) certs[code] = await writeAgencyCertFiles(caDir, code, cli.dir);
 });
 const { lienthong } = cli;
 

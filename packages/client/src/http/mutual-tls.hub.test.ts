@@ -1,7 +1,6 @@
 // Both clients against the real hub over HTTPS with client certificates from the hub's development CA:
 // /v1 without an API key, VXP without a secret (and without a system id: the certificate names the agency).
 import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { type RealHub, startRealHub } from '../test-support/real-hub.js';
@@ -15,7 +14,7 @@ import { ConnectionError } from './http-request.js';
 const SENDER = '000.00.00.H41';
 const RECIPIENT = '000.00.00.G22';
 // The SDK does not depend on @lienthong/trust; the test issues certificates with it, loaded by name.
-const TRUST = '@lienthong/trust';
+const CERT_FILES = '@lienthong/trust/testing/agency-cert-files';
 
 let hub: RealHub;
 let root: string;
@@ -26,17 +25,10 @@ before(async () => {
   hub = await startRealHub({ tls: { dev: true, requestClientCert: true } });
   await hub.addAgency(SENDER, 'UBND tỉnh Nghệ An');
   recipientKey = (await hub.addAgency(RECIPIENT, 'Văn phòng Chính phủ')).apiKey;
-  const trust = await import(TRUST);
+  const { writeAgencyCertFiles } = await import(CERT_FILES);
   const caDir = join(hub.dataDir, 'pki', 'ca');
   root = join(caDir, 'root.pem');
-  for (const code of [SENDER, RECIPIENT]) {
-    const issued = await trust.issueAgencyCert(caDir, { agencyCode: code, name: code, keyType: 'ec-p256' });
-    const cert = join(hub.dataDir, `${code}.pem`);
-    const key = join(hub.dataDir, `${code}.key`);
-    await writeFile(cert, issued.certificate.toString());
-    await writeFile(key, trust.privateKeyPem(issued.privateKey), { mode: 0o600 });
-    files[code] = { cert, key };
-  }
+  for (const code of [SENDER, RECIPIENT]) files[code] = await writeAgencyCertFiles(caDir, code, hub.dataDir);
 });
 after(() => hub?.close());
 

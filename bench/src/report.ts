@@ -271,7 +271,7 @@ export function renderReport(r: BenchResults, plots: string[] = []): string {
       ...LOAD_HEAD,
       loadRow(d),
       '',
-      `Fetched and acknowledged: ${d.ok} of ${d.deliveries}.`,
+      `Fetched and acknowledged: ${d.ok} of ${d.deliveries}${d.ok < d.deliveries ? ` (the window ends after ${d.deadlineSeconds} s whether or not the inboxes are empty; the rate is over that window)` : ''}.`,
       '',
     );
   }

@@ -180,6 +180,8 @@ export interface DeliveryResult extends Measurement {
   deliveries: number;
   agencies: number;
   preloadSeconds: number;
+  /** the drain stops after this many seconds even if inboxes are not empty */
+  deadlineSeconds: number;
 }
 
 /** `packages` packages, each to the same 100 agencies, then the 100 drain their inboxes in parallel. */

@@ -199,13 +199,14 @@ export async function delivery(ctx: Ctx, packages: number, agencies: number): Pr
       for (const a of answers) if (a.status !== 201) throw new Error(`delivery preload: ${a.status} ${a.text}`);
     }
     const preloadSeconds = (performance.now() - t0) / 1000;
+    const deadlineSeconds = Math.max(8, ctx.seconds * 4);
     const m = await measure(
       `delivery, ${drainers.length} agencies draining`,
       job(ctx, hub.url, {
         mode: 'delivery',
         clients: drainers.length,
         drainers,
-        seconds: Math.max(20, ctx.seconds * 4),
+        seconds: deadlineSeconds,
       }),
       hub.pid,
     );
@@ -213,6 +214,7 @@ export async function delivery(ctx: Ctx, packages: number, agencies: number): Pr
       ...m,
       preloadedPackages: packages,
       deliveries: packages * drainers.length,
+      deadlineSeconds,
       agencies: drainers.length,
       preloadSeconds,
     };

@@ -126,7 +126,8 @@ async function run(job: LoadJob): Promise<LoadResult> {
         },
         body,
       );
-      if (a.status !== 201 && a.status !== 200) return void fail(`${a.status} ${a.body.toString('utf8')}`);
+      // 200 would be a resubmission (duplicate: true): every pool package must be new to this hub
+      if (a.status !== 201) return void fail(`${a.status} ${a.body.toString('utf8')}`);
       return (JSON.parse(a.body.toString('utf8')) as { docId: string }).docId;
     }
     if (job.protocol === 'vxp') {

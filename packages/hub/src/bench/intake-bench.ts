@@ -90,6 +90,11 @@ async function run(): Promise<void> {
 
   // delivery: inbox pages, fetch (read the whole package), acknowledge done
   const rp = as(recipient.systemId);
+  if (session) {
+    session.connect();
+    await session.post('Profiler.enable');
+    await session.post('Profiler.start');
+  }
   const t1 = performance.now();
   let delivered = 0;
   const dl: number[] = [];
@@ -106,6 +111,11 @@ async function run(): Promise<void> {
     }),
   );
   const dsecs = (performance.now() - t1) / 1000;
+  if (session) {
+    const { profile } = await session.post('Profiler.stop');
+    writeFileSync(join(process.env.BENCH_PROFILE!, 'delivery.cpuprofile'), JSON.stringify(profile));
+    session.disconnect();
+  }
   dl.sort((a, b) => a - b);
   console.log(
     `delivery: ${delivered} fetched + acknowledged, 16 concurrent: ${(delivered / dsecs).toFixed(0)}/s, p99 ${pct(dl, 99).toFixed(1)} ms`,

@@ -6,15 +6,16 @@
 //   --package-mb N     large scenario: attachment size in MiB (default 100)
 //   --extra-agencies N agencies added to the demo directory (default 1000, the fan-out needs them)
 //   --store sqlite|postgres [--database-url URL]   the hub's store backend
+//   --report-only FILE re-render docs/BENCHMARKS.md and the plots from a results.json, measuring nothing
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { StoreSelection } from './hub-process.js';
 import { runLargePackage } from './large-package.js';
 import { generatePool } from './package-pool.js';
-import { type BenchResults, renderReport } from './report.js';
+import { type BenchResults, renderReport, withHandWritten } from './report.js';
 import { delivery, fanOut, fastifyBaseline, intake, openLoop, sqliteBaseline } from './scenarios.js';
 import { writePlots } from './svg.js';
 import { prepareTemplate, startFromTemplate } from './template.js';
@@ -58,6 +59,25 @@ function storeSelection(): StoreSelection {
   }
   console.error(`--store ${store}: expected sqlite or postgres`);
   process.exit(64);
+}
+
+/** Plots and docs/BENCHMARKS.md from a run's results; the file's hand-written part (after the marker) is kept. */
+function writeReport(r: BenchResults, docsBench: string): void {
+  const plots = writePlots(r, docsBench);
+  const file = fileURLToPath(new URL('../../docs/BENCHMARKS.md', import.meta.url));
+  const existing = existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+  const report = withHandWritten(renderReport(r, plots), existing);
+  writeFileSync(file, report);
+  console.log(report);
+}
+
+const reportOnly = option('--report-only');
+if (reportOnly) {
+  // re-render the report and plots from a results.json (no measurement)
+  const docsBench = fileURLToPath(new URL('../../docs/bench/', import.meta.url));
+  mkdirSync(docsBench, { recursive: true });
+  writeReport(JSON.parse(readFileSync(reportOnly, 'utf8')) as BenchResults, docsBench);
+  process.exit(0);
 }
 
 const store = storeSelection();
@@ -195,8 +215,5 @@ mkdirSync(docsBench, { recursive: true });
 const json = `${JSON.stringify(results, null, 2)}\n`;
 writeFileSync(`${out}results.json`, json);
 writeFileSync(`${docsBench}results.json`, json);
-const plots = writePlots(results, docsBench);
-const report = renderReport(results, plots);
-writeFileSync(fileURLToPath(new URL('../../docs/BENCHMARKS.md', import.meta.url)), report);
-console.log(report);
+writeReport(results, docsBench);
 console.error(`done in ${results.totalSeconds.toFixed(0)} s`);

@@ -344,3 +344,36 @@ export function renderReport(r: BenchResults, plots: string[] = []): string {
   );
   return `${lines.join('\n')}\n`;
 }
+
+/** Everything after this line in docs/BENCHMARKS.md is written by hand and kept as it is by `npm run bench`. */
+export const HAND_WRITTEN_MARKER = '<!-- Below this line: written by hand, kept as it is by npm run bench. -->';
+
+/** Headings renderReport writes (any other `## ` section found in an older file is hand-written). */
+const GENERATED_HEADINGS = new Set([
+  'Targets',
+  'Scenarios that failed in this run',
+  'The packages',
+  'Intake',
+  'Baselines and ratios',
+  'Fan-out',
+  'Delivery',
+  'End to end',
+  'Large package (streamed in and out)',
+  'Signature verification (one core)',
+  'Running it',
+]);
+
+/** The hand-written part of an existing BENCHMARKS.md: after the marker, or else its sections we do not write. */
+export function handWrittenTail(existing: string): string {
+  const at = existing.indexOf(HAND_WRITTEN_MARKER);
+  if (at >= 0) return existing.slice(at).trimEnd();
+  const sections = existing.split(/\n(?=## )/).slice(1);
+  const kept = sections.filter((s) => !GENERATED_HEADINGS.has((s.split('\n')[0] ?? '').slice(3).trim()));
+  return kept.length ? `${HAND_WRITTEN_MARKER}\n\n${kept.map((s) => s.trimEnd()).join('\n\n')}` : '';
+}
+
+/** The generated report followed by the hand-written part of the file it replaces. */
+export function withHandWritten(report: string, existing: string | undefined): string {
+  const tail = existing ? handWrittenTail(existing) : '';
+  return tail ? `${report.trimEnd()}\n\n${tail}\n` : report;
+}

@@ -76,7 +76,9 @@ if (reportOnly) {
   // re-render the report and plots from a results.json (no measurement)
   const docsBench = fileURLToPath(new URL('../../docs/bench/', import.meta.url));
   mkdirSync(docsBench, { recursive: true });
-  writeReport(JSON.parse(readFileSync(reportOnly, 'utf8')) as BenchResults, docsBench);
+  const text = readFileSync(reportOnly, 'utf8');
+  writeFileSync(`${docsBench}results.json`, text); // the figures the report shows, beside it
+  writeReport(JSON.parse(text) as BenchResults, docsBench);
   process.exit(0);
 }
 

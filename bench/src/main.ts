@@ -133,7 +133,7 @@ try {
       pool: { files: [], pairs: [], bytes: 0, generationSeconds: 0 } as import('./package-pool.js').Pool,
     };
     if (needsPool) {
-      const count = Number(option('--pool')) || (quick ? 2500 : 9000);
+      const count = Number(option('--pool')) || (quick ? 2500 : 12000);
       console.error(`generating ${count} signed packages (2 processes, not timed) …`);
       ctx.pool = await generatePool({
         dir: work,

@@ -221,7 +221,10 @@ export class VxpClient {
     });
     const result = await this.json<VxpSendResult>('sendEdoc', res);
     const receipt = res.headers['x-lienthong-receipt'];
-    return typeof receipt === 'string' && receipt !== '' ? { ...result, receipt } : result;
+    if (typeof receipt === 'string' && receipt !== '') return { ...result, receipt };
+    // a receipt too large for a header (a fan-out to hundreds) is served at /v1/packages/{docId}/receipt
+    const location = res.headers['x-lienthong-receipt-location'];
+    return typeof location === 'string' && location !== '' ? { ...result, receiptLocation: location } : result;
   }
 
   async getReceivedEdocList(q: VxpReceivedQuery = {}): Promise<VxpListResult<VxpReceivedItem>> {

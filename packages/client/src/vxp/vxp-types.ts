@@ -13,6 +13,8 @@ export interface VxpSendResult extends VxpStatus {
   DocId: string;
   /** a Lienthong hub's signed receipt, from the `X-Lienthong-Receipt` header (other hubs send none) */
   receipt?: string;
+  /** where to fetch a receipt too large for a header (`X-Lienthong-Receipt-Location`) */
+  receiptLocation?: string;
 }
 
 export interface VxpReceivedItem {

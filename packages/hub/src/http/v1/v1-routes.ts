@@ -12,7 +12,7 @@ import {
 import { acceptRawBodies } from '../accept-raw-bodies.js';
 import type { ClientCertificateAuth } from '../auth/client-certificate-auth.js';
 import { contentDisposition } from '../content-disposition.js';
-import { RECEIPT_HEADER } from '../receipt-header.js';
+import { receiptHeaders } from '../receipt-header.js';
 import { rejectOversizedBodies } from '../reject-oversized-bodies.js';
 import { sendStatusPackage } from './send-status-package.js';
 import { requireApiKey } from './v1-auth.js';
@@ -80,7 +80,7 @@ export async function v1Routes(app: FastifyInstance, opts: V1RoutesOptions): Pro
         });
         return reply
           .code(result.duplicate ? 200 : 201)
-          .header(RECEIPT_HEADER, result.receipt)
+          .headers(receiptHeaders(result.docId, result.receipt))
           .send(result);
       },
     );

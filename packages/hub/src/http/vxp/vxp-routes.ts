@@ -16,7 +16,7 @@ import { asHubError } from '../as-hub-error.js';
 import type { ClientCertificateAuth } from '../auth/client-certificate-auth.js';
 import { authenticateVxpWithCertificate } from '../auth/vxp-certificate-auth.js';
 import { readSmallBody } from '../read-small-body.js';
-import { RECEIPT_HEADER } from '../receipt-header.js';
+import { receiptHeaders } from '../receipt-header.js';
 import { rejectOversizedBodies } from '../reject-oversized-bodies.js';
 import { base64JsonStream } from './base64-json-stream.js';
 import { vxpFail, vxpOk } from './vxp-answer.js';
@@ -136,7 +136,7 @@ export async function vxpRoutes(app: FastifyInstance, opts: VxpRoutesOptions): P
         return reply
           .code(200)
           .type(JSON_TYPE)
-          .header(RECEIPT_HEADER, result.receipt)
+          .headers(receiptHeaders(result.docId, result.receipt))
           .send(JSON.stringify(vxpOk({ DocId: result.docId })));
       },
     });

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import type { IncomingMessage } from 'node:http';
 import { Server as TlsServer } from 'node:tls';
 import swagger from '@fastify/swagger';
@@ -56,6 +57,8 @@ export async function createServer(config: HubConfig, deps: ServerDeps): Promise
   // a client that cannot complete the handshake (plain HTTP, no common protocol) costs it its connection only
   app.server.on('tlsClientError', (err: Error) => deps.logger.debug({ err: err.message }, 'TLS handshake failed'));
   const shutdown = new AbortController();
+  // every waiting long-poll listens for shutdown: their number is bounded by connections, not by 10
+  setMaxListeners(0, shutdown.signal);
   app.addHook('preClose', async () => shutdown.abort());
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);

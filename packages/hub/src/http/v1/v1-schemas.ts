@@ -95,6 +95,14 @@ export const SentPageSchema = Type.Object(
   { $id: 'SentPage' },
 );
 
+/** Who signed: the signing certificate as the verdicts describe it (XML signature and PDF signatures). */
+const signerFields = {
+  subject: Type.String(),
+  issuer: Opt(Type.String()),
+  agencyCode: Opt(Type.String({ description: "the certificate's UID attribute (mã định danh)" })),
+  serialNumber: Type.String(),
+  fingerprint256: Type.String(),
+};
 export const SignatureVerdictSchema = Type.Object(
   {
     status: Type.Union(['valid', 'invalid', 'indeterminate', 'absent'].map((s) => Type.Literal(s))),
@@ -102,16 +110,7 @@ export const SignatureVerdictSchema = Type.Object(
     policy: Type.Union([Type.Literal('report'), Type.Literal('require')]),
     algorithm: Opt(Type.String({ description: 'rsa-sha256, ecdsa-sha256, rsa-sha1, …' })),
     digestAlgorithm: Opt(Type.String()),
-    signer: Opt(
-      Type.Object({
-        subject: Type.String(),
-        issuer: Opt(Type.String()),
-        agencyCode: Opt(Type.String({ description: "the certificate's UID attribute (mã định danh)" })),
-        serialNumber: Type.String(),
-        fingerprint256: Type.String(),
-        notAfter: Opt(DateTime),
-      }),
-    ),
+    signer: Opt(Type.Object({ ...signerFields, notAfter: Opt(DateTime) })),
     reasons: Type.Array(
       Type.Object({
         code: Type.String({
@@ -137,15 +136,7 @@ export const AttachmentSignatureSchema = Type.Object(
     status: Type.Union(['valid', 'invalid', 'indeterminate'].map((s) => Type.Literal(s))),
     coversWholeDocument: Type.Boolean({ description: 'false: bytes were added to the PDF after signing' }),
     subFilter: Opt(Type.String({ description: 'adbe.pkcs7.detached, ETSI.CAdES.detached' })),
-    signer: Opt(
-      Type.Object({
-        subject: Type.String(),
-        issuer: Opt(Type.String()),
-        agencyCode: Opt(Type.String({ description: "the certificate's UID attribute (mã định danh)" })),
-        serialNumber: Type.String(),
-        fingerprint256: Type.String(),
-      }),
-    ),
+    signer: Opt(Type.Object(signerFields)),
     signingTime: Opt(DateTime),
     signingTimeSource: Opt(
       Type.Union([Type.Literal('cms'), Type.Literal('pdf')], {

@@ -5,6 +5,7 @@ import { registerAgency } from './commands/agency.js';
 import { registerAudit } from './commands/audit.js';
 import { registerCa } from './commands/ca.js';
 import { registerFetch } from './commands/fetch.js';
+import { registerGc } from './commands/gc.js';
 import { registerInbox } from './commands/inbox.js';
 import { registerReceipt } from './commands/receipt.js';
 import { registerSend } from './commands/send.js';
@@ -48,6 +49,7 @@ export function createProgram(): Command {
   registerVerify(program);
   registerCa(program);
   registerStats(program);
+  registerGc(program);
   return program;
 }
 

@@ -186,6 +186,11 @@ export async function startHub(config: HubConfig, opts: StartHubOptions = {}): P
   const scheme = server.server instanceof TlsServer ? 'https' : 'http';
   const url = `${scheme}://${hostForUrl(config.listen.host)}:${port}`;
   logger.info({ url, hubId: config.hubId, dataDir: config.dataDir }, 'hub listening');
+  // blob files a crash left unreferenced: reclaimed in the background, start-up never waits for it
+  hub.collectGarbage({ actor: 'hub' }).then(
+    (report) => logger.info(report, 'orphan blobs collected'),
+    (err: unknown) => logger.warn({ err }, 'orphan blob collection failed'),
+  );
 
   let closing: Promise<void> | undefined;
   const close = () => {

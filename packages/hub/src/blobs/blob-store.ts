@@ -43,4 +43,20 @@ export interface BlobStore {
   size(key: string): Promise<number | undefined>;
   open(key: string, range?: ByteRange): Promise<Readable>;
   health(): Promise<{ ok: boolean; detail?: string }>;
+  /**
+   * Every blob stored as a file (not the inline ones), in key order, streamed: memory stays bounded
+   * whatever their number.
+   */
+  listFiles(): AsyncIterable<StoredFile>;
+  /**
+   * Deletes the file blob `key` unless it was modified at or after `modifiedBefore` (a commit that found
+   * the blob already there refreshes its time). Returns the bytes freed; undefined when nothing was deleted.
+   */
+  deleteFile(key: string, modifiedBefore: Date): Promise<number | undefined>;
+}
+
+export interface StoredFile {
+  key: string;
+  size: number;
+  modifiedAt: Date;
 }

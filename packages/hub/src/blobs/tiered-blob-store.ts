@@ -10,7 +10,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { Store } from '../store/store.js';
-import type { BlobStore, ByteRange, TempBlob } from './blob-store.js';
+import type { BlobStore, ByteRange, StoredFile, TempBlob } from './blob-store.js';
 
 export interface TieredOptions {
   /** largest blob kept inline (default 256 KiB) */
@@ -59,6 +59,14 @@ export class TieredBlobStore implements BlobStore {
 
   health(): Promise<{ ok: boolean; detail?: string }> {
     return this.files.health();
+  }
+
+  listFiles(): AsyncIterable<StoredFile> {
+    return this.files.listFiles();
+  }
+
+  deleteFile(key: string, modifiedBefore: Date): Promise<number | undefined> {
+    return this.files.deleteFile(key, modifiedBefore);
   }
 
   /** reserves in-memory bytes; false when the budget would be exceeded */

@@ -1,5 +1,6 @@
 import type { CertificateInput } from '@lienthong/trust';
 import type { AuditVerdict } from '../audit/verify-audit-log.js';
+import type { GcOptions, GcReport } from '../blobs/collect-garbage.js';
 import type { DemoCredentials } from '../directory/demo-credentials.js';
 import type { HubPki } from '../pki/hub-pki.js';
 import type { AuditCheckpointRecord, AuditRecord, SignatureStatsRow } from '../store/store.js';
@@ -37,6 +38,11 @@ export interface Hub extends HubService {
   waitForInspections(): Promise<void>;
   /** an agency's own signature policy at intake; null: back to the hub's default */
   setSignaturePolicy(code: string, policy: SignaturePolicy | null): Promise<Agency>;
+  /**
+   * Deletes blob files that no document or attachment references and that are older than `minAgeSeconds`
+   * (default 3600); audited when something was removed. Also run once, in the background, by `startHub`.
+   */
+  collectGarbage(opts?: Pick<GcOptions, 'minAgeSeconds' | 'dryRun' | 'actor'>): Promise<GcReport>;
   /** re-reads every CRL source now (they are also refreshed every trust.crlRefreshSeconds) */
   refreshCrls(): Promise<void>;
   /**

@@ -3,6 +3,7 @@
 import type { CertificateInput } from '@lienthong/trust';
 import { CheckpointScheduler } from '../audit/checkpoint-scheduler.js';
 import { type AuditVerdict, verifyAuditLog } from '../audit/verify-audit-log.js';
+import { collectGarbage, type GcOptions, type GcReport } from '../blobs/collect-garbage.js';
 import { acknowledge } from '../delivery/acknowledge.js';
 import { countPending, inbox } from '../delivery/inbox.js';
 import { openAttachment, openPackage } from '../delivery/open-package.js';
@@ -39,6 +40,8 @@ export class LienthongHub implements Hub {
   private closed = false;
   private readonly checkpoints: CheckpointScheduler;
   private readonly inspector: AttachmentInspector;
+  /** collections under way: close() waits for them (they stop early) before closing the store */
+  private readonly collecting = new Set<Promise<unknown>>();
 
   constructor(private readonly ctx: HubContext) {
     this.checkpoints = new CheckpointScheduler(ctx);
@@ -149,6 +152,16 @@ export class LienthongHub implements Hub {
   setSignaturePolicy(code: string, policy: SignaturePolicy | null): Promise<Agency> {
     return this.ctx.directory.setSignaturePolicy(code, policy);
   }
+  async collectGarbage(opts: Pick<GcOptions, 'minAgeSeconds' | 'dryRun' | 'actor'> = {}): Promise<GcReport> {
+    if (this.closed) throw new Error('hub is closed');
+    const run = collectGarbage(this.ctx, { ...opts, stopped: () => this.closed });
+    this.collecting.add(run);
+    try {
+      return await run;
+    } finally {
+      this.collecting.delete(run);
+    }
+  }
   refreshCrls(): Promise<void> {
     return this.ctx.pki.crls.refresh();
   }
@@ -173,6 +186,7 @@ export class LienthongHub implements Hub {
     if (this.closed) return;
     this.closed = true;
     this.ctx.notifier.wakeAll();
+    await Promise.allSettled([...this.collecting]);
     await this.inspector.close();
     await this.checkpoints.stop();
     this.ctx.pki.close();

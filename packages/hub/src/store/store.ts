@@ -345,6 +345,11 @@ export interface StoreOps {
   insertInlineBlobs(blobs: InlineBlob[], at: Date): Promise<void>;
   getInlineBlob(key: string): Promise<Uint8Array | undefined>;
   inlineBlobSize(key: string): Promise<number | undefined>;
+  /**
+   * Which of `keys` some row references as its blob (`documents.blob_key`, `attachments.blob_key`: the
+   * only columns blobs are read through). Pass a bounded batch (a few hundred keys).
+   */
+  referencedBlobKeys(keys: readonly string[]): Promise<Set<string>>;
 }
 
 /** A small blob stored in the database instead of as a file: key = lowercase hex SHA-256 of bytes. */

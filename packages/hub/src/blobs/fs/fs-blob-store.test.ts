@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -69,4 +69,34 @@ test('an aborted temp blob disappears; leftovers of a crash are removed at init'
   assert.deepEqual(await readdir(join(root, 'tmp')), []);
   assert.equal(await blobs.has('0'.repeat(64)), false);
   assert.deepEqual(await blobs.health(), { ok: true });
+});
+
+test('listFiles streams every blob file in key order with its size and time; deleteFile honours the time guard', async () => {
+  const { root, blobs } = await store();
+  const keys: string[] = [];
+  for (const text of ['một', 'hai', 'ba']) {
+    const t = await blobs.createTemp();
+    await t.write(Buffer.from(text));
+    keys.push(await t.commit());
+  }
+  // not blobs: ignored
+  await writeFile(join(root, 'blobs', 'README'), 'x');
+  const listed = [];
+  for await (const f of blobs.listFiles()) listed.push(f);
+  assert.deepEqual(
+    listed.map((f) => f.key),
+    [...keys].sort(),
+  );
+  assert.ok(listed.every((f) => f.size > 0 && f.modifiedAt instanceof Date));
+
+  const [a, b] = keys as [string, string];
+  const past = new Date(Date.now() - 7200_000);
+  await utimes(blobs.pathOf(a), past, past);
+  const guard = new Date(Date.now() - 3600_000);
+  assert.equal(await blobs.deleteFile(a, guard), Buffer.byteLength('một'));
+  assert.equal(await blobs.has(a), false);
+  assert.equal(await blobs.deleteFile(b, guard), undefined, 'modified after the guard: put back');
+  assert.equal(await blobs.has(b), true);
+  assert.equal(await blobs.deleteFile(a, guard), undefined, 'already gone');
+  assert.deepEqual(await readdir(join(root, 'tmp')), []);
 });

@@ -2,7 +2,7 @@
 
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { type FileHandle, mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, rename, rm, utimes } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Readable } from 'node:stream';
 import type { ByteRange, TempBlob } from '../blob-store.js';
@@ -51,7 +51,11 @@ export class FsTempBlob implements TempBlob {
     const { sha256 } = await this.finish();
     if (this.done) return sha256;
     const target = this.pathOf(sha256);
-    const exists = await stat(target).then(
+    // Reusing a blob already there refreshes its modification time: to the garbage collector it is as
+    // young as a freshly renamed one until this commit's transaction references it. ENOENT: absent (or
+    // just collected), so it is renamed into place like a new one.
+    const now = new Date();
+    const exists = await utimes(target, now, now).then(
       () => true,
       () => false,
     );

@@ -24,3 +24,14 @@ export async function inlineBlobSize(db: Kysely<Database>, key: string): Promise
   const r = await db.selectFrom('inline_blobs').select('size').where('key', '=', key).executeTakeFirst();
   return r?.size;
 }
+
+export async function referencedBlobKeys(db: Kysely<Database>, keys: readonly string[]): Promise<Set<string>> {
+  if (keys.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('documents')
+    .select('blob_key')
+    .where('blob_key', 'in', keys)
+    .union(db.selectFrom('attachments').select('blob_key').where('blob_key', 'in', keys))
+    .execute();
+  return new Set(rows.map((r) => r.blob_key));
+}

@@ -46,7 +46,7 @@ import {
   previousAuditHash,
 } from './audit-chain-queries.js';
 import type { Database, DeliveriesTable, DocumentsTable } from './database.js';
-import { getInlineBlob, inlineBlobSize, insertInlineBlobs } from './inline-blob-queries.js';
+import { getInlineBlob, inlineBlobSize, insertInlineBlobs, referencedBlobKeys } from './inline-blob-queries.js';
 import { getReceipt, insertReceipt } from './receipt-queries.js';
 import {
   fromDocument,
@@ -589,6 +589,10 @@ export class SqlStoreOps implements StoreOps {
 
   inlineBlobSize(key: string): Promise<number | undefined> {
     return inlineBlobSize(this.db, key);
+  }
+
+  referencedBlobKeys(keys: readonly string[]): Promise<Set<string>> {
+    return referencedBlobKeys(this.db, keys);
   }
 
   async listAudit(afterId: number, limit: number): Promise<AuditRecord[]> {

@@ -4,6 +4,7 @@ import { documentSignatures } from './002-document-signatures.js';
 import { receiptsAndAuditChain } from './003-receipts-and-audit-chain.js';
 import { attachmentSignatures } from './004-attachment-signatures.js';
 import { inlineBlobs } from './005-inline-blobs.js';
+import { blobKeyIndexes } from './006-blob-key-indexes.js';
 
 /** Every migration, in version order. Append only: a released migration never changes. */
 export const migrations: Migration[] = [
@@ -12,4 +13,5 @@ export const migrations: Migration[] = [
   receiptsAndAuditChain,
   attachmentSignatures,
   inlineBlobs,
+  blobKeyIndexes,
 ];

@@ -2,15 +2,14 @@
 // client's share shows separately in a CPU profile). Uses the packages intake-bench.ts signed.
 //   node packages/hub/dist/bench/http-bench.js [packages=1000] [concurrency=64]
 
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
-import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { testConfig } from '../core/hub-test-support.js';
 import { startHub } from '../server.js';
+import { closedLoop, percentile, timedPhase } from './bench-phase.js';
 
 const N = Number(process.argv[2] ?? 1000);
 const CONCURRENCY = Number(process.argv[3] ?? 64);
@@ -47,40 +46,18 @@ function post(body: Buffer): Promise<number> {
   });
 }
 
-const session = process.env.BENCH_PROFILE ? new Session() : undefined;
-if (session) {
-  session.connect();
-  await session.post('Profiler.enable');
-  await session.post('Profiler.start');
-}
-const lat: number[] = [];
-let next = 0;
 let failed = 0;
-const cpu0 = process.cpuUsage();
-const t0 = performance.now();
-await Promise.all(
-  Array.from({ length: CONCURRENCY }, async () => {
-    for (;;) {
-      const i = next++;
-      if (i >= N) return;
-      const s = performance.now();
-      const status = await post(packages[i]!);
-      if (status >= 300) failed++;
-      lat.push(performance.now() - s);
-    }
+const {
+  value: lat,
+  seconds: secs,
+  cpu,
+} = await timedPhase('http', () =>
+  closedLoop(N, CONCURRENCY, async (i) => {
+    if ((await post(packages[i]!)) >= 300) failed++;
   }),
 );
-const secs = (performance.now() - t0) / 1000;
-const cpu = process.cpuUsage(cpu0);
-if (session) {
-  const { profile } = await session.post('Profiler.stop');
-  writeFileSync(join(process.env.BENCH_PROFILE!, 'http.cpuprofile'), JSON.stringify(profile));
-  session.disconnect();
-}
-lat.sort((a, b) => a - b);
-const pct = (p: number) => lat[Math.min(lat.length - 1, Math.floor((lat.length * p) / 100))]!;
 console.log(
-  `http intake: ${N} packages, ${CONCURRENCY} clients: ${(N / secs).toFixed(0)}/s, p50 ${pct(50).toFixed(1)} ms, p99 ${pct(99).toFixed(1)} ms, ${failed} failed; process CPU ${((cpu.user + cpu.system) / 1000 / N).toFixed(2)} ms per package (hub + client)`,
+  `http intake: ${N} packages, ${CONCURRENCY} clients: ${(N / secs).toFixed(0)}/s, p50 ${percentile(lat, 50).toFixed(1)} ms, p99 ${percentile(lat, 99).toFixed(1)} ms, ${failed} failed; process CPU ${((cpu.user + cpu.system) / 1000 / N).toFixed(2)} ms per package (hub + client)`,
 );
 agent.destroy();
 await started.close();

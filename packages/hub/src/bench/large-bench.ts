@@ -1,11 +1,9 @@
 // Micro-benchmark: one large package (default 100 MiB attachment) submitted and fetched in process,
 // MiB/s both ways and the RSS growth. node packages/hub/dist/bench/large-bench.js [MiB=100]
 
-import { writeFileSync } from 'node:fs';
-import { Session } from 'node:inspector/promises';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { as, body, documentPackage, startTestHub } from '../core/hub-test-support.js';
+import { timedPhase } from './bench-phase.js';
 
 const MIB = Number(process.argv[2] ?? 100);
 
@@ -19,25 +17,14 @@ const pkg = await documentPackage(sender, [recipient], {
   ],
 });
 const mib = pkg.length / 1024 / 1024;
-const session = process.env.BENCH_PROFILE ? new Session() : undefined;
-if (session) {
-  session.connect();
-  await session.post('Profiler.enable');
-  await session.post('Profiler.start');
-}
 const rss0 = process.memoryUsage().rss;
 let peak = rss0;
 const timer = setInterval(() => {
   peak = Math.max(peak, process.memoryUsage().rss);
 }, 20);
-const t0 = performance.now();
-const r = await t.hub.submit({ principal: as(sender), body: body(pkg), messageType: 'auto' });
-const inSecs = (performance.now() - t0) / 1000;
-if (session) {
-  const { profile } = await session.post('Profiler.stop');
-  writeFileSync(join(process.env.BENCH_PROFILE!, 'large.cpuprofile'), JSON.stringify(profile));
-  session.disconnect();
-}
+const { value: r, seconds: inSecs } = await timedPhase('large', () =>
+  t.hub.submit({ principal: as(sender), body: body(pkg), messageType: 'auto' }),
+);
 const t1 = performance.now();
 const opened = await t.hub.openPackage(as(recipient), r.docId);
 let n = 0;

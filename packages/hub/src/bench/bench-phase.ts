@@ -1,0 +1,63 @@
+// What the in-process micro-benchmarks share: timing a phase (with a CPU profile of it alone when
+// BENCH_PROFILE=<dir> is set) and running N tasks over a fixed number of concurrent callers.
+
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+
+export interface PhaseResult<T> {
+  value: T;
+  seconds: number;
+  /** this process's CPU over the phase, all threads */
+  cpu: NodeJS.CpuUsage;
+}
+
+/** Runs one phase; with BENCH_PROFILE set, writes `<dir>/<name>.cpuprofile` of that phase only. */
+export async function timedPhase<T>(name: string, fn: () => Promise<T>): Promise<PhaseResult<T>> {
+  const dir = process.env.BENCH_PROFILE;
+  const session = dir ? new Session() : undefined;
+  if (session) {
+    session.connect();
+    await session.post('Profiler.enable');
+    await session.post('Profiler.start');
+  }
+  const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
+  const value = await fn();
+  const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  if (session && dir) {
+    const { profile } = await session.post('Profiler.stop');
+    writeFileSync(join(dir, `${name}.cpuprofile`), JSON.stringify(profile));
+    session.disconnect();
+  }
+  return { value, seconds, cpu };
+}
+
+/** Closed loop: `concurrency` callers take tasks 0…n-1 in turn; returns each task's latency in ms, sorted. */
+export async function closedLoop(
+  n: number,
+  concurrency: number,
+  task: (i: number) => Promise<void>,
+): Promise<number[]> {
+  const latencies: number[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (;;) {
+        const i = next++;
+        if (i >= n) return;
+        const s = performance.now();
+        await task(i);
+        latencies.push(performance.now() - s);
+      }
+    }),
+  );
+  return latencies.sort((a, b) => a - b);
+}
+
+/** The p-th percentile (nearest rank) of sorted values. */
+export function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? Number.NaN;
+}

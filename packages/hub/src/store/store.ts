@@ -16,19 +16,8 @@ import type {
 
 export type AgencyRecord = Agency;
 
-export interface NewAgencyRecord {
-  code: string;
-  parentCode?: string;
-  name: string;
-  level: number;
-  email?: string;
-  phone?: string;
-  fax?: string;
-  enabled: boolean;
-  isTenant: boolean;
-  tenantId?: string;
-  demo: boolean;
-}
+/** An agency as registered: the store assigns its version, deletion flag and time; its signature policy is set later. */
+export type NewAgencyRecord = Omit<Agency, 'signaturePolicy' | 'version' | 'deleted' | 'updatedAt'>;
 
 export type AgencyPatch = Partial<Omit<NewAgencyRecord, 'code'>> & {
   deleted?: boolean;

@@ -161,6 +161,16 @@ export interface SignatureReason {
   severity: 'error' | 'indeterminate' | 'note';
 }
 
+/** Who signed, as a signature verdict names them: the signing certificate. */
+export interface CertificateSigner {
+  subject: string;
+  issuer?: string;
+  /** the certificate's UID attribute (mã định danh) */
+  agencyCode?: string;
+  serialNumber: string;
+  fingerprint256: string;
+}
+
 /** The verdict on a package's XML signature (edXMLHeader/Signature), as checked at intake. */
 export interface SignatureVerdict {
   status: 'valid' | 'invalid' | 'indeterminate' | 'absent';
@@ -171,15 +181,7 @@ export interface SignatureVerdict {
   /** e.g. `rsa-sha256`, `ecdsa-sha256`, `rsa-sha1` */
   algorithm?: string;
   digestAlgorithm?: string;
-  signer?: {
-    subject: string;
-    issuer?: string;
-    /** the certificate's UID attribute (mã định danh) */
-    agencyCode?: string;
-    serialNumber: string;
-    fingerprint256: string;
-    notAfter?: Date;
-  };
+  signer?: CertificateSigner & { notAfter?: Date };
   reasons: SignatureReason[];
   checkedAt: Date;
 }
@@ -191,14 +193,7 @@ export interface AttachmentSignature {
   coversWholeDocument: boolean;
   /** /SubFilter: adbe.pkcs7.detached, ETSI.CAdES.detached */
   subFilter?: string;
-  signer?: {
-    subject: string;
-    issuer?: string;
-    /** the certificate's UID attribute (mã định danh) */
-    agencyCode?: string;
-    serialNumber: string;
-    fingerprint256: string;
-  };
+  signer?: CertificateSigner;
   signingTime?: Date;
   /** `cms`: the signed signingTime attribute; `pdf`: the dictionary's /M, which the signature does not protect */
   signingTimeSource?: 'cms' | 'pdf';

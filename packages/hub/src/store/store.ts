@@ -12,6 +12,7 @@ import type {
   SignaturePolicy,
   SignatureReason,
   SignatureVerdict,
+  TimelineEvent,
 } from '../core/contract.js';
 
 export type AgencyRecord = Agency;
@@ -144,16 +145,10 @@ export interface DeliveryPatch {
   lastStatusAt?: Date;
 }
 
-export interface EventRecord {
+export interface EventRecord extends TimelineEvent {
   docId: string;
   /** the recipient the event is about; undefined for document-level events */
   recipient?: string;
-  at: Date;
-  kind: string;
-  actor?: string;
-  detail?: string;
-  statusCode?: StatusCode;
-  relatedDocId?: string;
 }
 
 export interface TraceRecord {

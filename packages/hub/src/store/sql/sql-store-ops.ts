@@ -237,13 +237,14 @@ export class SqlStoreOps implements StoreOps {
   }
 
   async findDocumentsByDocumentId(documentId: string, sender?: string): Promise<DocumentRecord[]> {
-    let q = this.db
-      .selectFrom('documents')
-      .selectAll()
-      .where('document_id', '=', documentId)
-      .where('message_type', '=', 'edoc');
+    // Filtered and ordered here, not in SQL: with `message_type = ? ORDER BY seq` SQLite's planner
+    // prefers the (sender, message_type, seq) index and scans every document of the sender.
+    let q = this.db.selectFrom('documents').selectAll().where('document_id', '=', documentId);
     if (sender !== undefined) q = q.where('sender', '=', sender);
-    return (await q.orderBy('seq').execute()).map(toDocument);
+    return (await q.execute())
+      .filter((r) => r.message_type === 'edoc')
+      .sort((a, b) => Number(a.seq) - Number(b.seq))
+      .map(toDocument);
   }
 
   async insertDocument(d: NewDocumentRecord): Promise<DocumentRecord> {

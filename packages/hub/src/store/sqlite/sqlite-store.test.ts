@@ -174,3 +174,30 @@ test('audit log: gap-free increasing ids, append-only', async () => {
   assert.throws(() => raw.prepare("UPDATE audit_log SET actor = 'y'").run(), /append-only/);
   raw.close();
 });
+
+test('DocumentId lookup: only edoc rows, in acceptance order, through the (document_id, sender) index', async () => {
+  const { file, store } = await open();
+  await store.insertAgency(agency('000.00.00.G01'), now);
+  for (let i = 0; i < 5; i++) await store.insertDocument(doc(`d${i}`, '000.00.00.G01', `sha${i}`, `other-${i}`));
+  await store.insertDocument({ ...doc('rev', '000.00.00.G01', 'sha-r', 'X'), businessType: 1 });
+  await store.insertDocument(doc('new', '000.00.00.G01', 'sha-n', 'X'));
+  await store.insertDocument({
+    ...doc('st', '000.00.00.G01', 'sha-s', 'X'),
+    messageType: 'status',
+    businessType: undefined,
+  });
+  const found = await store.findDocumentsByDocumentId('X', '000.00.00.G01');
+  assert.deepEqual(
+    found.map((d) => d.docId),
+    ['rev', 'new'],
+  );
+  await store.close();
+  // the statement findDocumentsByDocumentId sends: must not walk every document of the sender
+  const { default: SQLite } = await import('better-sqlite3');
+  const raw = new SQLite(file, { readonly: true });
+  const plan = raw
+    .prepare('EXPLAIN QUERY PLAN select * from "documents" where "document_id" = ? and "sender" = ?')
+    .all('X', '000.00.00.G01') as { detail: string }[];
+  raw.close();
+  assert.match(plan.map((p) => p.detail).join('; '), /USING INDEX documents_document_id/);
+});

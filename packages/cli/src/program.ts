@@ -3,6 +3,7 @@ import { registerAck } from './commands/ack.js';
 import { registerAgencies } from './commands/agencies.js';
 import { registerAgency } from './commands/agency.js';
 import { registerAudit } from './commands/audit.js';
+import { registerBackup } from './commands/backup.js';
 import { registerCa } from './commands/ca.js';
 import { registerFetch } from './commands/fetch.js';
 import { registerGc } from './commands/gc.js';
@@ -50,6 +51,7 @@ export function createProgram(): Command {
   registerCa(program);
   registerStats(program);
   registerGc(program);
+  registerBackup(program);
   return program;
 }
 

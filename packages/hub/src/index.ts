@@ -1,4 +1,7 @@
 export type { AuditBreak, AuditBreakKind, AuditVerdict } from './audit/verify-audit-log.js';
+export { backupDataDir } from './backup/backup-data-dir.js';
+export type { BackupManifest } from './backup/backup-format.js';
+export { checkBackup, restoreDataDir } from './backup/restore-data-dir.js';
 export { ConfigError } from './config/config-error.js';
 export type { HubConfig } from './config/hub-config.js';
 export { CONFIG_KEYS, type ConfigOverrides, type LoadConfigOptions, loadConfig } from './config/load-config.js';

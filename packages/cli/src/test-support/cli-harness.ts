@@ -113,14 +113,19 @@ export class CliHarness {
     return file;
   }
 
-  /** Stops the hub (SIGTERM, waiting for it to exit) and removes the temporary directory. */
-  async close(): Promise<void> {
+  /** Stops the hub that serve() started (SIGTERM, waiting for it to exit). */
+  async stopServer(): Promise<void> {
     const server = this.server;
     if (server && server.exitCode === null) {
       const exited = new Promise((r) => server.once('exit', r));
       server.kill('SIGTERM');
       await exited;
     }
+  }
+
+  /** Stops the hub and removes the temporary directory. */
+  async close(): Promise<void> {
+    await this.stopServer();
     await rm(this.dir, { recursive: true, force: true });
   }
 }

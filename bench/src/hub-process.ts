@@ -33,6 +33,8 @@ export interface HubProcessOptions {
   template?: string;
   /** keep the data directory when stopped (the template itself) */
   keep?: boolean;
+  /** Node's own options for the hub process (e.g. --cpu-prof) */
+  nodeArgs?: string[];
 }
 
 /** The hub's command-line arguments and environment for a store backend (`--store`). */
@@ -51,7 +53,18 @@ export async function startHubProcess(
   const port = await freePort();
   const child: ChildProcess = spawn(
     process.execPath,
-    [hubMain, '--data-dir', dataDir, '--port', String(port), '--host', '127.0.0.1', '--demo', ...extraArgs],
+    [
+      ...(options.nodeArgs ?? []),
+      hubMain,
+      '--data-dir',
+      dataDir,
+      '--port',
+      String(port),
+      '--host',
+      '127.0.0.1',
+      '--demo',
+      ...extraArgs,
+    ],
     { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, LIENTHONG_LOG_LEVEL: 'warn', ...env } },
   );
   const url = `http://127.0.0.1:${port}`;

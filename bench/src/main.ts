@@ -1,6 +1,7 @@
 // The benchmark harness (`npm run bench`): runs the scenarios, writes bench/out/results.json (copied to
 // docs/bench/results.json), docs/BENCHMARKS.md and its plots (docs/bench/*.svg).
-//   --only intake,fanout,delivery,e2e,baselines,large,verify   pick scenarios
+//   --only intake,fanout,delivery,e2e,baselines,large,verify,profile   pick scenarios
+//                      (profile: flame graphs of the hub's threads under intake and delivery load)
 //   --seconds N        length of each measurement window (default 5; --quick 2)
 //   --quick            short windows, smaller pool and preload, 1 fan-out run (≈2 minutes)
 //   --package-mb N     large scenario: attachment size in MiB (default 100)
@@ -15,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import type { StoreSelection } from './hub-process.js';
 import { runLargePackage } from './large-package.js';
 import { generatePool } from './package-pool.js';
+import { profiledRuns } from './profile-scenario.js';
 import { type BenchResults, renderReport, withHandWritten } from './report.js';
 import { delivery, fanOut, fastifyBaseline, intake, openLoop, sqliteBaseline } from './scenarios.js';
 import { writePlots } from './svg.js';
@@ -22,7 +24,8 @@ import { prepareTemplate, startFromTemplate } from './template.js';
 import { runVerify } from './verify-scenario.js';
 
 const MiB = 1024 * 1024;
-const SCENARIOS = ['intake', 'fanout', 'delivery', 'e2e', 'baselines', 'large', 'verify'];
+const DOCS_BENCH = fileURLToPath(new URL('../../docs/bench/', import.meta.url));
+const SCENARIOS = ['intake', 'fanout', 'delivery', 'e2e', 'baselines', 'large', 'verify', 'profile'];
 const args = process.argv.slice(2);
 const option = (name: string): string | undefined => {
   const i = args.indexOf(name);
@@ -116,7 +119,7 @@ async function step<T>(name: string, run: () => Promise<T> | T): Promise<T | und
   }
 }
 
-const needsPool = ['intake', 'e2e', 'baselines'].some(wanted);
+const needsPool = ['intake', 'e2e', 'baselines', 'profile'].some(wanted);
 const needsTemplate = needsPool || wanted('fanout') || wanted('delivery') || wanted('large');
 const work = mkdtempSync(join(tmpdir(), 'lienthong-bench-run-'));
 try {
@@ -198,6 +201,11 @@ try {
         }
       });
     }
+    if (wanted('profile')) {
+      console.error('profiles: intake and delivery once more under node --cpu-prof …');
+      mkdirSync(DOCS_BENCH, { recursive: true });
+      results.profiles = await step('profile', () => profiledRuns(ctx, DOCS_BENCH, quick ? 30 : 100));
+    }
     rmSync(template.dir, { recursive: true, force: true });
   }
   if (wanted('verify')) {
@@ -211,7 +219,7 @@ results.totalSeconds = (Date.now() - started) / 1000;
 results.loadAverageAtEnd = loadavg()[0];
 
 const out = fileURLToPath(new URL('../out/', import.meta.url));
-const docsBench = fileURLToPath(new URL('../../docs/bench/', import.meta.url));
+const docsBench = DOCS_BENCH;
 mkdirSync(out, { recursive: true });
 mkdirSync(docsBench, { recursive: true });
 const json = `${JSON.stringify(results, null, 2)}\n`;

@@ -30,7 +30,31 @@ export interface BenchResults {
   fastifyBaseline?: Measurement;
   large?: LargePackageResult;
   verify?: VerifyResult;
+  profiles?: ProfileResult[];
   failures?: Array<{ scenario: string; error: string }>;
+}
+
+export interface FlameSummary {
+  /** sampled time not idle, ms */
+  busyMs: number;
+  wallMs: number;
+  categories: Array<{ name: string; ms: number; share: number }>;
+  functions: Array<{ name: string; ms: number; share: number; category: string }>;
+}
+
+export interface ProfileThread {
+  name: string;
+  /** the flame graph, in docs/bench/ */
+  file: string;
+  summary: FlameSummary;
+}
+
+export interface ProfileResult {
+  scenario: string;
+  label: string;
+  /** throughput of the profiled run (profiling slows the hub) */
+  perSecondProfiled: number;
+  threads: ProfileThread[];
 }
 
 const f0 = (n: number | undefined) => (n === undefined || Number.isNaN(n) ? '—' : n.toFixed(0));
@@ -333,11 +357,47 @@ export function renderReport(r: BenchResults, plots: string[] = []): string {
       '',
     );
   }
+  if (r.profiles?.length) {
+    lines.push(
+      '## Where the time goes (CPU profiles)',
+      '',
+      'The intake (/v1, 64 clients) and delivery measurements run once more on a hub started with',
+      '`node --cpu-prof`; each flame graph shows one thread of the hub: a box is a function, as wide as the time',
+      'spent in it and in what it called, callers below (hover a box for its figures). Idle time is left out.',
+      'Only the measurement window is kept (start-up and the delivery preload are cut off). Profiling slows the hub',
+      'down, so these runs are not measurements.',
+      '',
+    );
+    for (const p of r.profiles) {
+      for (const t of p.threads) {
+        const s = t.summary;
+        lines.push(
+          `### ${p.scenario}: ${t.name}`,
+          '',
+          `${p.label}, ${f0(p.perSecondProfiled)}/s while profiled; ${f0(s.busyMs)} ms busy in ${f0(s.wallMs)} ms sampled.`,
+          '',
+          `![${p.scenario} ${t.name}](bench/${t.file})`,
+          '',
+          `Self time by part: ${s.categories
+            .filter((c) => c.share >= 0.01)
+            .map((c) => `${c.name} ${pct(c.share)}`)
+            .join(', ')}.`,
+          '',
+          '| function (self time) | part | ms | share |',
+          '|---|---|---:|---:|',
+          ...s.functions.map(
+            (f) => `| \`${f.name.replace(/\|/g, '\\|')}\` | ${f.category} | ${f0(f.ms)} | ${pct(f.share)} |`,
+          ),
+          '',
+        );
+      }
+    }
+  }
   lines.push(
     '## Running it',
     '',
     '`npm run bench` (builds, then runs everything, ≈10 minutes at most); `npm run bench -- --quick` (≈2 minutes);',
-    '`--only intake,fanout,delivery,e2e,baselines,large,verify`; `--seconds N` per measurement window; `--package-mb N`',
+    '`--only intake,fanout,delivery,e2e,baselines,large,verify,profile`; `--seconds N` per measurement window; `--package-mb N`',
     'for the large scenario; `--store postgres --database-url URL` (passed to every hub as `--database` and',
     '`LIENTHONG_DATABASE_URL`; exits 2 while the hub has no PostgreSQL store). Not part of `npm test`.',
     '',
@@ -360,6 +420,7 @@ const GENERATED_HEADINGS = new Set([
   'End to end',
   'Large package (streamed in and out)',
   'Signature verification (one core)',
+  'Where the time goes (CPU profiles)',
   'Running it',
 ]);
 

@@ -20,6 +20,12 @@ export interface Ctx {
   seconds: number;
   /** agencies the pool's packages are addressed to (they poll in the end-to-end scenario) */
   recipients: string[];
+  /** Node options for every hub process started (the profiled runs pass --cpu-prof) */
+  hubNodeArgs?: string[];
+}
+
+function startHub(ctx: Ctx) {
+  return startFromTemplate(ctx.template, ctx.store, ctx.hubNodeArgs ? { nodeArgs: ctx.hubNodeArgs } : {});
 }
 
 function credentials(t: Template): Record<string, Credentials> {
@@ -40,11 +46,15 @@ function job(ctx: Ctx, url: string, over: Partial<LoadJob>): LoadJob {
   };
 }
 
-export async function intake(ctx: Ctx, clientCounts: number[]): Promise<Measurement[]> {
+export async function intake(
+  ctx: Ctx,
+  clientCounts: number[],
+  protocols: ReadonlyArray<'v1' | 'vxp'> = ['v1', 'vxp'],
+): Promise<Measurement[]> {
   const out: Measurement[] = [];
-  for (const protocol of ['v1', 'vxp'] as const) {
+  for (const protocol of protocols) {
     for (const clients of clientCounts) {
-      const hub = await startFromTemplate(ctx.template, ctx.store);
+      const hub = await startHub(ctx);
       try {
         const label = `intake ${protocol === 'v1' ? '/v1' : 'VXP /sendEdoc'}, ${clients} client${clients === 1 ? '' : 's'}`;
         out.push(await measure(label, job(ctx, hub.url, { protocol, clients }), hub.pid));
@@ -58,7 +68,7 @@ export async function intake(ctx: Ctx, clientCounts: number[]): Promise<Measurem
 
 /** Open loop at a fixed rate through /v1; with `endToEnd`, the recipients long-poll and fetch. */
 export async function openLoop(ctx: Ctx, rate: number, endToEnd: boolean, note = ''): Promise<Measurement> {
-  const hub = await startFromTemplate(ctx.template, ctx.store);
+  const hub = await startHub(ctx);
   try {
     const label = endToEnd ? `end to end at ${rate}/s` : `intake /v1 open loop at ${rate}/s${note}`;
     const over: Partial<LoadJob> = {
@@ -144,7 +154,7 @@ export interface FanOutResult {
 export async function fanOut(ctx: Ctx, counts: number[], runs: number): Promise<FanOutResult[]> {
   const sender = ctx.template.agencies[0]!;
   const out: FanOutResult[] = [];
-  const hub = await startFromTemplate(ctx.template, ctx.store);
+  const hub = await startHub(ctx);
   try {
     let n = 1;
     for (const count of counts) {
@@ -188,7 +198,7 @@ export interface DeliveryResult extends Measurement {
 export async function delivery(ctx: Ctx, packages: number, agencies: number): Promise<DeliveryResult> {
   const sender = ctx.template.agencies[0]!;
   const drainers = ctx.template.agencies.slice(1, 1 + agencies).map((a) => a.code);
-  const hub = await startFromTemplate(ctx.template, ctx.store);
+  const hub = await startHub(ctx);
   try {
     const t0 = performance.now();
     const bodies = await Promise.all(

@@ -9,6 +9,7 @@ import { type AttachmentSink, type ParseResult, parseEdxml } from '@lienthong/ed
 import type { BlobStore, TempBlob } from '../blobs/blob-store.js';
 import { HubError } from '../core/contract.js';
 import { hubErrorFromParse } from './edxml-error-mapping.js';
+import { SignatureNameScan } from './signature-name-scan.js';
 
 export interface Spooled {
   parsed: ParseResult;
@@ -21,6 +22,11 @@ export interface Spooled {
    */
   sha256: string;
   size: number;
+  /**
+   * Whether the body's bytes spell "Signature" anywhere (noted while streaming): when they do not and
+   * the parser saw no Signature element, the package is unsigned without a second pass over its bytes.
+   */
+  mentionsSignature?: boolean;
   /** temp blobs of the attachments, by attachment index */
   attachments: Map<number, TempBlob>;
   /** removes every temp blob (after a refusal) */
@@ -40,6 +46,7 @@ export async function spoolAndParse(blobs: BlobStore, body: Readable, maxBodyByt
     // hashes from the first '<' on: almost always where the parser will say the XML starts. When that
     // is the body's first byte (no preamble: the usual case) it is the body's own hash, not computed twice.
     let fromFirstLt: { offset: number; hash: Hash | undefined } | undefined;
+    const signatureName = new SignatureNameScan();
 
     async function* tee(): AsyncGenerator<Uint8Array> {
       // An aborted upload destroys the body with the reason, which rejects the pending next().
@@ -71,6 +78,7 @@ export async function spoolAndParse(blobs: BlobStore, body: Readable, maxBodyByt
             );
           }
           await bodyTemp.write(chunk);
+          signatureName.scan(chunk);
           if (fromFirstLt) fromFirstLt.hash?.update(chunk);
           else {
             const lt = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).indexOf(0x3c);
@@ -129,7 +137,16 @@ export async function spoolAndParse(blobs: BlobStore, body: Readable, maxBodyByt
           ? fromFirstLt.hash.digest('hex')
           : await hashStream(bodyTemp.read({ start: parsed.xmlStart, end: size }));
     }
-    return { parsed, body: bodyTemp, bodySha256, sha256, size, attachments, discard };
+    return {
+      parsed,
+      body: bodyTemp,
+      bodySha256,
+      sha256,
+      size,
+      mentionsSignature: signatureName.found,
+      attachments,
+      discard,
+    };
   } catch (err) {
     await discard();
     throw err;

@@ -22,16 +22,26 @@ let peak = rss0;
 const timer = setInterval(() => {
   peak = Math.max(peak, process.memoryUsage().rss);
 }, 20);
-const { value: r, seconds: inSecs } = await timedPhase('large', () =>
-  t.hub.submit({ principal: as(sender), body: body(pkg), messageType: 'auto' }),
-);
+const {
+  value: r,
+  seconds: inSecs,
+  cpu: inCpu,
+} = await timedPhase('large', () => t.hub.submit({ principal: as(sender), body: body(pkg), messageType: 'auto' }));
 const t1 = performance.now();
+const cpu1 = process.cpuUsage();
 const opened = await t.hub.openPackage(as(recipient), r.docId);
 let n = 0;
 for await (const c of opened.stream) n += (c as Buffer).length;
 const outSecs = (performance.now() - t1) / 1000;
+const outCpu = process.cpuUsage(cpu1);
 clearInterval(timer);
 console.log(
-  `large: ${mib.toFixed(1)} MiB package in ${(mib / inSecs).toFixed(0)} MiB/s, out ${(n / 1024 / 1024 / outSecs).toFixed(0)} MiB/s; RSS peak growth ${((peak - rss0) / 1024 / 1024).toFixed(0)} MiB (the package itself is held by this benchmark)`,
+  `large: ${mib.toFixed(1)} MiB package in ${(mib / inSecs).toFixed(0)} MiB/s (${inSecs.toFixed(2)} s, CPU ${seconds(inCpu)} s), ` +
+    `out ${(n / 1024 / 1024 / outSecs).toFixed(0)} MiB/s (${outSecs.toFixed(2)} s, CPU ${seconds(outCpu)} s); ` +
+    `RSS peak growth ${((peak - rss0) / 1024 / 1024).toFixed(0)} MiB (the package itself is held by this benchmark)`,
 );
 await t.dispose();
+
+function seconds(cpu: NodeJS.CpuUsage): string {
+  return ((cpu.user + cpu.system) / 1e6).toFixed(2);
+}

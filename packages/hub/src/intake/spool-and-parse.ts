@@ -10,6 +10,10 @@ import type { BlobStore, TempBlob } from '../blobs/blob-store.js';
 import { HubError } from '../core/contract.js';
 import { hubErrorFromParse } from './edxml-error-mapping.js';
 import { SignatureNameScan } from './signature-name-scan.js';
+import { WriteBehind } from './write-behind.js';
+
+/** bytes of the body, and of each attachment, that may be on their way to disk while parsing goes on */
+const WRITE_BEHIND_BYTES = 1024 * 1024;
 
 export interface Spooled {
   parsed: ParseResult;
@@ -42,6 +46,7 @@ export async function spoolAndParse(blobs: BlobStore, body: Readable, maxBodyByt
   try {
     const bodyTemp = await blobs.createTemp({ inline: true });
     temps.push(bodyTemp);
+    const bodyWrites = new WriteBehind((chunk) => bodyTemp.write(chunk), WRITE_BEHIND_BYTES);
     let size = 0;
     // hashes from the first '<' on: almost always where the parser will say the XML starts. When that
     // is the body's first byte (no preamble: the usual case) it is the body's own hash, not computed twice.
@@ -77,7 +82,7 @@ export async function spoolAndParse(blobs: BlobStore, body: Readable, maxBodyByt
               },
             );
           }
-          await bodyTemp.write(chunk);
+          await bodyWrites.write(chunk);
           signatureName.scan(chunk);
           if (fromFirstLt) fromFirstLt.hash?.update(chunk);
           else {
@@ -106,9 +111,11 @@ export async function spoolAndParse(blobs: BlobStore, body: Readable, maxBodyByt
           return t;
         });
         created.catch(() => undefined);
+        const writes = new WriteBehind(async (chunk) => (await created).write(chunk), WRITE_BEHIND_BYTES);
         return {
-          write: async (chunk) => (await created).write(chunk),
+          write: (chunk) => writes.write(chunk),
           end: async (info) => {
+            await writes.flush();
             const t = await created;
             const done = await t.finish();
             if (done.sha256 !== info.sha256 || done.size !== info.size) {
@@ -129,6 +136,7 @@ export async function spoolAndParse(blobs: BlobStore, body: Readable, maxBodyByt
     } catch (err) {
       throw hubErrorFromParse(err);
     }
+    await bodyWrites.flush();
     const { sha256: bodySha256 } = await bodyTemp.finish();
     let sha256 = bodySha256;
     if (parsed.xmlStart > 0) {

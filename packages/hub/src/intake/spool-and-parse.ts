@@ -9,6 +9,11 @@ import { type AttachmentSink, type ParseResult, parseEdxml } from '@lienthong/ed
 import type { BlobStore, TempBlob } from '../blobs/blob-store.js';
 import { HubError } from '../core/contract.js';
 import { hubErrorFromParse } from './edxml-error-mapping.js';
+import { SignatureNameScan } from './signature-name-scan.js';
+import { WriteBehind } from './write-behind.js';
+
+/** bytes of the body, and of each attachment, that may be on their way to disk while parsing goes on */
+const WRITE_BEHIND_BYTES = 1024 * 1024;
 
 export interface Spooled {
   parsed: ParseResult;
@@ -21,6 +26,11 @@ export interface Spooled {
    */
   sha256: string;
   size: number;
+  /**
+   * Whether the body's bytes spell "Signature" anywhere (noted while streaming): when they do not and
+   * the parser saw no Signature element, the package is unsigned without a second pass over its bytes.
+   */
+  mentionsSignature?: boolean;
   /** temp blobs of the attachments, by attachment index */
   attachments: Map<number, TempBlob>;
   /** removes every temp blob (after a refusal) */
@@ -36,10 +46,12 @@ export async function spoolAndParse(blobs: BlobStore, body: Readable, maxBodyByt
   try {
     const bodyTemp = await blobs.createTemp({ inline: true });
     temps.push(bodyTemp);
+    const bodyWrites = new WriteBehind((chunk) => bodyTemp.write(chunk), WRITE_BEHIND_BYTES);
     let size = 0;
     // hashes from the first '<' on: almost always where the parser will say the XML starts. When that
     // is the body's first byte (no preamble: the usual case) it is the body's own hash, not computed twice.
     let fromFirstLt: { offset: number; hash: Hash | undefined } | undefined;
+    const signatureName = new SignatureNameScan();
 
     async function* tee(): AsyncGenerator<Uint8Array> {
       // An aborted upload destroys the body with the reason, which rejects the pending next().
@@ -70,7 +82,8 @@ export async function spoolAndParse(blobs: BlobStore, body: Readable, maxBodyByt
               },
             );
           }
-          await bodyTemp.write(chunk);
+          await bodyWrites.write(chunk);
+          signatureName.scan(chunk);
           if (fromFirstLt) fromFirstLt.hash?.update(chunk);
           else {
             const lt = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).indexOf(0x3c);
@@ -98,9 +111,11 @@ export async function spoolAndParse(blobs: BlobStore, body: Readable, maxBodyByt
           return t;
         });
         created.catch(() => undefined);
+        const writes = new WriteBehind(async (chunk) => (await created).write(chunk), WRITE_BEHIND_BYTES);
         return {
-          write: async (chunk) => (await created).write(chunk),
+          write: (chunk) => writes.write(chunk),
           end: async (info) => {
+            await writes.flush();
             const t = await created;
             const done = await t.finish();
             if (done.sha256 !== info.sha256 || done.size !== info.size) {
@@ -121,6 +136,7 @@ export async function spoolAndParse(blobs: BlobStore, body: Readable, maxBodyByt
     } catch (err) {
       throw hubErrorFromParse(err);
     }
+    await bodyWrites.flush();
     const { sha256: bodySha256 } = await bodyTemp.finish();
     let sha256 = bodySha256;
     if (parsed.xmlStart > 0) {
@@ -129,7 +145,16 @@ export async function spoolAndParse(blobs: BlobStore, body: Readable, maxBodyByt
           ? fromFirstLt.hash.digest('hex')
           : await hashStream(bodyTemp.read({ start: parsed.xmlStart, end: size }));
     }
-    return { parsed, body: bodyTemp, bodySha256, sha256, size, attachments, discard };
+    return {
+      parsed,
+      body: bodyTemp,
+      bodySha256,
+      sha256,
+      size,
+      mentionsSignature: signatureName.found,
+      attachments,
+      discard,
+    };
   } catch (err) {
     await discard();
     throw err;

@@ -19,7 +19,7 @@ export interface SignatureCheck {
 
 export async function verifyAtIntake(
   ctx: HubContext,
-  spooled: { body: TempBlob; parsed: ParseResult },
+  spooled: { body: TempBlob; parsed: ParseResult; mentionsSignature?: boolean },
   sender: string,
 ): Promise<SignatureCheck | undefined> {
   const agency = await ctx.store.getAgency(sender);
@@ -30,7 +30,11 @@ export async function verifyAtIntake(
   const range = { start: spooled.parsed.xmlStart, end: spooled.parsed.xmlEnd };
   // No Signature element (the parser saw none and the bytes never spell the name): the verdict is
   // 'absent' whatever the rest, so a second pass over a large unsigned package is not worth its time.
-  const unsigned = !spooled.parsed.package.signature && !(await mentionsSignature(spooled.body.read(range)));
+  // The intake's streaming pass already looked for the name (in the whole body: a superset of the
+  // range); the bytes are read again for it only when nobody did.
+  const unsigned =
+    !spooled.parsed.package.signature &&
+    !(spooled.mentionsSignature ?? (await mentionsSignature(spooled.body.read(range))));
   const raw = await verifyPackage(unsigned ? [EMPTY_PACKAGE] : spooled.body.read(range), {
     trustAnchors: pki.anchors,
     intermediates: pki.intermediates,

@@ -3,12 +3,13 @@
 import type { HubConfig } from '../config/hub-config.js';
 import type { BlobStore } from './blob-store.js';
 import { FsBlobStore } from './fs/fs-blob-store.js';
-import { S3BlobStore } from './s3/s3-blob-store.js';
 
-export function openFileBlobStore(config: Pick<HubConfig, 'dataDir' | 'blobs'>): BlobStore {
+export async function openFileBlobStore(config: Pick<HubConfig, 'dataDir' | 'blobs'>): Promise<BlobStore> {
   if (config.blobs.backend !== 's3') return new FsBlobStore(config.dataDir);
   const s3 = config.blobs.s3;
   if (!s3.bucket) throw new Error('blobs.s3.bucket is not set');
+  // loaded only when used: the AWS SDK is large, a hub with files never needs it
+  const { S3BlobStore } = await import('./s3/s3-blob-store.js');
   return new S3BlobStore({
     bucket: s3.bucket,
     region: s3.region,

@@ -21,7 +21,7 @@ export async function createHub(
   opts: { logger: pino.Logger; observer?: HubObserver },
 ): Promise<Hub> {
   // large blobs: files under the data dir, or objects in an S3-compatible store (blobs.backend)
-  const files = openFileBlobStore(config);
+  const files = await openFileBlobStore(config);
   await files.init();
   const sealer = new SecretSealer(await loadMasterKey(config.dataDir));
   const pki = await openHubPki(config, opts.logger);

@@ -96,10 +96,10 @@ export class S3BlobStore implements BlobStore {
       ...(opts.accessKeyId && opts.secretAccessKey
         ? { credentials: { accessKeyId: opts.accessKeyId, secretAccessKey: opts.secretAccessKey } }
         : {}),
-      // Since 3.729 the SDK adds a CRC32 checksum to every upload by default (aws-chunked bodies with
-      // a trailer) and validates response checksums: MinIO releases before 2025, Ceph RGW before Squid
-      // and other S3-compatible servers reject or mishandle those. Only where an operation requires
-      // one; the blob's SHA-256 is what the hub verifies.
+      // Since 3.729 the SDK adds a CRC32 checksum to every upload by default (an aws-chunked body with
+      // a trailer) and validates the checksums of responses: several S3-compatible servers (older Ceph
+      // RGW and MinIO releases among them) reject or mishandle those. Only where an operation requires
+      // one, then (none of those used here does); the SHA-256 of every blob is what the hub verifies.
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
       ...opts.clientConfig,

@@ -218,7 +218,7 @@ export class S3BlobStore implements BlobStore {
 
   /** Copies `source` to `target` inside the bucket, server-side; part by part beyond `maxSingleCopy`. */
   async copy(source: string, target: string, size: number): Promise<void> {
-    const CopySource = encodeURI(`${this.bucket}/${source}`);
+    const CopySource = `${this.bucket}/${source.split('/').map(encodeURIComponent).join('/')}`;
     if (size <= this.maxSingleCopy) {
       await this.client.send(new CopyObjectCommand({ Bucket: this.bucket, Key: target, CopySource }));
       return;

@@ -2,9 +2,10 @@
 // implementation) on 127.0.0.1, storing under the directory given as first argument, on the port
 // given as second (0: any free one). Prints `LISTENING <port>` once it accepts connections.
 //
-// s3rver answers AbortMultipartUpload with 405 and ListMultipartUploads with NotImplemented; both
-// are added here over its own upload directory (where it keeps the parts of an upload in progress),
-// so the tests can check that an aborted upload leaves nothing behind. Everything else is s3rver's.
+// s3rver answers AbortMultipartUpload with 405, ListMultipartUploads and UploadPartCopy with
+// NotImplemented; they are added here over its own store (the directory where it keeps the parts of an
+// upload in progress, its getObject and putPart), so the tests can check that an aborted upload leaves
+// nothing behind and exercise copies part by part. Everything else is s3rver's.
 
 import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -13,7 +14,20 @@ import { join } from 'node:path';
 
 interface S3rverInstance {
   callback(): (req: IncomingMessage, res: ServerResponse) => void;
-  store: { getResourcePath(bucket: string, key: string | undefined, resource: string): string };
+  store: {
+    getResourcePath(bucket: string, key: string | undefined, resource: string): string;
+    getObject(
+      bucket: string,
+      key: string,
+      range: { start: number; end: number },
+    ): Promise<{ content: NodeJS.ReadableStream | null } | null>;
+    putPart(
+      bucket: string,
+      uploadId: string,
+      partNumber: number,
+      content: NodeJS.ReadableStream,
+    ): Promise<{ md5: string }>;
+  };
 }
 type S3rverClass = new (opts: Record<string, unknown>) => S3rverInstance;
 
@@ -66,6 +80,35 @@ async function listUploads(bucket: string, prefix: string, res: ServerResponse):
   );
 }
 
+function xmlError(res: ServerResponse, status: number, code: string): void {
+  res.writeHead(status, { 'content-type': 'application/xml' });
+  res.end(`<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${code}</Message></Error>`);
+}
+
+async function uploadPartCopy(bucket: string, uploadId: string, req: IncomingMessage, res: ServerResponse) {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const partNumber = Number(url.searchParams.get('partNumber'));
+  const source = decodeURIComponent(String(req.headers['x-amz-copy-source'])).replace(/^\//, '');
+  const [srcBucket = '', ...srcKey] = source.split('/');
+  const range = /^bytes=(\d+)-(\d+)$/.exec(String(req.headers['x-amz-copy-source-range'] ?? ''));
+  if (!range) return xmlError(res, 400, 'InvalidArgument');
+  const known = await stat(join(uploadsDir(bucket), uploadId.replace(/[^0-9a-zA-Z_-]/g, ''))).then(
+    () => true,
+    () => false,
+  );
+  if (!known) return xmlError(res, 404, 'NoSuchUpload');
+  const object = await s3.store.getObject(srcBucket, srcKey.join('/'), {
+    start: Number(range[1]),
+    end: Number(range[2]),
+  });
+  if (!object?.content) return xmlError(res, 404, 'NoSuchKey');
+  const { md5 } = await s3.store.putPart(bucket, uploadId, partNumber, object.content);
+  res.writeHead(200, { 'content-type': 'application/xml' });
+  res.end(
+    `<?xml version="1.0" encoding="UTF-8"?>\n<CopyPartResult><LastModified>${new Date().toISOString()}</LastModified><ETag>"${md5}"</ETag></CopyPartResult>`,
+  );
+}
+
 const server = createServer((req, res) => {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const [, bucket, ...rest] = url.pathname.split('/');
@@ -76,6 +119,9 @@ const server = createServer((req, res) => {
   if (req.method === 'DELETE' && bucket && rest.length > 0 && uploadId) {
     req.resume();
     abortUpload(decodeURIComponent(bucket), uploadId, res).catch(fail);
+  } else if (req.method === 'PUT' && bucket && rest.length > 0 && uploadId && req.headers['x-amz-copy-source']) {
+    req.resume();
+    uploadPartCopy(decodeURIComponent(bucket), uploadId, req, res).catch(fail);
   } else if (req.method === 'GET' && bucket && rest.join('') === '' && url.searchParams.has('uploads')) {
     req.resume();
     listUploads(decodeURIComponent(bucket), url.searchParams.get('prefix') ?? '', res).catch(fail);

@@ -31,6 +31,8 @@ export class S3TempBlob implements TempBlob {
   private stored = false;
   private digest: string | undefined;
   private finishing: Promise<{ sha256: string; size: number }> | undefined;
+  /** the part a write is starting (settled: never rejects); abort waits for it */
+  private writing: Promise<void> | undefined;
   private state: State = 'open';
 
   constructor(
@@ -47,10 +49,15 @@ export class S3TempBlob implements TempBlob {
     this.chunks.push(Buffer.from(chunk));
     this.buffered += chunk.byteLength;
     if (this.buffered < this.store.partSize) return;
-    try {
+    const step = (async () => {
       // backpressure: at most one part in flight while the next one fills
       await this.settle();
+      if (this.state !== 'open') throw new Error('temp blob is closed');
       await this.startPart();
+    })();
+    this.writing = step.catch(() => undefined);
+    try {
+      await step;
     } catch (err) {
       await this.fail(err);
       throw err;
@@ -117,6 +124,8 @@ export class S3TempBlob implements TempBlob {
     const failed = this.state === 'failed';
     this.state = 'aborted';
     if (failed) return; // `fail` cleaned up already
+    // a write or finish under way (a client gone mid-upload) completes its request first
+    await this.writing;
     await this.finishing?.catch(() => undefined);
     await this.cleanup();
   }

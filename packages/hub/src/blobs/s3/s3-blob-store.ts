@@ -96,10 +96,11 @@ export class S3BlobStore implements BlobStore {
       ...(opts.accessKeyId && opts.secretAccessKey
         ? { credentials: { accessKeyId: opts.accessKeyId, secretAccessKey: opts.secretAccessKey } }
         : {}),
-      // Since 3.729 the SDK adds a CRC32 checksum to every upload by default (an aws-chunked body with
-      // a trailer) and validates the checksums of responses: several S3-compatible servers (older Ceph
-      // RGW and MinIO releases among them) reject or mishandle those. Only where an operation requires
-      // one, then (none of those used here does); the SHA-256 of every blob is what the hub verifies.
+      // Since 3.729.0 the SDK adds a CRC32 checksum to every upload by default (x-amz-checksum-* headers,
+      // or an aws-chunked body with a trailer) and validates the checksums of responses: several
+      // S3-compatible servers reject those (Cloudflare R2 and Backblaze B2 did, as do older Ceph RGW
+      // releases). Only where an operation requires one, then (none of those used here does); the
+      // SHA-256 of every blob is what the hub verifies. s3-blob-store.test.ts checks the headers sent.
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
       ...opts.clientConfig,

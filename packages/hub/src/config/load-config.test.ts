@@ -177,6 +177,10 @@ describe('loadConfig', () => {
     fails({ LIENTHONG_S3_ACCESS_KEY_ID: 'hub' }, 'blobs.s3.secretAccessKey', /go together/);
     fails({ LIENTHONG_S3_SECRET_ACCESS_KEY: 'x' }, 'blobs.s3.accessKeyId', /go together/);
     fails({ LIENTHONG_S3_PREFIX: '/lt' }, 'blobs.s3.prefix', /must not start with "\/"/);
+    assert.equal(
+      loadConfig({ env: {}, overrides: { blobs: { s3: { ...c.blobs.s3, prefix: '' } } } }).blobs.s3.prefix,
+      '',
+    );
     assert.throws(
       () => loadConfig({ env: {}, configFile: writeConfig('s3-typo.json', { blobs: { s3: { bukket: 'x' } } }) }),
       /unknown configuration key "blobs\.s3\.bukket"/,

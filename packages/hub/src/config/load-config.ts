@@ -26,6 +26,8 @@ interface KeySpec {
   min?: number;
   max?: number;
   values?: readonly string[];
+  /** a string that may be empty (set in a file or override; an empty environment variable is unset) */
+  empty?: boolean;
 }
 
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -71,7 +73,7 @@ export const CONFIG_KEYS: readonly KeySpec[] = [
   { path: 'blobs.s3.forcePathStyle', env: 'LIENTHONG_S3_FORCE_PATH_STYLE', kind: 'bool' },
   { path: 'blobs.s3.accessKeyId', env: 'LIENTHONG_S3_ACCESS_KEY_ID', kind: 'string' },
   { path: 'blobs.s3.secretAccessKey', env: 'LIENTHONG_S3_SECRET_ACCESS_KEY', kind: 'string' },
-  { path: 'blobs.s3.prefix', env: 'LIENTHONG_S3_PREFIX', kind: 'string' },
+  { path: 'blobs.s3.prefix', env: 'LIENTHONG_S3_PREFIX', kind: 'string', empty: true },
   { path: 'blobs.s3.partSizeMiB', env: 'LIENTHONG_S3_PART_SIZE_MIB', kind: 'int', min: 5, max: 5120 },
 ];
 
@@ -229,6 +231,7 @@ function coerce(spec: KeySpec, value: unknown, source: string): unknown {
   switch (spec.kind) {
     case 'string':
     case 'path': {
+      if (spec.empty && typeof value === 'string' && value.trim() === '') return '';
       if (typeof value !== 'string' || value.trim() === '') fail('must be a non-empty string');
       return (value as string).trim();
     }

@@ -13,6 +13,7 @@ import pino from 'pino';
 import { createHub } from '../../core/create-hub.js';
 import type { Hub } from '../../core/hub.js';
 import { as, body, collectStream, documentPackage, testConfig } from '../../core/hub-test-support.js';
+import { startTestHub } from '../../test-support/start-test-hub.js';
 import { type S3TestServer, startS3TestServer, TEST_CREDENTIALS } from './s3-test-server.js';
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -109,4 +110,24 @@ test('garbage collection lists the bucket: an unreferenced object is an orphan, 
   assert.equal(run.orphans, 1);
   assert.equal(run.removed, 0);
   assert.equal((await objects(`hub-1/blobs/${sha(orphan)}`)).length, 1);
+});
+
+test('the server does not start on a bucket it cannot reach, and says which', async () => {
+  await assert.rejects(
+    startTestHub({
+      blobs: {
+        backend: 's3',
+        s3: {
+          endpoint: s3.endpoint,
+          bucket: 'lienthong-absent',
+          region: 'us-east-1',
+          forcePathStyle: true,
+          ...TEST_CREDENTIALS,
+          prefix: '',
+          partSizeMiB: 8,
+        },
+      },
+    }),
+    /S3 bucket lienthong-absent: NotFound/,
+  );
 });

@@ -13,7 +13,10 @@ import { S3BlobStore, type S3BlobStoreOptions } from './s3-blob-store.js';
 const MAIN_JS = fileURLToPath(new URL('./s3-test-server-main.js', import.meta.url));
 const MAIN_TS = fileURLToPath(new URL('./s3-test-server-main.ts', import.meta.url));
 
-export const TEST_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+export const TEST_CREDENTIALS: Readonly<{ accessKeyId: string; secretAccessKey: string }> = Object.freeze({
+  accessKeyId: 'S3RVER',
+  secretAccessKey: 'S3RVER',
+});
 
 export interface S3TestServer {
   endpoint: string;
@@ -42,7 +45,8 @@ export async function startS3TestServer(): Promise<S3TestServer> {
     endpoint,
     region: 'us-east-1',
     forcePathStyle: true,
-    credentials: TEST_CREDENTIALS,
+    // a copy: the SDK marks the object it is given (a `$source` property)
+    credentials: { ...TEST_CREDENTIALS },
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
   });

@@ -28,6 +28,33 @@ export interface HubConfig {
   publicUrl?: string;
   trust: TrustConfig;
   tls: TlsConfig;
+  blobs: BlobsConfig;
+}
+
+export interface BlobsConfig {
+  /**
+   * Where blobs larger than the inline threshold live: 'fs' (default: files under `<dataDir>/blobs`)
+   * or 's3' (an S3-compatible object store: AWS S3, MinIO, Ceph RGW). Small ones are in the database either way.
+   */
+  backend: 'fs' | 's3';
+  s3: S3BlobsConfig;
+}
+
+export interface S3BlobsConfig {
+  /** e.g. http://minio.internal:9000; default: the AWS S3 endpoint of `region` */
+  endpoint?: string;
+  /** required with backend 's3' */
+  bucket?: string;
+  region: string;
+  /** http://host/bucket/key rather than http://bucket.host/key (MinIO, Ceph RGW); default true */
+  forcePathStyle: boolean;
+  /** both or neither; neither: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, a profile or an instance role */
+  accessKeyId?: string;
+  secretAccessKey?: string;
+  /** prepended to every object key, e.g. `lienthong/` to share a bucket */
+  prefix: string;
+  /** MiB per part of a multipart upload (5–5120; default 8) */
+  partSizeMiB: number;
 }
 
 export type SignaturePolicy = 'off' | 'report' | 'require';

@@ -83,6 +83,15 @@ describe('loadConfig', () => {
         LIENTHONG_TLS_KEY: '/etc/lt/tls.key',
         LIENTHONG_TLS_CLIENT_CA: '/etc/lt/gov-root.pem',
         LIENTHONG_TLS_CLIENT_CERT: 'yes',
+        LIENTHONG_BLOBS_BACKEND: 's3',
+        LIENTHONG_S3_ENDPOINT: 'http://minio.lt.internal:9000/',
+        LIENTHONG_S3_BUCKET: 'lienthong-blobs',
+        LIENTHONG_S3_REGION: 'vn-hanoi-1',
+        LIENTHONG_S3_FORCE_PATH_STYLE: 'false',
+        LIENTHONG_S3_ACCESS_KEY_ID: 'hub',
+        LIENTHONG_S3_SECRET_ACCESS_KEY: 's3cret',
+        LIENTHONG_S3_PREFIX: 'hub-1/',
+        LIENTHONG_S3_PART_SIZE_MIB: '16',
       },
     });
     assert.deepEqual(c, {
@@ -115,7 +124,67 @@ describe('loadConfig', () => {
         clientCa: ['/etc/lt/gov-root.pem'],
         requestClientCert: true,
       },
+      blobs: {
+        backend: 's3',
+        s3: {
+          endpoint: 'http://minio.lt.internal:9000',
+          bucket: 'lienthong-blobs',
+          region: 'vn-hanoi-1',
+          forcePathStyle: false,
+          accessKeyId: 'hub',
+          secretAccessKey: 's3cret',
+          prefix: 'hub-1/',
+          partSizeMiB: 16,
+        },
+      },
     });
+  });
+
+  test('blobs: fs by default; s3 needs a valid bucket, key pairs and a part size S3 accepts', () => {
+    assert.deepEqual(loadConfig({ env: {} }).blobs, {
+      backend: 'fs',
+      s3: { region: 'us-east-1', forcePathStyle: true, prefix: '', partSizeMiB: 8 },
+    });
+    const file = writeConfig('s3.json', {
+      blobs: { backend: 's3', s3: { bucket: 'lt-blobs', endpoint: 'https://rgw.example.vn' } },
+    });
+    const c = loadConfig({ env: { LIENTHONG_S3_PREFIX: 'lt/' }, configFile: file });
+    assert.equal(c.blobs.backend, 's3');
+    assert.equal(c.blobs.s3.bucket, 'lt-blobs');
+    assert.equal(c.blobs.s3.endpoint, 'https://rgw.example.vn');
+    assert.equal(c.blobs.s3.prefix, 'lt/');
+    assert.equal(c.blobs.s3.forcePathStyle, true);
+    const fails = (env: Record<string, string>, key: string, message: RegExp) =>
+      assert.throws(
+        () => loadConfig({ env }),
+        (err: unknown) => err instanceof ConfigError && err.key === key && message.test(err.message),
+      );
+    fails({ LIENTHONG_BLOBS_BACKEND: 'nfs' }, 'blobs.backend', /must be one of fs, s3/);
+    fails(
+      { LIENTHONG_BLOBS_BACKEND: 's3' },
+      'blobs.s3.bucket',
+      /backend is s3: set blobs\.s3\.bucket \(LIENTHONG_S3_BUCKET\)/,
+    );
+    fails(
+      { LIENTHONG_BLOBS_BACKEND: 's3', LIENTHONG_S3_BUCKET: 'Blobs_Hub' },
+      'blobs.s3.bucket',
+      /not a valid bucket name/,
+    );
+    fails({ LIENTHONG_BLOBS_BACKEND: 's3', LIENTHONG_S3_BUCKET: 'ab' }, 'blobs.s3.bucket', /not a valid bucket name/);
+    fails({ LIENTHONG_S3_ENDPOINT: 'minio:9000' }, 'blobs.s3.endpoint', /LIENTHONG_S3_ENDPOINT.*http\(s\) URL/);
+    fails({ LIENTHONG_S3_PART_SIZE_MIB: '4' }, 'blobs.s3.partSizeMiB', /between 5 and 5120/);
+    fails({ LIENTHONG_S3_FORCE_PATH_STYLE: 'perhaps' }, 'blobs.s3.forcePathStyle', /true or false/);
+    fails({ LIENTHONG_S3_ACCESS_KEY_ID: 'hub' }, 'blobs.s3.secretAccessKey', /go together/);
+    fails({ LIENTHONG_S3_SECRET_ACCESS_KEY: 'x' }, 'blobs.s3.accessKeyId', /go together/);
+    fails({ LIENTHONG_S3_PREFIX: '/lt' }, 'blobs.s3.prefix', /must not start with "\/"/);
+    assert.equal(
+      loadConfig({ env: {}, overrides: { blobs: { s3: { ...c.blobs.s3, prefix: '' } } } }).blobs.s3.prefix,
+      '',
+    );
+    assert.throws(
+      () => loadConfig({ env: {}, configFile: writeConfig('s3-typo.json', { blobs: { s3: { bukket: 'x' } } }) }),
+      /unknown configuration key "blobs\.s3\.bukket"/,
+    );
   });
 
   test('trust and TLS settings: enums, pairs and anchors are checked', () => {

@@ -26,6 +26,8 @@ interface KeySpec {
   min?: number;
   max?: number;
   values?: readonly string[];
+  /** a string that may be empty (set in a file or override; an empty environment variable is unset) */
+  empty?: boolean;
 }
 
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -64,6 +66,15 @@ export const CONFIG_KEYS: readonly KeySpec[] = [
   { path: 'tls.dev', env: 'LIENTHONG_TLS_DEV', kind: 'bool' },
   { path: 'tls.clientCa', env: 'LIENTHONG_TLS_CLIENT_CA', kind: 'paths' },
   { path: 'tls.requestClientCert', env: 'LIENTHONG_TLS_CLIENT_CERT', kind: 'bool' },
+  { path: 'blobs.backend', env: 'LIENTHONG_BLOBS_BACKEND', kind: 'enum', values: ['fs', 's3'] },
+  { path: 'blobs.s3.endpoint', env: 'LIENTHONG_S3_ENDPOINT', kind: 'url' },
+  { path: 'blobs.s3.bucket', env: 'LIENTHONG_S3_BUCKET', kind: 'string' },
+  { path: 'blobs.s3.region', env: 'LIENTHONG_S3_REGION', kind: 'string' },
+  { path: 'blobs.s3.forcePathStyle', env: 'LIENTHONG_S3_FORCE_PATH_STYLE', kind: 'bool' },
+  { path: 'blobs.s3.accessKeyId', env: 'LIENTHONG_S3_ACCESS_KEY_ID', kind: 'string' },
+  { path: 'blobs.s3.secretAccessKey', env: 'LIENTHONG_S3_SECRET_ACCESS_KEY', kind: 'string' },
+  { path: 'blobs.s3.prefix', env: 'LIENTHONG_S3_PREFIX', kind: 'string', empty: true },
+  { path: 'blobs.s3.partSizeMiB', env: 'LIENTHONG_S3_PART_SIZE_MIB', kind: 'int', min: 5, max: 5120 },
 ];
 
 const DEFAULTS: HubConfig = {
@@ -87,6 +98,7 @@ const DEFAULTS: HubConfig = {
     checkpointIntervalSeconds: 300,
   },
   tls: { dev: false, clientCa: [], requestClientCert: false },
+  blobs: { backend: 'fs', s3: { region: 'us-east-1', forcePathStyle: true, prefix: '', partSizeMiB: 8 } },
 };
 
 const SIZE_UNITS: Record<string, number> = {
@@ -144,6 +156,7 @@ export function loadConfig(opts: LoadConfigOptions = {}): HubConfig {
       'tls.requestClientCert needs HTTPS (mutual TLS): set tls.cert and tls.key, or tls.dev',
     );
   }
+  checkBlobs(config.blobs);
   if (!trust.devCa && trust.anchors.length === 0 && trust.signaturePolicy !== 'off') {
     throw new ConfigError(
       'trust.anchors',
@@ -151,6 +164,32 @@ export function loadConfig(opts: LoadConfigOptions = {}): HubConfig {
     );
   }
   return config;
+}
+
+// S3's bucket naming rules (what MinIO and Ceph RGW accept too)
+const BUCKET = /^(?!xn--|sthree-|\d+\.\d+\.\d+\.\d+$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+function checkBlobs(blobs: HubConfig['blobs']): void {
+  const s3 = blobs.s3;
+  if (Boolean(s3.accessKeyId) !== Boolean(s3.secretAccessKey)) {
+    throw new ConfigError(
+      s3.accessKeyId ? 'blobs.s3.secretAccessKey' : 'blobs.s3.accessKeyId',
+      'blobs.s3.accessKeyId and blobs.s3.secretAccessKey go together: set both, or neither to use AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, a profile or an instance role',
+    );
+  }
+  if (s3.prefix.startsWith('/')) {
+    throw new ConfigError('blobs.s3.prefix', `blobs.s3.prefix: ${JSON.stringify(s3.prefix)} must not start with "/"`);
+  }
+  if (blobs.backend !== 's3') return;
+  if (!s3.bucket) {
+    throw new ConfigError('blobs.s3.bucket', 'blobs.backend is s3: set blobs.s3.bucket (LIENTHONG_S3_BUCKET)');
+  }
+  if (!BUCKET.test(s3.bucket) || s3.bucket.includes('..')) {
+    throw new ConfigError(
+      'blobs.s3.bucket',
+      `blobs.s3.bucket: ${JSON.stringify(s3.bucket)} is not a valid bucket name (3-63 characters: lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit)`,
+    );
+  }
 }
 
 function applyFile(config: HubConfig, file: string): void {
@@ -192,6 +231,7 @@ function coerce(spec: KeySpec, value: unknown, source: string): unknown {
   switch (spec.kind) {
     case 'string':
     case 'path': {
+      if (spec.empty && typeof value === 'string' && value.trim() === '') return '';
       if (typeof value !== 'string' || value.trim() === '') fail('must be a non-empty string');
       return (value as string).trim();
     }

@@ -2,7 +2,7 @@
 
 import { join } from 'node:path';
 import type pino from 'pino';
-import { FsBlobStore } from '../blobs/fs/fs-blob-store.js';
+import { openFileBlobStore } from '../blobs/open-blob-store.js';
 import { TieredBlobStore } from '../blobs/tiered-blob-store.js';
 import type { HubConfig } from '../config/hub-config.js';
 import { InboxNotifier } from '../delivery/inbox-notifier.js';
@@ -20,7 +20,8 @@ export async function createHub(
   config: HubConfig,
   opts: { logger: pino.Logger; observer?: HubObserver },
 ): Promise<Hub> {
-  const files = new FsBlobStore(config.dataDir);
+  // large blobs: files under the data dir, or objects in an S3-compatible store (blobs.backend)
+  const files = await openFileBlobStore(config);
   await files.init();
   const sealer = new SecretSealer(await loadMasterKey(config.dataDir));
   const pki = await openHubPki(config, opts.logger);

@@ -19,7 +19,12 @@ import { LienthongHub } from './lienthong-hub.js';
 
 export async function createHub(
   config: HubConfig,
-  opts: { logger: pino.Logger; observer?: HubObserver },
+  opts: {
+    logger: pino.Logger;
+    observer?: HubObserver;
+    /** start the intake workers now, not at the first package (a server about to listen) */
+    warmIntakeWorkers?: boolean;
+  },
 ): Promise<Hub> {
   const files = new FsBlobStore(config.dataDir);
   await files.init();
@@ -46,6 +51,7 @@ export async function createHub(
       maxAttachmentBytes: config.limits.maxBodyBytes,
       logger: opts.logger,
     });
+    if (opts.warmIntakeWorkers) ctx.intakeWorkers.warm();
   }
   opts.logger.info({ dataDir: config.dataDir, hubId: config.hubId }, 'hub store opened');
   return new LienthongHub(ctx);

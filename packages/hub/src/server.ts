@@ -166,7 +166,7 @@ export interface StartedHub {
 export async function startHub(config: HubConfig, opts: StartHubOptions = {}): Promise<StartedHub> {
   const logger = opts.logger ?? createLogger(config.log);
   const metrics = createHubMetrics();
-  const hub = await createHub(config, { logger, observer: metrics.observer, warmIntakeWorkers: true });
+  const hub = await createHub(config, { logger, observer: metrics.observer });
   let server: FastifyInstance;
   let demo: DemoCredentials | undefined;
   try {

@@ -19,12 +19,7 @@ import { LienthongHub } from './lienthong-hub.js';
 
 export async function createHub(
   config: HubConfig,
-  opts: {
-    logger: pino.Logger;
-    observer?: HubObserver;
-    /** start the intake workers now, not at the first package (a server about to listen) */
-    warmIntakeWorkers?: boolean;
-  },
+  opts: { logger: pino.Logger; observer?: HubObserver },
 ): Promise<Hub> {
   const files = new FsBlobStore(config.dataDir);
   await files.init();
@@ -51,7 +46,6 @@ export async function createHub(
       maxAttachmentBytes: config.limits.maxBodyBytes,
       logger: opts.logger,
     });
-    if (opts.warmIntakeWorkers) ctx.intakeWorkers.warm();
   }
   opts.logger.info({ dataDir: config.dataDir, hubId: config.hubId }, 'hub store opened');
   return new LienthongHub(ctx);

@@ -1,8 +1,8 @@
 // A pool of worker threads that parse, validate, hash and signature-check held package bodies, so
 // that the event loop keeps only HTTP, the database and the commit.
 //
-// - Workers start on first use (a hub that never receives a package starts none), or at `warm()`
-//   (a server about to listen), and are unref'd while idle: they never keep the process alive.
+// - Workers start on first use (a hub that never receives a package starts none) and are unref'd
+//   while idle: they never keep the process alive on their own.
 // - A body travels as a view of a SharedArrayBuffer: not copied, and still here if the worker dies.
 // - Each worker gets the hub's anchors and intermediates at start and the CRLs as `crls.current()`
 //   gives them: before a task is posted, a worker whose CRLs are older than the current ones is sent
@@ -110,11 +110,6 @@ export class IntakePool {
       this.queue.push({ id: this.nextId++, body, losses: 0, resolve, reject });
       this.dispatch();
     });
-  }
-
-  /** starts the workers now rather than at the first package (a server that is about to listen) */
-  warm(): void {
-    if (this.usable && !this.started) this.start();
   }
 
   async close(): Promise<void> {

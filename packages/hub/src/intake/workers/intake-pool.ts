@@ -104,7 +104,9 @@ export class IntakePool {
    * (redo it on the event loop); rejects with a 503 HubError when workers died with it or it hung.
    */
   analyze(body: Uint8Array): Promise<AnalysisOutcome> {
-    if (!this.usable) return Promise.reject(unavailable('the intake workers are stopped'));
+    if (this.closed) return Promise.reject(unavailable('the intake workers are stopped'));
+    // workers that cannot start: the event loop does it
+    if (this.broken) return Promise.resolve({ kind: 'failed', message: 'no intake workers' });
     if (!this.started) this.start();
     return new Promise<AnalysisOutcome>((resolve, reject) => {
       this.queue.push({ id: this.nextId++, body, losses: 0, resolve, reject });

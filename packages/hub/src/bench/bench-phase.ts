@@ -1,7 +1,7 @@
 // What the in-process micro-benchmarks share: timing a phase (with a CPU profile of it alone when
 // BENCH_PROFILE=<dir> is set) and running N tasks over a fixed number of concurrent callers.
 
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -11,6 +11,10 @@ export interface PhaseResult<T> {
   seconds: number;
   /** this process's CPU over the phase, all threads */
   cpu: NodeJS.CpuUsage;
+  /** milliseconds the main thread's event loop was busy over the phase (event-loop utilization: wall time, not CPU) */
+  loopActiveMs: number;
+  /** CPU milliseconds of the main thread alone over the phase (Linux: /proc; undefined elsewhere) */
+  mainThreadCpuMs: number | undefined;
 }
 
 /** Runs one phase; with BENCH_PROFILE set, writes `<dir>/<name>.cpuprofile` of that phase only. */
@@ -24,15 +28,31 @@ export async function timedPhase<T>(name: string, fn: () => Promise<T>): Promise
   }
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
+  const elu0 = performance.eventLoopUtilization();
+  const main0 = mainThreadCpuMs();
   const value = await fn();
   const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
+  const loopActiveMs = performance.eventLoopUtilization(elu0).active;
+  const main1 = mainThreadCpuMs();
   if (session && dir) {
     const { profile } = await session.post('Profiler.stop');
     writeFileSync(join(dir, `${name}.cpuprofile`), JSON.stringify(profile));
     session.disconnect();
   }
-  return { value, seconds, cpu };
+  const mainCpu = main0 === undefined || main1 === undefined ? undefined : main1 - main0;
+  return { value, seconds, cpu, loopActiveMs, mainThreadCpuMs: mainCpu };
+}
+
+/** User + system CPU of the main thread (its task's utime and stime, in clock ticks of 10 ms). */
+function mainThreadCpuMs(): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Closed loop: `concurrency` callers take tasks 0…n-1 in turn; returns each task's latency in ms, sorted. */

@@ -50,6 +50,8 @@ async function run(): Promise<void> {
     value: lat,
     seconds: secs,
     cpu,
+    loopActiveMs,
+    mainThreadCpuMs,
   } = await timedPhase('intake', () =>
     closedLoop(N, CONCURRENCY, async (i) => {
       const r = await t.hub.submit({ principal: as(sender.systemId), body: body(packages[i]!), messageType: 'auto' });
@@ -57,7 +59,7 @@ async function run(): Promise<void> {
     }),
   );
   console.log(
-    `intake: ${N} signed packages of ${(avg / 1024).toFixed(1)} KiB, ${CONCURRENCY} concurrent: ${(N / secs).toFixed(0)}/s, p50 ${percentile(lat, 50).toFixed(1)} ms, p99 ${percentile(lat, 99).toFixed(1)} ms; hub process CPU ${((cpu.user + cpu.system) / 1000 / N).toFixed(2)} ms per package (${(cpu.system / 1000 / N).toFixed(2)} system)`,
+    `intake: ${N} signed packages of ${(avg / 1024).toFixed(1)} KiB, ${CONCURRENCY} concurrent: ${(N / secs).toFixed(0)}/s, p50 ${percentile(lat, 50).toFixed(1)} ms, p99 ${percentile(lat, 99).toFixed(1)} ms; hub process CPU ${((cpu.user + cpu.system) / 1000 / N).toFixed(2)} ms per package (${(cpu.system / 1000 / N).toFixed(2)} system), main thread CPU ${mainThreadCpuMs === undefined ? '?' : (mainThreadCpuMs / N).toFixed(2)} ms per package, event loop busy (wall) ${(loopActiveMs / N).toFixed(2)} ms per package`,
   );
 
   const cc = t.hub.pki.chainCache;

@@ -26,6 +26,13 @@ export interface HubConfig {
   shutdownGraceSeconds: number;
   /** the URL clients reach this hub at (OpenAPI `servers`); default: derived from listen */
   publicUrl?: string;
+  intake: {
+    /**
+     * worker threads that parse, validate and verify packages small enough to be held in memory
+     * (default: one per core, os.availableParallelism()); 0 does it all on the event loop
+     */
+    workers: number;
+  };
   trust: TrustConfig;
   tls: TlsConfig;
   blobs: BlobsConfig;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { ConfigError } from './config-error.js';
@@ -27,6 +27,7 @@ describe('loadConfig', () => {
     assert.equal(c.shutdownGraceSeconds, 10);
     assert.deepEqual(c.log, { level: 'info', pretty: false });
     assert.equal(c.publicUrl, undefined);
+    assert.deepEqual(c.intake, { workers: availableParallelism() });
   });
 
   test('file < environment < overrides', () => {
@@ -69,6 +70,7 @@ describe('loadConfig', () => {
         LIENTHONG_LOG_PRETTY: '1',
         LIENTHONG_SHUTDOWN_GRACE: '3',
         LIENTHONG_PUBLIC_URL: 'https://hub.example.vn/',
+        LIENTHONG_INTAKE_WORKERS: '0',
         LIENTHONG_DEV_CA: 'false',
         LIENTHONG_TRUST_ANCHORS: '/etc/lt/gov-root.pem, /etc/lt/gov-root-2.pem',
         LIENTHONG_TRUST_INTERMEDIATES: '/etc/lt/sub.pem',
@@ -105,6 +107,7 @@ describe('loadConfig', () => {
       log: { level: 'debug', pretty: true },
       shutdownGraceSeconds: 3,
       publicUrl: 'https://hub.example.vn',
+      intake: { workers: 0 },
       trust: {
         devCa: false,
         anchors: ['/etc/lt/gov-root.pem', '/etc/lt/gov-root-2.pem'],
@@ -221,6 +224,7 @@ describe('loadConfig', () => {
       /LIENTHONG_PORT.*"eighty" is not an integer/,
     ],
     ['port out of range', { env: { LIENTHONG_PORT: '70000' } }, 'listen.port', /between 0 and 65535/],
+    ['workers not a count', { env: { LIENTHONG_INTAKE_WORKERS: 'two' } }, 'intake.workers', /between 0 and 256/],
     [
       'negative window',
       { env: { LIENTHONG_VXP_TIMESTAMP_WINDOW: '-1' } },

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { ConfigError } from './config-error.js';
 import type { HubConfig } from './hub-config.js';
@@ -46,6 +47,7 @@ export const CONFIG_KEYS: readonly KeySpec[] = [
   { path: 'log.pretty', env: 'LIENTHONG_LOG_PRETTY', kind: 'bool' },
   { path: 'shutdownGraceSeconds', env: 'LIENTHONG_SHUTDOWN_GRACE', kind: 'int', min: 0, max: 3600 },
   { path: 'publicUrl', env: 'LIENTHONG_PUBLIC_URL', kind: 'url' },
+  { path: 'intake.workers', env: 'LIENTHONG_INTAKE_WORKERS', kind: 'int', min: 0, max: 256 },
   { path: 'trust.devCa', env: 'LIENTHONG_DEV_CA', kind: 'bool' },
   { path: 'trust.anchors', env: 'LIENTHONG_TRUST_ANCHORS', kind: 'paths' },
   { path: 'trust.intermediates', env: 'LIENTHONG_TRUST_INTERMEDIATES', kind: 'paths' },
@@ -87,6 +89,7 @@ const DEFAULTS: HubConfig = {
   longPollMaxSeconds: 60,
   log: { level: 'info', pretty: false },
   shutdownGraceSeconds: 10,
+  intake: { workers: availableParallelism() },
   trust: {
     devCa: true,
     anchors: [],

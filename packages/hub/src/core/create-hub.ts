@@ -9,6 +9,7 @@ import { InboxNotifier } from '../delivery/inbox-notifier.js';
 import { DirectoryService } from '../directory/directory-service.js';
 import { loadMasterKey } from '../directory/master-key.js';
 import { SecretSealer } from '../directory/secret-sealer.js';
+import { IntakePool } from '../intake/workers/intake-pool.js';
 import { openHubPki } from '../pki/hub-pki.js';
 import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { Hub } from './hub.js';
@@ -38,6 +39,15 @@ export async function createHub(
     observer: opts.observer ?? {},
     logger: opts.logger,
   };
+  if (config.intake.workers > 0) {
+    ctx.intakeWorkers = new IntakePool({
+      size: config.intake.workers,
+      pki,
+      staleCrl: config.trust.staleCrl,
+      maxAttachmentBytes: config.limits.maxBodyBytes,
+      logger: opts.logger,
+    });
+  }
   opts.logger.info({ dataDir: config.dataDir, hubId: config.hubId }, 'hub store opened');
   return new LienthongHub(ctx);
 }

@@ -5,6 +5,7 @@ import type { BlobStore } from '../blobs/blob-store.js';
 import type { HubConfig } from '../config/hub-config.js';
 import type { InboxNotifier } from '../delivery/inbox-notifier.js';
 import type { DirectoryService } from '../directory/directory-service.js';
+import type { IntakePool } from '../intake/workers/intake-pool.js';
 import type { HubPki } from '../pki/hub-pki.js';
 import type { Store } from '../store/store.js';
 import type { HubObserver } from './hub-observer.js';
@@ -19,6 +20,8 @@ export interface HubContext {
   logger: pino.Logger;
   /** trust anchors, CRLs and the hub's own key and certificate */
   pki: HubPki;
+  /** worker threads that analyze held package bodies (`intake.workers`); absent: all on the event loop */
+  intakeWorkers?: IntakePool;
 }
 
 /** Calls an observer hook, keeping a faulty metrics hook away from the operation it observes. */

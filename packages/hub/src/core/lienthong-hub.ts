@@ -189,6 +189,7 @@ export class LienthongHub implements Hub {
     await Promise.allSettled([...this.collecting]);
     await this.inspector.close();
     await this.checkpoints.stop();
+    await this.ctx.intakeWorkers?.close();
     this.ctx.pki.close();
     await this.ctx.store.close();
   }

@@ -18,20 +18,21 @@ import { checkDocumentIdFree, findResubmission } from './dedupe.js';
 import { digestMatches } from './digest-match.js';
 import { documentRecord } from './document-record.js';
 import { authorizeSender, packageSender } from './sender-authorization.js';
-import { type Spooled, spoolAndParse } from './spool-and-parse.js';
+import type { Spooled } from './spool-and-parse.js';
+import { type SpooledPackage, spoolPackage } from './spool-package.js';
 
 const MESSAGE_TYPES = ['edoc', 'status', 'auto'];
 
 export async function submit(ctx: HubContext, req: SubmitRequest): Promise<SubmitResult> {
   const started = performance.now();
   const p = req.principal;
-  let spooled: Spooled | undefined;
+  let spooled: SpooledPackage | undefined;
   let sender: string | undefined;
   try {
     if (!MESSAGE_TYPES.includes(req.messageType)) {
       throw new HubError('bad-request', 'messagetype must be edoc or status', { path: 'messagetype' });
     }
-    spooled = await spoolAndParse(ctx.blobs, req.body, ctx.config.limits.maxBodyBytes);
+    spooled = await spoolPackage(ctx, req.body);
     const { parsed, sha256, size } = spooled;
     const pkg = parsed.package;
     const messageType: MessageType = pkg.kind === 'status' ? 'status' : 'edoc';
@@ -45,7 +46,7 @@ export async function submit(ctx: HubContext, req: SubmitRequest): Promise<Submi
         },
       );
     }
-    const issues = validatePackage(pkg);
+    const issues = spooled.issues ?? validatePackage(pkg);
     const errors = issues.filter((i) => i.severity === 'error');
     if (errors.length > 0) {
       const first = errors[0]!;

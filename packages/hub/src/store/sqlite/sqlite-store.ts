@@ -22,7 +22,7 @@ import type {
 } from '../store.js';
 import { GroupCommitter } from './group-commit.js';
 import { migrations } from './migrations/index.js';
-import { cachingDatabase } from './statement-cache.js';
+import { cachingDatabase, StatementCounter } from './statement-cache.js';
 
 export interface SqliteStoreOptions {
   /** path of the database file */
@@ -40,9 +40,12 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<SqliteS
     sqlite.pragma('synchronous = FULL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? 5000}`);
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingDatabase(sqlite) }) });
+    const statements = new StatementCounter();
+    const db = new Kysely<Database>({
+      dialect: new SqliteDialect({ database: cachingDatabase(sqlite, statements) }),
+    });
     await runMigrations(db, migrations);
-    return new SqliteStore(db, opts.file);
+    return new SqliteStore(db, opts.file, statements);
   } catch (err) {
     sqlite.close();
     throw err;
@@ -54,7 +57,12 @@ export class SqliteStore extends SqlStoreOps implements Store {
   /** concurrent transactions share one COMMIT (one WAL fsync), each in its own savepoint */
   readonly groupCommit: GroupCommitter;
 
-  constructor(db: Kysely<Database>, file: string) {
+  constructor(
+    db: Kysely<Database>,
+    file: string,
+    /** statements run, by SQL text (benchmarks, tests) */
+    readonly statements: StatementCounter = new StatementCounter(),
+  ) {
     super(db);
     // A batch commits at synchronous=NORMAL (no fsync on the event loop), then its WAL is fsync'd in
     // the thread pool before any caller is answered: the same durability as synchronous=FULL (which

@@ -7,7 +7,26 @@ import type { SqliteDatabase, SqliteStatement } from 'kysely';
 
 const MAX_STATEMENTS = 512;
 
-export function cachingDatabase(db: SQLite.Database): SqliteDatabase {
+/**
+ * How many statements ran through Kysely, by SQL text (Kysely's driver prepares once per execution).
+ * Costs one Map update per statement; read by the benchmarks and by tests that count statements.
+ */
+export class StatementCounter {
+  readonly bySql = new Map<string, number>();
+  total = 0;
+
+  count(sql: string): void {
+    this.total++;
+    this.bySql.set(sql, (this.bySql.get(sql) ?? 0) + 1);
+  }
+
+  reset(): void {
+    this.total = 0;
+    this.bySql.clear();
+  }
+}
+
+export function cachingDatabase(db: SQLite.Database, counter?: StatementCounter): SqliteDatabase {
   const cache = new Map<string, SQLite.Statement>();
   return {
     close: () => {
@@ -15,6 +34,7 @@ export function cachingDatabase(db: SQLite.Database): SqliteDatabase {
       db.close();
     },
     prepare(sql: string): SqliteStatement {
+      counter?.count(sql);
       const hit = cache.get(sql);
       // a statement still iterating (a streamed query) cannot run again until it is done
       if (hit && !hit.busy) return hit as unknown as SqliteStatement;

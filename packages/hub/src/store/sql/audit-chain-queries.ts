@@ -1,23 +1,30 @@
 // The audit hash chain's queries: the link to the previous entry, the head, signed checkpoints.
 
 import { GENESIS_HASH } from '@lienthong/trust';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { AuditCheckpointRecord } from '../store.js';
 import type { AuditCheckpointsTable, Database } from './database.js';
 
 /**
- * The hash the entry `id` links to. Normally entry id-1's; if entries were deleted from the file, the
- * newest one left, so the hub keeps working and `audit verify` names the gap.
+ * Takes the next audit id and, in the same statement, the hash that entry links to: normally entry
+ * id-1's; if entries were deleted from the file, the newest one left below it, so the hub keeps
+ * working and `audit verify` names the gap. One statement instead of two per audited request.
  */
-export async function previousAuditHash(db: Kysely<Database>, id: number): Promise<string> {
-  const prev = await db
-    .selectFrom('audit_log')
-    .select('hash')
-    .where('id', '<', id)
-    .orderBy('id', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  return prev?.hash ?? GENESIS_HASH;
+export async function nextAuditLink(db: Kysely<Database>): Promise<{ id: number; prevHash: string }> {
+  const row = await db
+    .updateTable('counters')
+    .set({ value: sql`value + 1` })
+    .where('name', '=', 'audit_id')
+    .returning([
+      'value',
+      sql<
+        string | null
+      >`(select hash from audit_log where audit_log.id < counters.value order by audit_log.id desc limit 1)`.as(
+        'prev_hash',
+      ),
+    ])
+    .executeTakeFirstOrThrow();
+  return { id: row.value, prevHash: row.prev_hash ?? GENESIS_HASH };
 }
 
 export async function auditHead(db: Kysely<Database>): Promise<{ id: number; hash: string } | undefined> {

@@ -43,7 +43,7 @@ import {
   insertAuditCheckpoint,
   latestAuditCheckpoint,
   listAuditCheckpoints,
-  previousAuditHash,
+  nextAuditLink,
 } from './audit-chain-queries.js';
 import type { Database, DeliveriesTable, DocumentsTable } from './database.js';
 import { getInlineBlob, inlineBlobSize, insertInlineBlobs, referencedBlobKeys } from './inline-blob-queries.js';
@@ -534,8 +534,7 @@ export class SqlStoreOps implements StoreOps {
   }
 
   async appendAudit(e: AuditInput): Promise<AuditRecord> {
-    const id = await this.next('audit_id');
-    const prevHash = await previousAuditHash(this.db, id);
+    const { id, prevHash } = await nextAuditLink(this.db);
     const hash = entryHash(prevHash, chainEntry(id, e.payload));
     await this.db
       .insertInto('audit_log')

@@ -3,7 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, SqliteDialect, sql } from 'kysely';
+import { Kysely, SqliteDialect, sql, type Transaction } from 'kysely';
 import { fsyncFile } from '../../blobs/fs/fsync-dir.js';
 import type { Database } from '../sql/database.js';
 import { runMigrations } from '../sql/migrator.js';
@@ -13,6 +13,7 @@ import type {
   AgencyRecord,
   AuditInput,
   AuditRecord,
+  CredentialRecord,
   DeliveryRecord,
   DocumentRecord,
   NewAgencyRecord,
@@ -22,6 +23,7 @@ import type {
 } from '../store.js';
 import { GroupCommitter } from './group-commit.js';
 import { migrations } from './migrations/index.js';
+import { ReadCache } from './read-cache.js';
 import { cachingDatabase, StatementCounter } from './statement-cache.js';
 
 export interface SqliteStoreOptions {
@@ -45,7 +47,7 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<SqliteS
       dialect: new SqliteDialect({ database: cachingDatabase(sqlite, statements) }),
     });
     await runMigrations(db, migrations);
-    return new SqliteStore(db, opts.file, statements);
+    return new SqliteStore(db, opts.file, new ReadCache(sqlite), statements);
   } catch (err) {
     sqlite.close();
     throw err;
@@ -60,6 +62,8 @@ export class SqliteStore extends SqlStoreOps implements Store {
   constructor(
     db: Kysely<Database>,
     file: string,
+    /** agencies and credentials, checked against other connections' commits */
+    readonly cache: ReadCache,
     /** statements run, by SQL text (benchmarks, tests) */
     readonly statements: StatementCounter = new StatementCounter(),
   ) {
@@ -74,6 +78,7 @@ export class SqliteStore extends SqlStoreOps implements Store {
         await sql`pragma synchronous = normal`.execute(d);
       },
       afterBatch: async (d) => {
+        cache.batchEnded();
         await sql`pragma synchronous = full`.execute(d);
       },
       syncAfterCommit: () => fsyncFile(`${file}-wal`),
@@ -81,7 +86,28 @@ export class SqliteStore extends SqlStoreOps implements Store {
   }
 
   async transaction<T>(fn: (tx: StoreOps) => Promise<T>): Promise<T> {
-    return this.groupCommit.run((trx) => fn(new SqlStoreOps(trx)));
+    return this.groupCommit.run((trx) => fn(new SqliteTxOps(trx, this.cache)));
+  }
+
+  override getAgency(code: string): Promise<AgencyRecord | undefined> {
+    return this.cache.agency(code, () => super.getAgency(code));
+  }
+  override getAgencies(codes: string[]): Promise<AgencyRecord[]> {
+    if (codes.length === 0) return Promise.resolve([]);
+    return this.cache.agencyList(codes, (missing) => super.getAgencies(missing));
+  }
+  override getCredential(systemId: string): Promise<CredentialRecord | undefined> {
+    return this.cache.credential(systemId, () => super.getCredential(systemId));
+  }
+  override getCredentialByKeyId(keyId: string): Promise<CredentialRecord | undefined> {
+    return this.cache.credentialByKeyId(keyId, () => super.getCredentialByKeyId(keyId));
+  }
+  override async putCredential(c: CredentialRecord): Promise<void> {
+    try {
+      await super.putCredential(c);
+    } finally {
+      this.cache.drop();
+    }
   }
 
   // Writes that take a counter value and insert a row are made atomic even outside a transaction,
@@ -107,5 +133,41 @@ export class SqliteStore extends SqlStoreOps implements Store {
     this.closed = true;
     await this.groupCommit.idle();
     await this.db.destroy();
+  }
+}
+
+/** The operations of one transaction of a group-commit batch: cached reads, and writes that mark the cache. */
+class SqliteTxOps extends SqlStoreOps {
+  constructor(
+    trx: Transaction<Database>,
+    private readonly cache: ReadCache,
+  ) {
+    super(trx);
+  }
+
+  override getAgency(code: string): Promise<AgencyRecord | undefined> {
+    return this.cache.agency(code, () => super.getAgency(code));
+  }
+  override getAgencies(codes: string[]): Promise<AgencyRecord[]> {
+    if (codes.length === 0) return Promise.resolve([]);
+    return this.cache.agencyList(codes, (missing) => super.getAgencies(missing));
+  }
+  override getCredential(systemId: string): Promise<CredentialRecord | undefined> {
+    return this.cache.credential(systemId, () => super.getCredential(systemId));
+  }
+  override getCredentialByKeyId(keyId: string): Promise<CredentialRecord | undefined> {
+    return this.cache.credentialByKeyId(keyId, () => super.getCredentialByKeyId(keyId));
+  }
+  override insertAgency(a: NewAgencyRecord, at: Date): Promise<AgencyRecord> {
+    this.cache.written();
+    return super.insertAgency(a, at);
+  }
+  override updateAgency(code: string, p: AgencyPatch, at: Date): Promise<AgencyRecord | undefined> {
+    this.cache.written();
+    return super.updateAgency(code, p, at);
+  }
+  override putCredential(c: CredentialRecord): Promise<void> {
+    this.cache.written();
+    return super.putCredential(c);
   }
 }

@@ -5,11 +5,21 @@ import type { Kysely } from 'kysely';
 import type { InlineBlob } from '../store.js';
 import type { Database } from './database.js';
 
+/** rows per INSERT: one statement for a package's blobs, bounded well below any backend's parameter limit */
+const ROWS_PER_INSERT = 256;
+
 export async function insertInlineBlobs(db: Kysely<Database>, blobs: InlineBlob[], at: Date): Promise<void> {
-  for (const b of blobs) {
+  for (let i = 0; i < blobs.length; i += ROWS_PER_INSERT) {
     await db
       .insertInto('inline_blobs')
-      .values({ key: b.key, size: b.bytes.byteLength, bytes: Buffer.from(b.bytes), created_at: at.getTime() })
+      .values(
+        blobs.slice(i, i + ROWS_PER_INSERT).map((b) => ({
+          key: b.key,
+          size: b.bytes.byteLength,
+          bytes: Buffer.from(b.bytes),
+          created_at: at.getTime(),
+        })),
+      )
       .onConflict((oc) => oc.column('key').doNothing())
       .execute();
   }

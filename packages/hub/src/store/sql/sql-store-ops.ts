@@ -97,6 +97,9 @@ const DOCUMENT_COLUMNS = [
 ] as const;
 
 export class SqlStoreOps implements StoreOps {
+  /** the last document inserted through this object (a transaction): its deliveries need its message type */
+  private lastInserted: { docId: string; messageType: MessageType } | undefined;
+
   constructor(protected readonly db: Kysely<Database>) {}
 
   /** Counters are rows, not backend sequences, so values are handed out in commit order on every backend. */
@@ -250,6 +253,7 @@ export class SqlStoreOps implements StoreOps {
   async insertDocument(d: NewDocumentRecord): Promise<DocumentRecord> {
     const seq = await this.next('document_seq');
     await this.db.insertInto('documents').values(fromDocument(d, seq)).execute();
+    this.lastInserted = { docId: d.docId, messageType: d.messageType };
     return { ...d, seq };
   }
 
@@ -389,17 +393,22 @@ export class SqlStoreOps implements StoreOps {
   }
 
   async insertDelivery(docId: string, recipient: string, at: Date): Promise<DeliveryRecord> {
-    const doc = await this.db
-      .selectFrom('documents')
-      .select('message_type')
-      .where('doc_id', '=', docId)
-      .executeTakeFirstOrThrow();
+    // the document this transaction just inserted needs no lookup
+    const messageType =
+      (this.lastInserted?.docId === docId ? this.lastInserted.messageType : undefined) ??
+      (
+        await this.db
+          .selectFrom('documents')
+          .select('message_type')
+          .where('doc_id', '=', docId)
+          .executeTakeFirstOrThrow()
+      ).message_type;
     const seq = await this.next('delivery_seq');
     const row: DeliveriesTable = {
       doc_id: docId,
       recipient,
       seq,
-      message_type: doc.message_type,
+      message_type: messageType,
       state: 'pending',
       state_description: null,
       created_at: at.getTime(),
@@ -437,6 +446,19 @@ export class SqlStoreOps implements StoreOps {
       .where('doc_id', '=', docId)
       .where('recipient', '=', recipient)
       .execute();
+  }
+
+  async markFetched(docId: string, recipients: string[], at: Date): Promise<string[]> {
+    if (recipients.length === 0) return [];
+    const rows = await this.db
+      .updateTable('deliveries')
+      .set({ fetched_at: at.getTime() })
+      .where('doc_id', '=', docId)
+      .where('recipient', 'in', recipients)
+      .where('fetched_at', 'is', null)
+      .returning('recipient')
+      .execute();
+    return rows.map((r) => r.recipient);
   }
 
   async listInbox(f: InboxFilter): Promise<InboxRow[]> {

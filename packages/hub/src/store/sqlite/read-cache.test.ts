@@ -149,3 +149,40 @@ test('another process writing the file is seen at the next lookup: agencies and 
   assert.equal((await store.getCredentialByKeyId('key-3'))?.systemId, '000.00.00.G07');
   await store.close();
 });
+
+test('documents: read once, kept only once committed; a rolled-back insert read in its transaction is not kept', async () => {
+  const { store } = await open();
+  const doc = (docId: string, sha: string) => ({
+    docId,
+    messageType: 'edoc' as const,
+    sender: '000.00.00.G08',
+    submittedBy: '000.00.00.G08',
+    documentId: `000.00.00.G08,2024/05/01,${docId}/X`,
+    businessType: 0 as const,
+    blobKey: sha,
+    xmlStart: 0,
+    xmlEnd: 10,
+    sha256: sha,
+    size: 10,
+    acceptedAt: now,
+  });
+  await store.insertDocument(doc('a'.repeat(24), '1'.repeat(64)));
+  store.statements.reset();
+  for (let i = 0; i < 3; i++) {
+    assert.equal((await store.getDocument('a'.repeat(24)))?.sha256, '1'.repeat(64));
+    await store.transaction(async (tx) => assert.equal((await tx.getDocument('a'.repeat(24)))?.seq, 1));
+  }
+  assert.equal(selects(store, 'documents'), 1);
+
+  await assert.rejects(
+    store.transaction(async (tx) => {
+      await tx.insertDocument(doc('b'.repeat(24), '2'.repeat(64)));
+      assert.equal((await tx.getDocument('b'.repeat(24)))?.docId, 'b'.repeat(24));
+      throw new Error('roll back');
+    }),
+  );
+  assert.equal(await store.getDocument('b'.repeat(24)), undefined);
+  await store.insertDocument(doc('b'.repeat(24), '2'.repeat(64)));
+  assert.equal((await store.getDocument('b'.repeat(24)))?.docId, 'b'.repeat(24), 'an unknown id is not kept');
+  await store.close();
+});

@@ -1,5 +1,6 @@
 // SQLite-only cache of the rows every request reads again: agencies (sender authorization, scope,
-// routing, signature policy; ≈6 lookups per accepted package) and credentials (authentication).
+// routing, signature policy; ≈6 lookups per accepted package), credentials (authentication) and
+// documents (read by fetch, again by its acknowledgement; rows the hub never changes nor deletes).
 //
 // Correct because this hub process is the only writer of the file on its own connection, and every
 // other writer (the CLI with --data-dir, another process) is seen through `PRAGMA data_version`, which
@@ -7,10 +8,12 @@
 // moved. Own writes: a transaction that writes agencies or credentials marks the cache dirty, which
 // bypasses it until its batch has committed or rolled back; writes outside transactions drop it. A
 // lookup that started before a drop does not store its (possibly older) row (generation check).
+// Documents are cached only from reads outside transactions (committed rows), never from a
+// transaction's own, possibly rolled-back, inserts.
 // Not for PostgreSQL with several hub nodes: there is no data_version across nodes.
 
 import type SQLite from 'better-sqlite3';
-import type { AgencyRecord, CredentialRecord } from '../store.js';
+import type { AgencyRecord, CredentialRecord, DocumentRecord } from '../store.js';
 
 const MAX_ENTRIES = 10_000;
 
@@ -30,6 +33,7 @@ export class ReadCache {
   private readonly agencies = new Map<string, AgencyRecord | null>();
   private readonly credentials = new Map<string, CredentialRecord | null>();
   private readonly credentialKeys = new Map<string, string>();
+  private readonly documents = new Map<string, DocumentRecord>();
   readonly stats: ReadCacheStats = { hits: 0, misses: 0, drops: 0 };
 
   constructor(sqlite: SQLite.Database) {
@@ -54,6 +58,7 @@ export class ReadCache {
     this.agencies.clear();
     this.credentials.clear();
     this.credentialKeys.clear();
+    this.documents.clear();
   }
 
   /** an uncommitted write to agencies or credentials: bypass the cache until its batch ends */
@@ -142,6 +147,26 @@ export class ReadCache {
     const row = await load();
     // only found keys are kept: an unknown key id may be anything a client sends
     if (row && gen === this.generation && !this.dirty) this.putCredential(row.systemId, row);
+    return row;
+  }
+
+  /** `committed`: the load reads outside any transaction, so its row may be kept */
+  async document(
+    docId: string,
+    committed: boolean,
+    load: () => Promise<DocumentRecord | undefined>,
+  ): Promise<DocumentRecord | undefined> {
+    if (!this.usable()) return load();
+    const hit = this.documents.get(docId);
+    if (hit) {
+      this.stats.hits++;
+      return { ...hit };
+    }
+    this.stats.misses++;
+    const gen = this.generation;
+    const row = await load();
+    // an unknown id is not kept: the document may be committed in a moment
+    if (row && committed && gen === this.generation) put(this.documents, docId, { ...row });
     return row;
   }
 

@@ -62,7 +62,7 @@ export class SqliteStore extends SqlStoreOps implements Store {
   constructor(
     db: Kysely<Database>,
     file: string,
-    /** agencies and credentials, checked against other connections' commits */
+    /** agencies, credentials and documents, checked against other connections' commits */
     readonly cache: ReadCache,
     /** statements run, by SQL text (benchmarks, tests) */
     readonly statements: StatementCounter = new StatementCounter(),
@@ -101,6 +101,9 @@ export class SqliteStore extends SqlStoreOps implements Store {
   }
   override getCredentialByKeyId(keyId: string): Promise<CredentialRecord | undefined> {
     return this.cache.credentialByKeyId(keyId, () => super.getCredentialByKeyId(keyId));
+  }
+  override getDocument(docId: string): Promise<DocumentRecord | undefined> {
+    return this.cache.document(docId, true, () => super.getDocument(docId));
   }
   override async putCredential(c: CredentialRecord): Promise<void> {
     try {
@@ -157,6 +160,9 @@ class SqliteTxOps extends SqlStoreOps {
   }
   override getCredentialByKeyId(keyId: string): Promise<CredentialRecord | undefined> {
     return this.cache.credentialByKeyId(keyId, () => super.getCredentialByKeyId(keyId));
+  }
+  override getDocument(docId: string): Promise<DocumentRecord | undefined> {
+    return this.cache.document(docId, false, () => super.getDocument(docId));
   }
   override insertAgency(a: NewAgencyRecord, at: Date): Promise<AgencyRecord> {
     this.cache.written();

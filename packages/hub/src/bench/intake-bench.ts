@@ -23,13 +23,20 @@ async function run(): Promise<void> {
   const statements = (t.hub as unknown as { ctx: HubContext }).ctx.store as unknown as {
     statements?: StatementCounter;
   };
+  // BENCH_STATEMENTS=<n>: the n most frequent statements too (BENCH_STATEMENTS_TIME=1: and their time)
+  const shown = Number(process.env.BENCH_STATEMENTS ?? 0);
+  if (shown > 0) statements.statements?.detail(process.env.BENCH_STATEMENTS_TIME === '1');
   const perPackage = (n: number): string => {
     const c = statements.statements;
     if (!c) return '';
-    const top = [...c.bySql.entries()]
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, Number(process.env.BENCH_STATEMENTS ?? 0))
-      .map(([q, k]) => `\n  ${(k / n).toFixed(2)}  ${q.slice(0, 110)}`)
+    const ms = c.msBySql;
+    const top = [...(c.bySql?.entries() ?? [])]
+      .sort((a, b) => (ms ? (ms.get(b[0]) ?? 0) - (ms.get(a[0]) ?? 0) : b[1] - a[1]))
+      .slice(0, shown)
+      .map(
+        ([q, k]) =>
+          `\n  ${(k / n).toFixed(2)}${ms ? ` ${((ms.get(q) ?? 0) / n).toFixed(3)} ms` : ''}  ${q.slice(0, 100)}`,
+      )
       .join('');
     const line = `; ${(c.total / n).toFixed(1)} SQL statements per package${top}`;
     c.reset();

@@ -30,8 +30,8 @@ const agency = (code: string) => ({
   isTenant: false,
   demo: false,
 });
-const selects = (store: { statements: { bySql: Map<string, number> } }, table: string): number =>
-  [...store.statements.bySql.entries()]
+const selects = (store: { statements: { bySql?: Map<string, number> } }, table: string): number =>
+  [...(store.statements.bySql?.entries() ?? [])]
     .filter(([q]) => q.startsWith(`select * from "${table}"`))
     .reduce((n, [, k]) => n + k, 0);
 
@@ -39,7 +39,7 @@ test('agencies are read from the database once, then from the cache, in and out 
   const { store } = await open();
   await store.insertAgency(agency('000.00.00.G01'), now);
   await store.insertAgency(agency('000.00.00.G02'), now);
-  store.statements.reset();
+  store.statements.detail().reset();
   for (let i = 0; i < 5; i++) {
     assert.equal((await store.getAgency('000.00.00.G01'))?.enabled, true);
     assert.equal(await store.getAgency('000.00.00.G99'), undefined, 'an unknown code is cached as unknown');
@@ -167,7 +167,7 @@ test('documents: read once, kept only once committed; a rolled-back insert read 
     acceptedAt: now,
   });
   await store.insertDocument(doc('a'.repeat(24), '1'.repeat(64)));
-  store.statements.reset();
+  store.statements.detail().reset();
   for (let i = 0; i < 3; i++) {
     assert.equal((await store.getDocument('a'.repeat(24)))?.sha256, '1'.repeat(64));
     await store.transaction(async (tx) => assert.equal((await tx.getDocument('a'.repeat(24)))?.seq, 1));

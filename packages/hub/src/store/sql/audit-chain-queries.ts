@@ -4,6 +4,7 @@ import { GENESIS_HASH } from '@lienthong/trust';
 import { type Kysely, sql } from 'kysely';
 import type { AuditCheckpointRecord } from '../store.js';
 import type { AuditCheckpointsTable, Database } from './database.js';
+import { precompiled } from './precompiled.js';
 
 /**
  * Takes the next audit id and, in the same statement, the hash that entry links to: normally entry
@@ -11,19 +12,22 @@ import type { AuditCheckpointsTable, Database } from './database.js';
  * working and `audit verify` names the gap. One statement instead of two per audited request.
  */
 export async function nextAuditLink(db: Kysely<Database>): Promise<{ id: number; prevHash: string }> {
-  const row = await db
-    .updateTable('counters')
-    .set({ value: sql`value + 1` })
-    .where('name', '=', 'audit_id')
-    .returning([
-      'value',
-      sql<
-        string | null
-      >`(select hash from audit_log where audit_log.id < counters.value order by audit_log.id desc limit 1)`.as(
-        'prev_hash',
-      ),
-    ])
-    .executeTakeFirstOrThrow();
+  const { rows } = await precompiled(db, 'nextAuditLink', [], () =>
+    db
+      .updateTable('counters')
+      .set({ value: sql`value + 1` })
+      .where('name', '=', 'audit_id')
+      .returning([
+        'value',
+        sql<
+          string | null
+        >`(select hash from audit_log where audit_log.id < counters.value order by audit_log.id desc limit 1)`.as(
+          'prev_hash',
+        ),
+      ]),
+  );
+  const row = rows[0];
+  if (!row) throw new Error('no counter audit_id');
   return { id: row.value, prevHash: row.prev_hash ?? GENESIS_HASH };
 }
 

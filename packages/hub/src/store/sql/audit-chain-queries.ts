@@ -7,9 +7,21 @@ import type { AuditCheckpointsTable, Database } from './database.js';
 import { precompiled } from './precompiled.js';
 
 /**
- * Takes the next audit id and, in the same statement, the hash that entry links to: normally entry
- * id-1's; if entries were deleted from the file, the newest one left below it, so the hub keeps
- * working and `audit verify` names the gap. One statement instead of two per audited request.
+ * The hash the entry `id` links to. Normally entry id-1's; if entries were deleted from the file, the
+ * newest one left, so the hub keeps working and `audit verify` names the gap.
+ */
+export async function previousAuditHash(db: Kysely<Database>, id: number): Promise<string> {
+  const { rows } = await precompiled(db, 'previousAuditHash', [id], (slot) =>
+    db.selectFrom('audit_log').select('hash').where('id', '<', slot(0)).orderBy('id', 'desc').limit(1),
+  );
+  return rows[0]?.hash ?? GENESIS_HASH;
+}
+
+/**
+ * The next audit id and the hash it links to (as previousAuditHash) in one statement. Only where no
+ * other transaction can commit an audit entry between taking the counter and reading the log: SQLite
+ * (one writer at a time). Not PostgreSQL: under READ COMMITTED a statement that waited for the
+ * counter's row lock reads the log as of before the wait, and would miss the entry just committed.
  */
 export async function nextAuditLink(db: Kysely<Database>): Promise<{ id: number; prevHash: string }> {
   const { rows } = await precompiled(db, 'nextAuditLink', [], () =>

@@ -43,7 +43,7 @@ import {
   insertAuditCheckpoint,
   latestAuditCheckpoint,
   listAuditCheckpoints,
-  nextAuditLink,
+  previousAuditHash,
 } from './audit-chain-queries.js';
 import type { Database, DeliveriesTable, DocumentsTable } from './database.js';
 import { getInlineBlob, inlineBlobSize, insertInlineBlobs, referencedBlobKeys } from './inline-blob-queries.js';
@@ -110,6 +110,12 @@ export class SqlStoreOps implements StoreOps {
     );
     if (!rows[0]) throw new Error(`no counter ${name}`);
     return rows[0].value;
+  }
+
+  /** the next audit id and the hash of the entry it links to */
+  protected async auditLink(): Promise<{ id: number; prevHash: string }> {
+    const id = await this.next('audit_id');
+    return { id, prevHash: await previousAuditHash(this.db, id) };
   }
 
   async ping(): Promise<void> {
@@ -570,7 +576,7 @@ export class SqlStoreOps implements StoreOps {
   }
 
   async appendAudit(e: AuditInput): Promise<AuditRecord> {
-    const { id, prevHash } = await nextAuditLink(this.db);
+    const { id, prevHash } = await this.auditLink();
     const hash = entryHash(prevHash, chainEntry(id, e.payload));
     await insertRows(this.db, 'audit_log', [
       {

@@ -5,6 +5,7 @@ import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql, type Transaction } from 'kysely';
 import { fsyncFile } from '../../blobs/fs/fsync-dir.js';
+import { nextAuditLink } from '../sql/audit-chain-queries.js';
 import type { Database } from '../sql/database.js';
 import { runMigrations } from '../sql/migrator.js';
 import { SqlStoreOps } from '../sql/sql-store-ops.js';
@@ -163,6 +164,10 @@ class SqliteTxOps extends SqlStoreOps {
   }
   override getDocument(docId: string): Promise<DocumentRecord | undefined> {
     return this.cache.document(docId, false, () => super.getDocument(docId));
+  }
+  // SQLite has one writer at a time: the counter and the previous hash can be read by one statement
+  protected override auditLink(): Promise<{ id: number; prevHash: string }> {
+    return nextAuditLink(this.db);
   }
   override insertAgency(a: NewAgencyRecord, at: Date): Promise<AgencyRecord> {
     this.cache.written();

@@ -9,7 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { signPackage } from '@lienthong/trust';
+import type { HubContext } from '../core/hub-context.js';
 import { as, body, collectStream, documentPackage, startTestHub } from '../core/hub-test-support.js';
+import type { StatementCounter } from '../store/sqlite/statement-cache.js';
 import { closedLoop, percentile, timedPhase } from './bench-phase.js';
 
 const N = Number(process.argv[2] ?? 2000);
@@ -17,6 +19,29 @@ const CONCURRENCY = Number(process.argv[3] ?? 64);
 
 async function run(): Promise<void> {
   const t = await startTestHub();
+  // the SQLite store counts its statements: printed per package after each phase
+  const statements = (t.hub as unknown as { ctx: HubContext }).ctx.store as unknown as {
+    statements?: StatementCounter;
+  };
+  // BENCH_STATEMENTS=<n>: the n most frequent statements too (BENCH_STATEMENTS_TIME=1: and their time)
+  const shown = Number(process.env.BENCH_STATEMENTS ?? 0);
+  if (shown > 0) statements.statements?.detail(process.env.BENCH_STATEMENTS_TIME === '1');
+  const perPackage = (n: number): string => {
+    const c = statements.statements;
+    if (!c) return '';
+    const ms = c.msBySql;
+    const top = [...(c.bySql?.entries() ?? [])]
+      .sort((a, b) => (ms ? (ms.get(b[0]) ?? 0) - (ms.get(a[0]) ?? 0) : b[1] - a[1]))
+      .slice(0, shown)
+      .map(
+        ([q, k]) =>
+          `\n  ${(k / n).toFixed(2)}${ms ? ` ${((ms.get(q) ?? 0) / n).toFixed(3)} ms` : ''}  ${q.slice(0, 100)}`,
+      )
+      .join('');
+    const line = `; ${(c.total / n).toFixed(1)} SQL statements per package${top}`;
+    c.reset();
+    return line;
+  };
   const demo = await t.hub.initDemo();
   const sender = demo.featured[0]!;
   const recipient = demo.featured[1]!;
@@ -46,6 +71,7 @@ async function run(): Promise<void> {
 
   // intake (BENCH_PROFILE=<dir>: a CPU profile of each phase alone)
   const docIds: string[] = [];
+  statements.statements?.reset();
   const {
     value: lat,
     seconds: secs,
@@ -59,7 +85,7 @@ async function run(): Promise<void> {
     }),
   );
   console.log(
-    `intake: ${N} signed packages of ${(avg / 1024).toFixed(1)} KiB, ${CONCURRENCY} concurrent: ${(N / secs).toFixed(0)}/s, p50 ${percentile(lat, 50).toFixed(1)} ms, p99 ${percentile(lat, 99).toFixed(1)} ms; hub process CPU ${((cpu.user + cpu.system) / 1000 / N).toFixed(2)} ms per package (${(cpu.system / 1000 / N).toFixed(2)} system), main thread CPU ${mainThreadCpuMs === undefined ? '?' : (mainThreadCpuMs / N).toFixed(2)} ms per package, event loop busy (wall) ${(loopActiveMs / N).toFixed(2)} ms per package`,
+    `intake: ${N} signed packages of ${(avg / 1024).toFixed(1)} KiB, ${CONCURRENCY} concurrent: ${(N / secs).toFixed(0)}/s, p50 ${percentile(lat, 50).toFixed(1)} ms, p99 ${percentile(lat, 99).toFixed(1)} ms; hub process CPU ${((cpu.user + cpu.system) / 1000 / N).toFixed(2)} ms per package (${(cpu.system / 1000 / N).toFixed(2)} system), main thread CPU ${mainThreadCpuMs === undefined ? '?' : (mainThreadCpuMs / N).toFixed(2)} ms per package, event loop busy (wall) ${(loopActiveMs / N).toFixed(2)} ms per package${perPackage(N)}`,
   );
 
   const cc = t.hub.pki.chainCache;
@@ -67,7 +93,11 @@ async function run(): Promise<void> {
 
   // delivery: fetch (read the whole package), acknowledge done
   const rp = as(recipient.systemId);
-  const { value: dl, seconds: dsecs } = await timedPhase('delivery', () =>
+  const {
+    value: dl,
+    seconds: dsecs,
+    cpu: dcpu,
+  } = await timedPhase('delivery', () =>
     closedLoop(docIds.length, 16, async (i) => {
       const stream = await t.hub.openPackage(rp, docIds[i]!);
       await collectStream(stream.stream);
@@ -75,7 +105,7 @@ async function run(): Promise<void> {
     }),
   );
   console.log(
-    `delivery: ${dl.length} fetched + acknowledged, 16 concurrent: ${(dl.length / dsecs).toFixed(0)}/s, p99 ${percentile(dl, 99).toFixed(1)} ms`,
+    `delivery: ${dl.length} fetched + acknowledged, 16 concurrent: ${(dl.length / dsecs).toFixed(0)}/s, p99 ${percentile(dl, 99).toFixed(1)} ms; CPU ${((dcpu.user + dcpu.system) / 1000 / dl.length).toFixed(2)} ms per package${perPackage(dl.length)}`,
   );
 
   // fan-out: one package to 1,000 recipients (demo agencies topped up with generated ones)

@@ -17,11 +17,9 @@ export async function openPackage(ctx: HubContext, p: Principal, docId: string):
   const splice = hubTraceHeaderXml(doc, ctx.config.hubId);
   const spliceBytes = splice === undefined ? undefined : Buffer.from(splice, 'utf8');
   const size = doc.xmlEnd - doc.xmlStart + (spliceBytes?.length ?? 0);
-  // Open the blob before recording the read: a missing blob must not count as a delivery.
-  const first = await ctx.blobs.open(doc.blobKey, {
-    start: doc.xmlStart,
-    end: spliceBytes ? doc.traceOffset! : doc.xmlEnd,
-  });
+  // Open the blob before recording the read: a missing blob must not count as a delivery. Opened once
+  // (one read of an inline blob, one file handle); the hub's TraceHeader is spliced in as it streams.
+  const xml = await ctx.blobs.open(doc.blobKey, { start: doc.xmlStart, end: doc.xmlEnd });
 
   if (readable.length > 0)
     await recordFetch(
@@ -31,28 +29,44 @@ export async function openPackage(ctx: HubContext, p: Principal, docId: string):
       readable.map((d) => d.recipient),
     );
 
-  const blobs = ctx.blobs;
   const stream = spliceBytes
-    ? Readable.from(
-        (async function* () {
-          yield* first;
-          yield spliceBytes;
-          yield* await blobs.open(doc.blobKey, { start: doc.traceOffset!, end: doc.xmlEnd });
-        })(),
-        { objectMode: false },
-      )
-    : first;
+    ? Readable.from(spliceAt(xml, doc.traceOffset! - doc.xmlStart, spliceBytes), { objectMode: false })
+    : xml;
   return { docId, messageType: doc.messageType, stream, size, contentType: 'application/xml; charset=utf-8' };
+}
+
+/** the bytes of `source` with `insert` placed at byte `offset` */
+export async function* spliceAt(
+  source: AsyncIterable<Uint8Array>,
+  offset: number,
+  insert: Buffer,
+): AsyncGenerator<Buffer> {
+  let pos = 0;
+  let inserted = false;
+  for await (const piece of source) {
+    const chunk = Buffer.isBuffer(piece) ? piece : Buffer.from(piece);
+    if (!inserted && pos + chunk.length >= offset) {
+      const cut = offset - pos;
+      if (cut > 0) yield chunk.subarray(0, cut);
+      yield insert;
+      inserted = true;
+      if (cut < chunk.length) yield chunk.subarray(cut);
+    } else {
+      yield chunk;
+    }
+    pos += chunk.length;
+  }
+  if (!inserted) yield insert;
 }
 
 async function recordFetch(ctx: HubContext, p: Principal, docId: string, recipients: string[]): Promise<void> {
   const firstTime = await ctx.store.transaction(async (tx) => {
     const now = new Date();
-    const current = (await tx.getDeliveries(docId)).filter((d) => recipients.includes(d.recipient));
-    const fresh = current.filter((d) => d.fetchedAt === undefined);
-    for (const d of fresh) await tx.updateDelivery(docId, d.recipient, { fetchedAt: now });
+    // the deliveries fetched for the first time, found and marked by one statement (kept in seq order)
+    const marked = new Set(await tx.markFetched(docId, recipients, now));
+    const fresh = recipients.filter((r) => marked.has(r));
     await tx.insertEvents(
-      fresh.map((d) => ({ docId, recipient: d.recipient, at: now, kind: 'fetched', actor: p.systemId })),
+      fresh.map((recipient) => ({ docId, recipient, at: now, kind: 'fetched', actor: p.systemId })),
     );
     await recordAudit(tx, {
       actor: p.systemId,

@@ -295,6 +295,8 @@ export interface StoreOps {
   insertDelivery(docId: string, recipient: string, at: Date): Promise<DeliveryRecord>;
   getDeliveries(docId: string): Promise<DeliveryRecord[]>;
   updateDelivery(docId: string, recipient: string, patch: DeliveryPatch): Promise<void>;
+  /** records the first fetch of docId by those recipients not fetched before; returns them (one statement) */
+  markFetched(docId: string, recipients: string[], at: Date): Promise<string[]>;
   listInbox(filter: InboxFilter): Promise<InboxRow[]>;
   countDeliveries(filter: { recipients: string[]; messageType: MessageType; states: DeliveryState[] }): Promise<number>;
   countAllPending(): Promise<number>;

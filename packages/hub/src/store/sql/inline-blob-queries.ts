@@ -4,20 +4,29 @@
 import type { Kysely } from 'kysely';
 import type { InlineBlob } from '../store.js';
 import type { Database } from './database.js';
+import { precompiled, slotRows } from './precompiled.js';
+
+/** rows per INSERT: one statement for a package's blobs, bounded well below any backend's parameter limit */
+const ROWS_PER_INSERT = 256;
 
 export async function insertInlineBlobs(db: Kysely<Database>, blobs: InlineBlob[], at: Date): Promise<void> {
-  for (const b of blobs) {
-    await db
-      .insertInto('inline_blobs')
-      .values({ key: b.key, size: b.bytes.byteLength, bytes: Buffer.from(b.bytes), created_at: at.getTime() })
-      .onConflict((oc) => oc.column('key').doNothing())
-      .execute();
+  for (let i = 0; i < blobs.length; i += ROWS_PER_INSERT) {
+    const part = blobs.slice(i, i + ROWS_PER_INSERT);
+    const args = part.flatMap((b) => [b.key, b.bytes.byteLength, Buffer.from(b.bytes), at.getTime()]);
+    await precompiled(db, `insertInlineBlobs:${part.length}`, args, (slot) =>
+      db
+        .insertInto('inline_blobs')
+        .values(slotRows(slot, ['key', 'size', 'bytes', 'created_at'], part.length))
+        .onConflict((oc) => oc.column('key').doNothing()),
+    );
   }
 }
 
 export async function getInlineBlob(db: Kysely<Database>, key: string): Promise<Uint8Array | undefined> {
-  const r = await db.selectFrom('inline_blobs').select('bytes').where('key', '=', key).executeTakeFirst();
-  return r?.bytes;
+  const { rows } = await precompiled(db, 'getInlineBlob', [key], (slot) =>
+    db.selectFrom('inline_blobs').select('bytes').where('key', '=', slot(0)),
+  );
+  return rows[0]?.bytes;
 }
 
 export async function inlineBlobSize(db: Kysely<Database>, key: string): Promise<number | undefined> {

@@ -2,14 +2,18 @@
 
 import type { Kysely } from 'kysely';
 import type { Database } from './database.js';
+import { precompiled } from './precompiled.js';
 
 export async function insertReceipt(db: Kysely<Database>, docId: string, receipt: string, at: Date): Promise<string> {
-  await db
-    .insertInto('receipts')
-    .values({ doc_id: docId, receipt, created_at: at.getTime() })
-    .onConflict((oc) => oc.column('doc_id').doNothing())
-    .execute();
-  return (await getReceipt(db, docId)) ?? receipt;
+  // RETURNING gives the row only when it was inserted: the stored receipt is read only if one was there
+  const { rows } = await precompiled(db, 'insertReceipt', [docId, receipt, at.getTime()], (slot) =>
+    db
+      .insertInto('receipts')
+      .values({ doc_id: slot(0), receipt: slot(1), created_at: slot(2) })
+      .onConflict((oc) => oc.column('doc_id').doNothing())
+      .returning('receipt'),
+  );
+  return rows[0]?.receipt ?? (await getReceipt(db, docId)) ?? receipt;
 }
 
 export async function getReceipt(db: Kysely<Database>, docId: string): Promise<string | undefined> {

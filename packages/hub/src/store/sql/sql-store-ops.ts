@@ -47,6 +47,7 @@ import {
 } from './audit-chain-queries.js';
 import type { Database, DeliveriesTable, DocumentsTable } from './database.js';
 import { getInlineBlob, inlineBlobSize, insertInlineBlobs, referencedBlobKeys } from './inline-blob-queries.js';
+import { insertRows, precompiled } from './precompiled.js';
 import { getReceipt, insertReceipt } from './receipt-queries.js';
 import {
   fromDocument,
@@ -97,17 +98,24 @@ const DOCUMENT_COLUMNS = [
 ] as const;
 
 export class SqlStoreOps implements StoreOps {
+  /** the last document inserted through this object (a transaction): its deliveries need its message type */
+  private lastInserted: { docId: string; messageType: MessageType } | undefined;
+
   constructor(protected readonly db: Kysely<Database>) {}
 
   /** Counters are rows, not backend sequences, so values are handed out in commit order on every backend. */
   protected async next(name: Counter): Promise<number> {
-    const row = await this.db
-      .updateTable('counters')
-      .set({ value: sql`value + 1` })
-      .where('name', '=', name)
-      .returning('value')
-      .executeTakeFirstOrThrow();
-    return row.value;
+    const { rows } = await precompiled(this.db, 'next', [name], (slot) =>
+      this.db.updateTable('counters').set({ value: sql`value + 1` }).where('name', '=', slot(0)).returning('value'),
+    );
+    if (!rows[0]) throw new Error(`no counter ${name}`);
+    return rows[0].value;
+  }
+
+  /** the next audit id and the hash of the entry it links to */
+  protected async auditLink(): Promise<{ id: number; prevHash: string }> {
+    const id = await this.next('audit_id');
+    return { id, prevHash: await previousAuditHash(this.db, id) };
   }
 
   async ping(): Promise<void> {
@@ -222,26 +230,32 @@ export class SqlStoreOps implements StoreOps {
   }
 
   async getDocument(docId: string): Promise<DocumentRecord | undefined> {
-    const r = await this.db.selectFrom('documents').selectAll().where('doc_id', '=', docId).executeTakeFirst();
-    return r && toDocument(r);
+    const { rows } = await precompiled(this.db, 'getDocument', [docId], (slot) =>
+      this.db.selectFrom('documents').selectAll().where('doc_id', '=', slot(0)),
+    );
+    return rows[0] && toDocument(rows[0]);
   }
 
   async findDocumentBySha(sender: string, sha256: string): Promise<DocumentRecord | undefined> {
-    const r = await this.db
-      .selectFrom('documents')
-      .selectAll()
-      .where('sender', '=', sender)
-      .where('sha256', '=', sha256)
-      .executeTakeFirst();
-    return r && toDocument(r);
+    const { rows } = await precompiled(this.db, 'findDocumentBySha', [sender, sha256], (slot) =>
+      this.db.selectFrom('documents').selectAll().where('sender', '=', slot(0)).where('sha256', '=', slot(1)).limit(1),
+    );
+    return rows[0] && toDocument(rows[0]);
   }
 
   async findDocumentsByDocumentId(documentId: string, sender?: string): Promise<DocumentRecord[]> {
     // Filtered and ordered here, not in SQL: with `message_type = ? ORDER BY seq` SQLite's planner
     // prefers the (sender, message_type, seq) index and scans every document of the sender.
-    let q = this.db.selectFrom('documents').selectAll().where('document_id', '=', documentId);
-    if (sender !== undefined) q = q.where('sender', '=', sender);
-    return (await q.execute())
+    const { rows } = await precompiled(
+      this.db,
+      sender === undefined ? 'findDocumentsByDocumentId' : 'findDocumentsByDocumentId+sender',
+      [documentId, sender],
+      (slot) => {
+        const q = this.db.selectFrom('documents').selectAll().where('document_id', '=', slot(0));
+        return sender === undefined ? q : q.where('sender', '=', slot(1));
+      },
+    );
+    return rows
       .filter((r) => r.message_type === 'edoc')
       .sort((a, b) => Number(a.seq) - Number(b.seq))
       .map(toDocument);
@@ -249,7 +263,8 @@ export class SqlStoreOps implements StoreOps {
 
   async insertDocument(d: NewDocumentRecord): Promise<DocumentRecord> {
     const seq = await this.next('document_seq');
-    await this.db.insertInto('documents').values(fromDocument(d, seq)).execute();
+    await insertRows(this.db, 'documents', [fromDocument(d, seq)]);
+    this.lastInserted = { docId: d.docId, messageType: d.messageType };
     return { ...d, seq };
   }
 
@@ -262,7 +277,7 @@ export class SqlStoreOps implements StoreOps {
   }
 
   async insertSignature(s: SignatureRecord): Promise<void> {
-    await this.db.insertInto('document_signatures').values(fromSignature(s)).execute();
+    await insertRows(this.db, 'document_signatures', [fromSignature(s)]);
   }
 
   async getSignature(docId: string): Promise<SignatureRecord | undefined> {
@@ -309,21 +324,20 @@ export class SqlStoreOps implements StoreOps {
 
   async insertAttachments(list: AttachmentRecord[]): Promise<void> {
     if (list.length === 0) return;
-    await this.db
-      .insertInto('attachments')
-      .values(
-        list.map((a) => ({
-          doc_id: a.docId,
-          idx: a.index,
-          content_id: a.contentId ?? null,
-          name: a.name ?? null,
-          content_type: a.contentType ?? null,
-          size: a.size,
-          sha256: a.sha256,
-          blob_key: a.blobKey,
-        })),
-      )
-      .execute();
+    await insertRows(
+      this.db,
+      'attachments',
+      list.map((a) => ({
+        doc_id: a.docId,
+        idx: a.index,
+        content_id: a.contentId ?? null,
+        name: a.name ?? null,
+        content_type: a.contentType ?? null,
+        size: a.size,
+        sha256: a.sha256,
+        blob_key: a.blobKey,
+      })),
+    );
   }
 
   async listAttachments(docId: string): Promise<AttachmentRecord[]> {
@@ -350,18 +364,17 @@ export class SqlStoreOps implements StoreOps {
 
   async insertTraces(list: TraceRecord[]): Promise<void> {
     if (list.length === 0) return;
-    await this.db
-      .insertInto('trace_headers')
-      .values(
-        list.map((t) => ({
-          doc_id: t.docId,
-          position: t.position,
-          organ_id: t.organId,
-          timestamp: t.timestamp,
-          by_hub: t.byHub ? 1 : 0,
-        })),
-      )
-      .execute();
+    await insertRows(
+      this.db,
+      'trace_headers',
+      list.map((t) => ({
+        doc_id: t.docId,
+        position: t.position,
+        organ_id: t.organId,
+        timestamp: t.timestamp,
+        by_hub: t.byHub ? 1 : 0,
+      })),
+    );
   }
 
   async listTraces(docId: string): Promise<TraceRecord[]> {
@@ -389,17 +402,22 @@ export class SqlStoreOps implements StoreOps {
   }
 
   async insertDelivery(docId: string, recipient: string, at: Date): Promise<DeliveryRecord> {
-    const doc = await this.db
-      .selectFrom('documents')
-      .select('message_type')
-      .where('doc_id', '=', docId)
-      .executeTakeFirstOrThrow();
+    // the document this transaction just inserted needs no lookup
+    const messageType =
+      (this.lastInserted?.docId === docId ? this.lastInserted.messageType : undefined) ??
+      (
+        await this.db
+          .selectFrom('documents')
+          .select('message_type')
+          .where('doc_id', '=', docId)
+          .executeTakeFirstOrThrow()
+      ).message_type;
     const seq = await this.next('delivery_seq');
     const row: DeliveriesTable = {
       doc_id: docId,
       recipient,
       seq,
-      message_type: doc.message_type,
+      message_type: messageType,
       state: 'pending',
       state_description: null,
       created_at: at.getTime(),
@@ -408,17 +426,14 @@ export class SqlStoreOps implements StoreOps {
       last_status: null,
       last_status_at: null,
     };
-    await this.db.insertInto('deliveries').values(row).execute();
+    await insertRows(this.db, 'deliveries', [row]);
     return toDelivery(row);
   }
 
   async getDeliveries(docId: string): Promise<DeliveryRecord[]> {
-    const rows = await this.db
-      .selectFrom('deliveries')
-      .selectAll()
-      .where('doc_id', '=', docId)
-      .orderBy('seq')
-      .execute();
+    const { rows } = await precompiled(this.db, 'getDeliveries', [docId], (slot) =>
+      this.db.selectFrom('deliveries').selectAll().where('doc_id', '=', slot(0)).orderBy('seq'),
+    );
     return rows.map(toDelivery);
   }
 
@@ -430,13 +445,41 @@ export class SqlStoreOps implements StoreOps {
     if (p.fetchedAt !== undefined) set.fetched_at = p.fetchedAt.getTime();
     if (p.lastStatus !== undefined) set.last_status = p.lastStatus;
     if (p.lastStatusAt !== undefined) set.last_status_at = p.lastStatusAt.getTime();
-    if (Object.keys(set).length === 0) return;
-    await this.db
-      .updateTable('deliveries')
-      .set(set)
-      .where('doc_id', '=', docId)
-      .where('recipient', '=', recipient)
-      .execute();
+    const columns = Object.keys(set) as (keyof DeliveriesTable)[];
+    if (columns.length === 0) return;
+    await precompiled(
+      this.db,
+      `updateDelivery:${columns.join()}`,
+      [docId, recipient, ...columns.map((c) => set[c])],
+      (slot) =>
+        this.db
+          .updateTable('deliveries')
+          .set(Object.fromEntries(columns.map((c, i) => [c, slot(i + 2)])))
+          .where('doc_id', '=', slot(0))
+          .where('recipient', '=', slot(1)),
+    );
+  }
+
+  async markFetched(docId: string, recipients: string[], at: Date): Promise<string[]> {
+    if (recipients.length === 0) return [];
+    const { rows } = await precompiled(
+      this.db,
+      `markFetched:${recipients.length}`,
+      [at.getTime(), docId, ...recipients],
+      (slot) =>
+        this.db
+          .updateTable('deliveries')
+          .set({ fetched_at: slot(0) })
+          .where('doc_id', '=', slot(1))
+          .where(
+            'recipient',
+            'in',
+            recipients.map((_, i) => slot(i + 2)),
+          )
+          .where('fetched_at', 'is', null)
+          .returning('recipient'),
+    );
+    return rows.map((r) => r.recipient);
   }
 
   async listInbox(f: InboxFilter): Promise<InboxRow[]> {
@@ -511,21 +554,20 @@ export class SqlStoreOps implements StoreOps {
 
   async insertEvents(list: EventRecord[]): Promise<void> {
     if (list.length === 0) return;
-    await this.db
-      .insertInto('events')
-      .values(
-        list.map((e) => ({
-          doc_id: e.docId,
-          recipient: e.recipient ?? null,
-          at: e.at.getTime(),
-          kind: e.kind,
-          actor: e.actor ?? null,
-          detail: e.detail ?? null,
-          status_code: e.statusCode ?? null,
-          related_doc_id: e.relatedDocId ?? null,
-        })),
-      )
-      .execute();
+    await insertRows(
+      this.db,
+      'events',
+      list.map((e) => ({
+        doc_id: e.docId,
+        recipient: e.recipient ?? null,
+        at: e.at.getTime(),
+        kind: e.kind,
+        actor: e.actor ?? null,
+        detail: e.detail ?? null,
+        status_code: e.statusCode ?? null,
+        related_doc_id: e.relatedDocId ?? null,
+      })),
+    );
   }
 
   async listEvents(docId: string): Promise<EventRecord[]> {
@@ -534,12 +576,10 @@ export class SqlStoreOps implements StoreOps {
   }
 
   async appendAudit(e: AuditInput): Promise<AuditRecord> {
-    const id = await this.next('audit_id');
-    const prevHash = await previousAuditHash(this.db, id);
+    const { id, prevHash } = await this.auditLink();
     const hash = entryHash(prevHash, chainEntry(id, e.payload));
-    await this.db
-      .insertInto('audit_log')
-      .values({
+    await insertRows(this.db, 'audit_log', [
+      {
         id,
         at: e.at.getTime(),
         actor: e.actor,
@@ -551,8 +591,8 @@ export class SqlStoreOps implements StoreOps {
         payload: e.payload,
         prev_hash: prevHash,
         hash,
-      })
-      .execute();
+      },
+    ]);
     return { ...e, id, prevHash, hash };
   }
 

@@ -3,8 +3,9 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, SqliteDialect, sql } from 'kysely';
+import { Kysely, SqliteDialect, sql, type Transaction } from 'kysely';
 import { fsyncFile } from '../../blobs/fs/fsync-dir.js';
+import { nextAuditLink } from '../sql/audit-chain-queries.js';
 import type { Database } from '../sql/database.js';
 import { runMigrations } from '../sql/migrator.js';
 import { SqlStoreOps } from '../sql/sql-store-ops.js';
@@ -13,6 +14,7 @@ import type {
   AgencyRecord,
   AuditInput,
   AuditRecord,
+  CredentialRecord,
   DeliveryRecord,
   DocumentRecord,
   NewAgencyRecord,
@@ -22,7 +24,8 @@ import type {
 } from '../store.js';
 import { GroupCommitter } from './group-commit.js';
 import { migrations } from './migrations/index.js';
-import { cachingDatabase } from './statement-cache.js';
+import { ReadCache } from './read-cache.js';
+import { cachingDatabase, StatementCounter } from './statement-cache.js';
 
 export interface SqliteStoreOptions {
   /** path of the database file */
@@ -40,9 +43,12 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<SqliteS
     sqlite.pragma('synchronous = FULL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? 5000}`);
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingDatabase(sqlite) }) });
+    const statements = new StatementCounter();
+    const db = new Kysely<Database>({
+      dialect: new SqliteDialect({ database: cachingDatabase(sqlite, statements) }),
+    });
     await runMigrations(db, migrations);
-    return new SqliteStore(db, opts.file);
+    return new SqliteStore(db, opts.file, new ReadCache(sqlite), statements);
   } catch (err) {
     sqlite.close();
     throw err;
@@ -54,7 +60,14 @@ export class SqliteStore extends SqlStoreOps implements Store {
   /** concurrent transactions share one COMMIT (one WAL fsync), each in its own savepoint */
   readonly groupCommit: GroupCommitter;
 
-  constructor(db: Kysely<Database>, file: string) {
+  constructor(
+    db: Kysely<Database>,
+    file: string,
+    /** agencies, credentials and documents, checked against other connections' commits */
+    readonly cache: ReadCache,
+    /** statements run, by SQL text (benchmarks, tests) */
+    readonly statements: StatementCounter = new StatementCounter(),
+  ) {
     super(db);
     // A batch commits at synchronous=NORMAL (no fsync on the event loop), then its WAL is fsync'd in
     // the thread pool before any caller is answered: the same durability as synchronous=FULL (which
@@ -66,6 +79,7 @@ export class SqliteStore extends SqlStoreOps implements Store {
         await sql`pragma synchronous = normal`.execute(d);
       },
       afterBatch: async (d) => {
+        cache.batchEnded();
         await sql`pragma synchronous = full`.execute(d);
       },
       syncAfterCommit: () => fsyncFile(`${file}-wal`),
@@ -73,7 +87,31 @@ export class SqliteStore extends SqlStoreOps implements Store {
   }
 
   async transaction<T>(fn: (tx: StoreOps) => Promise<T>): Promise<T> {
-    return this.groupCommit.run((trx) => fn(new SqlStoreOps(trx)));
+    return this.groupCommit.run((trx) => fn(new SqliteTxOps(trx, this.cache)));
+  }
+
+  override getAgency(code: string): Promise<AgencyRecord | undefined> {
+    return this.cache.agency(code, () => super.getAgency(code));
+  }
+  override getAgencies(codes: string[]): Promise<AgencyRecord[]> {
+    if (codes.length === 0) return Promise.resolve([]);
+    return this.cache.agencyList(codes, (missing) => super.getAgencies(missing));
+  }
+  override getCredential(systemId: string): Promise<CredentialRecord | undefined> {
+    return this.cache.credential(systemId, () => super.getCredential(systemId));
+  }
+  override getCredentialByKeyId(keyId: string): Promise<CredentialRecord | undefined> {
+    return this.cache.credentialByKeyId(keyId, () => super.getCredentialByKeyId(keyId));
+  }
+  override getDocument(docId: string): Promise<DocumentRecord | undefined> {
+    return this.cache.document(docId, true, () => super.getDocument(docId));
+  }
+  override async putCredential(c: CredentialRecord): Promise<void> {
+    try {
+      await super.putCredential(c);
+    } finally {
+      this.cache.drop();
+    }
   }
 
   // Writes that take a counter value and insert a row are made atomic even outside a transaction,
@@ -99,5 +137,48 @@ export class SqliteStore extends SqlStoreOps implements Store {
     this.closed = true;
     await this.groupCommit.idle();
     await this.db.destroy();
+  }
+}
+
+/** The operations of one transaction of a group-commit batch: cached reads, and writes that mark the cache. */
+class SqliteTxOps extends SqlStoreOps {
+  constructor(
+    trx: Transaction<Database>,
+    private readonly cache: ReadCache,
+  ) {
+    super(trx);
+  }
+
+  override getAgency(code: string): Promise<AgencyRecord | undefined> {
+    return this.cache.agency(code, () => super.getAgency(code));
+  }
+  override getAgencies(codes: string[]): Promise<AgencyRecord[]> {
+    if (codes.length === 0) return Promise.resolve([]);
+    return this.cache.agencyList(codes, (missing) => super.getAgencies(missing));
+  }
+  override getCredential(systemId: string): Promise<CredentialRecord | undefined> {
+    return this.cache.credential(systemId, () => super.getCredential(systemId));
+  }
+  override getCredentialByKeyId(keyId: string): Promise<CredentialRecord | undefined> {
+    return this.cache.credentialByKeyId(keyId, () => super.getCredentialByKeyId(keyId));
+  }
+  override getDocument(docId: string): Promise<DocumentRecord | undefined> {
+    return this.cache.document(docId, false, () => super.getDocument(docId));
+  }
+  // SQLite has one writer at a time: the counter and the previous hash can be read by one statement
+  protected override auditLink(): Promise<{ id: number; prevHash: string }> {
+    return nextAuditLink(this.db);
+  }
+  override insertAgency(a: NewAgencyRecord, at: Date): Promise<AgencyRecord> {
+    this.cache.written();
+    return super.insertAgency(a, at);
+  }
+  override updateAgency(code: string, p: AgencyPatch, at: Date): Promise<AgencyRecord | undefined> {
+    this.cache.written();
+    return super.updateAgency(code, p, at);
+  }
+  override putCredential(c: CredentialRecord): Promise<void> {
+    this.cache.written();
+    return super.putCredential(c);
   }
 }

@@ -2,12 +2,39 @@
 // running most of the hub's small indexed queries. This keeps prepared statements by SQL text (the
 // hub's queries are a bounded set of shapes: values are always bound parameters).
 
+import { performance } from 'node:perf_hooks';
 import type SQLite from 'better-sqlite3';
 import type { SqliteDatabase, SqliteStatement } from 'kysely';
 
 const MAX_STATEMENTS = 512;
 
-export function cachingDatabase(db: SQLite.Database): SqliteDatabase {
+/**
+ * How many statements ran through Kysely (its driver prepares once per execution). The total is
+ * always counted; by SQL text (and with `timed`, the time in SQLite) only once `bySql` is switched
+ * on, for benchmarks and tests.
+ */
+export class StatementCounter {
+  total = 0;
+  /** counts by SQL text, when switched on */
+  bySql: Map<string, number> | undefined;
+  /** milliseconds spent in SQLite by SQL text, when switched on */
+  msBySql: Map<string, number> | undefined;
+
+  /** counts (and with `timed`, times) each SQL text from now on */
+  detail(timed = false): this {
+    this.bySql = new Map();
+    if (timed) this.msBySql = new Map();
+    return this;
+  }
+
+  reset(): void {
+    this.total = 0;
+    this.bySql?.clear();
+    this.msBySql?.clear();
+  }
+}
+
+export function cachingDatabase(db: SQLite.Database, counter?: StatementCounter): SqliteDatabase {
   const cache = new Map<string, SQLite.Statement>();
   return {
     close: () => {
@@ -15,15 +42,40 @@ export function cachingDatabase(db: SQLite.Database): SqliteDatabase {
       db.close();
     },
     prepare(sql: string): SqliteStatement {
-      const hit = cache.get(sql);
-      // a statement still iterating (a streamed query) cannot run again until it is done
-      if (hit && !hit.busy) return hit as unknown as SqliteStatement;
-      const stmt = db.prepare(sql);
-      if (!hit) {
-        if (cache.size >= MAX_STATEMENTS) cache.delete(cache.keys().next().value as string);
-        cache.set(sql, stmt);
+      if (counter) {
+        counter.total++;
+        if (counter.bySql) counter.bySql.set(sql, (counter.bySql.get(sql) ?? 0) + 1);
       }
-      return stmt as unknown as SqliteStatement;
+      let stmt = cache.get(sql);
+      // a statement still iterating (a streamed query) cannot run again until it is done
+      if (!stmt || stmt.busy) {
+        const fresh = db.prepare(sql);
+        if (!stmt) {
+          if (cache.size >= MAX_STATEMENTS) cache.delete(cache.keys().next().value as string);
+          cache.set(sql, fresh);
+        }
+        stmt = fresh;
+      }
+      const times = counter?.msBySql;
+      return (times ? timed(stmt, sql, times) : stmt) as unknown as SqliteStatement;
     },
+  };
+}
+
+function timed(stmt: SQLite.Statement, sql: string, times: Map<string, number>): unknown {
+  const time = <T>(f: () => T): T => {
+    const t0 = performance.now();
+    try {
+      return f();
+    } finally {
+      times.set(sql, (times.get(sql) ?? 0) + performance.now() - t0);
+    }
+  };
+  return {
+    reader: stmt.reader,
+    all: (params: unknown[]) => time(() => stmt.all(params)),
+    run: (params: unknown[]) => time(() => stmt.run(params)),
+    get: (params: unknown[]) => time(() => stmt.get(params)),
+    iterate: (params: unknown[]) => stmt.iterate(params),
   };
 }

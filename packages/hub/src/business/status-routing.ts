@@ -26,8 +26,7 @@ export async function routeStatus(ops: StoreOps, input: StatusRoutingInput): Pro
   const candidates = await ops.findDocumentsByDocumentId(rf.documentId, rf.organId);
   let target: DocumentRecord | undefined;
   for (const doc of [...candidates].reverse()) {
-    const deliveries = await ops.getDeliveries(doc.docId);
-    if (deliveries.some((d) => d.recipient === reporter)) {
+    if ((await ops.getDeliveriesTo(doc.docId, [reporter])).length > 0) {
       target = doc;
       break;
     }

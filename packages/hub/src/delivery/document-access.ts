@@ -11,7 +11,6 @@ export interface DocumentAccess {
   isSender: boolean;
   /** the principal's deliveries of it */
   own: DeliveryRecord[];
-  all: DeliveryRecord[];
   scope: string[];
 }
 
@@ -26,9 +25,8 @@ export async function documentAccess(
   const document = await ops.getDocument(docId);
   if (!document) throw notFound();
   const scope = await ctx.directory.scope(p, ops);
-  const all = await ops.getDeliveries(docId);
-  const own = all.filter((d) => scope.includes(d.recipient));
+  const own = await ops.getDeliveriesTo(docId, scope);
   const isSender = scope.includes(document.sender) || document.submittedBy === p.systemId;
   if (!isSender && own.length === 0 && p.via !== 'admin') throw notFound();
-  return { document, isSender, own, all, scope };
+  return { document, isSender, own, scope };
 }

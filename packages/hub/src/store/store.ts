@@ -294,6 +294,8 @@ export interface StoreOps {
 
   insertDelivery(docId: string, recipient: string, at: Date): Promise<DeliveryRecord>;
   getDeliveries(docId: string): Promise<DeliveryRecord[]>;
+  /** the deliveries of one document to these recipients only (a fetch must not read all 1,000 of a fan-out) */
+  getDeliveriesTo(docId: string, recipients: readonly string[]): Promise<DeliveryRecord[]>;
   updateDelivery(docId: string, recipient: string, patch: DeliveryPatch): Promise<void>;
   /** records the first fetch of docId by those recipients not fetched before; returns them (one statement) */
   markFetched(docId: string, recipients: string[], at: Date): Promise<string[]>;

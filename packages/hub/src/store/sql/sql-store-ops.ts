@@ -437,6 +437,28 @@ export class SqlStoreOps implements StoreOps {
     return rows.map(toDelivery);
   }
 
+  async getDeliveriesTo(docId: string, recipients: readonly string[]): Promise<DeliveryRecord[]> {
+    if (recipients.length === 1) {
+      const { rows } = await precompiled(this.db, 'getDeliveryTo', [docId, recipients[0]], (slot) =>
+        this.db.selectFrom('deliveries').selectAll().where('doc_id', '=', slot(0)).where('recipient', '=', slot(1)),
+      );
+      return rows.map(toDelivery);
+    }
+    const out: DeliveriesTable[] = [];
+    // a shared server's scope can name many units: bounded IN lists
+    for (let i = 0; i < recipients.length; i += 500) {
+      out.push(
+        ...(await this.db
+          .selectFrom('deliveries')
+          .selectAll()
+          .where('doc_id', '=', docId)
+          .where('recipient', 'in', recipients.slice(i, i + 500))
+          .execute()),
+      );
+    }
+    return out.sort((a, b) => Number(a.seq) - Number(b.seq)).map(toDelivery);
+  }
+
   async updateDelivery(docId: string, recipient: string, p: DeliveryPatch): Promise<void> {
     const set: Partial<DeliveriesTable> = {};
     if (p.state !== undefined) set.state = p.state;

@@ -151,6 +151,29 @@ test('inbox: ordered by seq, filtered by recipient, type and state, paged after 
   await store.close();
 });
 
+test("a document's deliveries to some recipients only, in delivery order", async () => {
+  const { store } = await open();
+  const id = 'a'.repeat(24);
+  await store.transaction(async (tx) => {
+    await tx.insertDocument(doc(id, 'S', 'a'.repeat(64)));
+    for (let i = 0; i < 700; i++) await tx.insertDelivery(id, `R${i}`, now);
+  });
+  assert.deepEqual(
+    (await store.getDeliveriesTo(id, ['R5'])).map((d) => d.recipient),
+    ['R5'],
+  );
+  // beyond one bounded IN list, and unknown recipients left out
+  const many = Array.from({ length: 650 }, (_, i) => `R${699 - i}`).concat(['nobody']);
+  const found = await store.getDeliveriesTo(id, many);
+  assert.equal(found.length, 650);
+  assert.deepEqual(
+    found.map((d) => d.seq),
+    [...found.map((d) => d.seq)].sort((a, b) => a - b),
+  );
+  assert.deepEqual(await store.getDeliveriesTo(id, ['nobody']), []);
+  await store.close();
+});
+
 test('audit log: gap-free increasing ids, append-only', async () => {
   const { file, store } = await open();
   const a = await store.appendAudit({ at: now, actor: 'x', action: 'accept', outcome: 'ok', payload: '{}' });

@@ -56,7 +56,10 @@ export function lastSeconds(p: CpuProfile, seconds: number): CpuProfile {
   const deltas = p.timeDeltas ?? [];
   const at: number[] = [];
   let t = p.startTime;
-  for (const d of deltas) at.push((t += d));
+  for (const d of deltas) {
+    t += d;
+    at.push(t);
+  }
   const end = at[at.length - 1] ?? p.endTime;
   const from = at.findIndex((x) => x >= end - seconds * 1e6);
   if (from <= 0) return p;

@@ -18,7 +18,9 @@ const N = Number(process.argv[2] ?? 2000);
 const CONCURRENCY = Number(process.argv[3] ?? 64);
 
 async function run(): Promise<void> {
-  const t = await startTestHub();
+  // BENCH_WORKERS=n: intake.workers (default one per core)
+  const workers = process.env['BENCH_WORKERS'];
+  const t = await startTestHub(workers === undefined ? {} : { intakeWorkers: Number(workers) });
   // the SQLite store counts its statements: printed per package after each phase
   const statements = (t.hub as unknown as { ctx: HubContext }).ctx.store as unknown as {
     statements?: StatementCounter;

@@ -4,7 +4,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { ConfigError } from './config-error.js';
-import { loadConfig } from './load-config.js';
+import { defaultIntakeWorkers, loadConfig } from './load-config.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lienthong-config-'));
 function writeConfig(name: string, body: unknown): string {
@@ -27,7 +27,11 @@ describe('loadConfig', () => {
     assert.equal(c.shutdownGraceSeconds, 10);
     assert.deepEqual(c.log, { level: 'info', pretty: false });
     assert.equal(c.publicUrl, undefined);
-    assert.deepEqual(c.intake, { workers: availableParallelism() });
+    assert.deepEqual(c.intake, { workers: defaultIntakeWorkers(availableParallelism()) });
+    assert.deepEqual(
+      [1, 2, 3, 4, 16].map((n) => defaultIntakeWorkers(n)),
+      [0, 0, 0, 3, 15],
+    );
   });
 
   test('file < environment < overrides', () => {

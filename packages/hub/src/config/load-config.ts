@@ -89,7 +89,7 @@ const DEFAULTS: HubConfig = {
   longPollMaxSeconds: 60,
   log: { level: 'info', pretty: false },
   shutdownGraceSeconds: 10,
-  intake: { workers: availableParallelism() },
+  intake: { workers: defaultIntakeWorkers() },
   trust: {
     devCa: true,
     anchors: [],
@@ -307,4 +307,13 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 
 function nonEmpty(s: string | undefined): string | undefined {
   return s === undefined || s.trim() === '' ? undefined : s;
+}
+
+/**
+ * Intake workers pay off only when a core is left for them besides the event loop and whatever else runs
+ * beside the hub: measured on 2 cores, 2 workers cost 0.5–1 ms more CPU per package than they took off the
+ * event loop and gave no more packages/s (docs/BENCHMARKS.md). From 4 cores: one per core but the event loop's.
+ */
+export function defaultIntakeWorkers(cores = availableParallelism()): number {
+  return cores >= 4 ? cores - 1 : 0;
 }

@@ -16,7 +16,11 @@ import type { HubObserver } from './hub-observer.js';
 
 export { readFixture } from '@lienthong/edxml/testing';
 
-export function testConfig(dataDir: string, overrides: Partial<HubConfig['limits']> = {}): HubConfig {
+export function testConfig(
+  dataDir: string,
+  overrides: Partial<HubConfig['limits']> = {},
+  intakeWorkers?: number,
+): HubConfig {
   return loadConfig({
     env: {},
     overrides: {
@@ -28,6 +32,7 @@ export function testConfig(dataDir: string, overrides: Partial<HubConfig['limits
       longPollMaxSeconds: 30,
       log: { level: 'silent', pretty: false },
       shutdownGraceSeconds: 1,
+      ...(intakeWorkers === undefined ? {} : { intake: { workers: intakeWorkers } }),
     },
   });
 }
@@ -40,10 +45,16 @@ export interface TestHub {
 }
 
 export async function startTestHub(
-  opts: { limits?: Partial<HubConfig['limits']>; observer?: HubObserver; demo?: boolean } = {},
+  opts: {
+    limits?: Partial<HubConfig['limits']>;
+    observer?: HubObserver;
+    demo?: boolean;
+    /** `intake.workers` (default: one per core) */
+    intakeWorkers?: number;
+  } = {},
 ): Promise<TestHub> {
   const dataDir = await mkdtemp(join(tmpdir(), 'lt-hub-'));
-  const config = testConfig(dataDir, opts.limits);
+  const config = testConfig(dataDir, opts.limits, opts.intakeWorkers);
   const logger = pino({ level: 'silent' });
   let hub = await createHub(config, { logger, observer: opts.observer });
   if (opts.demo ?? true) await hub.initDemo();

@@ -70,6 +70,7 @@ export function toHubError(err: unknown): unknown {
  * The pg pool as Kysely sees it, with connection errors turned into HubError 'unavailable' at the
  * source: acquiring a connection, and every query (so a transaction's rollback after a lost connection
  * fails the same way). A connection that failed so is released as broken: the pool drops it.
+ * (pg's types say `release(err?: Error | boolean)`: true destroys the client instead of pooling it.)
  */
 export function guardedPool(pool: pg.Pool): PostgresPool {
   return {
@@ -81,6 +82,12 @@ export function guardedPool(pool: pg.Pool): PostgresPool {
         throw toHubError(err);
       }
       let broken = false;
+      // a checked-out client whose connection dies emits 'error' (the pool listens only to idle ones):
+      // unheard, that would crash the process; the query in flight fails on its own
+      const onError = () => {
+        broken = true;
+      };
+      client.on('error', onError);
       const query = (...args: unknown[]): unknown => {
         const result = (client.query as (...a: unknown[]) => unknown)(...args);
         if (result instanceof Promise) {
@@ -94,7 +101,10 @@ export function guardedPool(pool: pg.Pool): PostgresPool {
       };
       return {
         query: query as PostgresPoolClient['query'],
-        release: () => client.release(broken || undefined),
+        release: () => {
+          client.off('error', onError);
+          client.release(broken || undefined);
+        },
       };
     },
     end: () => pool.end(),

@@ -7,6 +7,7 @@ import { registerCa } from './commands/ca.js';
 import { registerFetch } from './commands/fetch.js';
 import { registerGc } from './commands/gc.js';
 import { registerInbox } from './commands/inbox.js';
+import { registerMigrate } from './commands/migrate.js';
 import { registerReceipt } from './commands/receipt.js';
 import { registerSend } from './commands/send.js';
 import { registerSent } from './commands/sent.js';
@@ -50,6 +51,7 @@ export function createProgram(): Command {
   registerCa(program);
   registerStats(program);
   registerGc(program);
+  registerMigrate(program);
   return program;
 }
 

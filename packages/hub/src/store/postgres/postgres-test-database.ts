@@ -25,13 +25,13 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
+async function admin<T>(adminUrl: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: adminUrl });
   try {
     await client.connect();
   } catch (err) {
     throw new Error(
-      `PostgreSQL is not reachable at ${POSTGRES_ADMIN_URL} (${(err as Error).message}); start it ` +
+      `PostgreSQL is not reachable at ${adminUrl} (${(err as Error).message}); start it ` +
         '(pg_ctlcluster 15 main start, as .ci/run does), or set LIENTHONG_SKIP_POSTGRES=1 to skip these tests locally',
       { cause: err },
     );
@@ -43,16 +43,27 @@ async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
   }
 }
 
-export async function createTestDatabase(): Promise<TestDatabase> {
+/** A new, empty database on the server of `adminUrl` (a database to connect to for CREATE DATABASE). */
+export async function createTestDatabase(adminUrl = POSTGRES_ADMIN_URL): Promise<TestDatabase> {
   const name = `lt_test_${randomBytes(6).toString('hex')}`;
-  await admin((c) => c.query(`CREATE DATABASE ${name}`));
-  const url = new URL(POSTGRES_ADMIN_URL);
+  await admin(adminUrl, (c) => c.query(`CREATE DATABASE ${name}`));
+  const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   return {
     name,
     url: url.toString(),
-    drop: () => admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
+    drop: () => admin(adminUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
   };
+}
+
+/**
+ * The database a test hub runs on: with LIENTHONG_TEST_DATABASE_URL set (the URL of a database on a
+ * PostgreSQL server, e.g. postgres://postgres@127.0.0.1:5432/postgres), a fresh database on that server;
+ * otherwise undefined: the embedded SQLite file in the hub's data directory.
+ */
+export async function testHubDatabase(): Promise<TestDatabase | undefined> {
+  const server = process.env['LIENTHONG_TEST_DATABASE_URL'];
+  return server ? createTestDatabase(server) : undefined;
 }
 
 /** Runs one statement on a database with its own connection; resolves with the rows. */

@@ -43,10 +43,13 @@ async function admin<T>(adminUrl: string, fn: (client: pg.Client) => Promise<T>)
   }
 }
 
-/** A new, empty database on the server of `adminUrl` (a database to connect to for CREATE DATABASE). */
-export async function createTestDatabase(adminUrl = POSTGRES_ADMIN_URL): Promise<TestDatabase> {
+/**
+ * A new database on the server of `adminUrl` (a database to connect to for CREATE DATABASE): empty, or a
+ * copy of `template` (a database nobody is connected to, e.g. one migrated once for many tests).
+ */
+export async function createTestDatabase(adminUrl = POSTGRES_ADMIN_URL, template?: string): Promise<TestDatabase> {
   const name = `lt_test_${randomBytes(6).toString('hex')}`;
-  await admin(adminUrl, (c) => c.query(`CREATE DATABASE ${name}`));
+  await admin(adminUrl, (c) => c.query(`CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ''}`));
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   return {

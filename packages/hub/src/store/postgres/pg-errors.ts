@@ -79,7 +79,11 @@ export function guardedPool(pool: pg.Pool): PostgresPool {
       try {
         client = await pool.connect();
       } catch (err) {
-        throw toHubError(err);
+        // whatever the reason (down, restarting, refusing connections, a bad password), the hub cannot
+        // reach its database: unavailable, not a bug of the request
+        throw err instanceof HubError
+          ? err
+          : new HubError('unavailable', `the database is unavailable: ${(err as Error).message}`, { cause: err });
       }
       let broken = false;
       // a checked-out client whose connection dies emits 'error' (the pool listens only to idle ones):

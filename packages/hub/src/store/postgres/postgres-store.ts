@@ -7,7 +7,6 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Database } from '../sql/database.js';
 import { type Migration, runMigrations } from '../sql/migrator.js';
-import { SqlStoreOps } from '../sql/sql-store-ops.js';
 import type {
   AgencyPatch,
   AgencyRecord,
@@ -22,6 +21,7 @@ import type {
 } from '../store.js';
 import { migrations } from './migrations/index.js';
 import { guardedPool, isRetryable } from './pg-errors.js';
+import { PostgresStoreOps } from './postgres-store-ops.js';
 
 export interface PostgresStoreOptions {
   /** postgres://user:password@host:port/database?… (libpq connection URI) */
@@ -112,7 +112,7 @@ export async function migratePostgresDatabase(url: string): Promise<Migration[]>
   }
 }
 
-export class PostgresStore extends SqlStoreOps implements Store {
+export class PostgresStore extends PostgresStoreOps implements Store {
   private closed = false;
 
   constructor(
@@ -127,7 +127,7 @@ export class PostgresStore extends SqlStoreOps implements Store {
   async transaction<T>(fn: (tx: StoreOps) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.db.transaction().execute((trx) => fn(new SqlStoreOps(trx)));
+        return await this.db.transaction().execute((trx) => fn(new PostgresStoreOps(trx)));
       } catch (err) {
         if (attempt >= MAX_ATTEMPTS || !isRetryable(err)) throw err;
         // let the transaction we collided with finish before trying again

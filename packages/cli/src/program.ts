@@ -8,6 +8,7 @@ import { registerCa } from './commands/ca.js';
 import { registerFetch } from './commands/fetch.js';
 import { registerGc } from './commands/gc.js';
 import { registerInbox } from './commands/inbox.js';
+import { registerMigrate } from './commands/migrate.js';
 import { registerReceipt } from './commands/receipt.js';
 import { registerSend } from './commands/send.js';
 import { registerSent } from './commands/sent.js';
@@ -52,6 +53,7 @@ export function createProgram(): Command {
   registerStats(program);
   registerGc(program);
   registerBackup(program);
+  registerMigrate(program);
   return program;
 }
 

@@ -20,4 +20,5 @@ export {
   type StartHubOptions,
   startHub,
 } from './server.js';
+export { type MigrationReport, migrateStore } from './store/open-store.js';
 export type { AuditCheckpointRecord, AuditRecord } from './store/store.js';

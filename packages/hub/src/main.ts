@@ -6,10 +6,12 @@ import { type ConfigOverrides, loadConfig } from './config/load-config.js';
 import { startBanner } from './observability/start-banner.js';
 import { startHub } from './server.js';
 
-const USAGE = `usage: lienthong-hub [--config FILE] [--data-dir DIR] [--host HOST] [--port PORT] [--hub-id ID] [--demo] [--tls-dev]
+const USAGE = `usage: lienthong-hub [--config FILE] [--data-dir DIR] [--database URL] [--host HOST] [--port PORT] [--hub-id ID] [--demo] [--tls-dev]
 
   --config FILE    JSON configuration file (also LIENTHONG_CONFIG)
   --data-dir DIR   where the store, blobs and temp files live (default ./.lienthong)
+  --database URL   keep the store in PostgreSQL (postgres://…; also LIENTHONG_DATABASE_URL, DATABASE_URL)
+                   instead of the embedded SQLite file in the data directory
   --host HOST      interface to listen on (default 127.0.0.1)
   --port PORT      TCP port (default 8080; 0 picks a free one)
   --hub-id ID      the id written into TraceHeaders (default lienthong.hub)
@@ -24,6 +26,7 @@ async function main(): Promise<number> {
       options: {
         config: { type: 'string' },
         'data-dir': { type: 'string' },
+        database: { type: 'string' },
         host: { type: 'string' },
         port: { type: 'string' },
         'hub-id': { type: 'string' },
@@ -44,6 +47,7 @@ async function main(): Promise<number> {
   }
   const overrides = {
     dataDir: values['data-dir'],
+    database: values.database,
     hubId: values['hub-id'],
     demo: values.demo,
     listen: { host: values.host, port: values.port },

@@ -18,6 +18,10 @@ export function registerAudit(program: Command): void {
   const dirOptions = (c: Command): Command =>
     c
       .option('--data-dir <dir>', "the hub's data directory (default: LIENTHONG_DATA_DIR or ./.lienthong)")
+      .option(
+        '--database <url>',
+        "the hub's PostgreSQL database (default: LIENTHONG_DATABASE_URL, DATABASE_URL; else the data directory's SQLite file)",
+      )
       .option('--config <file>', "the hub's JSON configuration file");
 
   dirOptions(

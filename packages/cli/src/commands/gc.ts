@@ -16,6 +16,10 @@ export function registerGc(program: Command): void {
     .command('gc')
     .description('delete blob files no document references (left by a crash), on a local data directory')
     .option('--data-dir <dir>', "the hub's data directory (default: LIENTHONG_DATA_DIR or ./.lienthong)")
+    .option(
+      '--database <url>',
+      "the hub's PostgreSQL database (default: LIENTHONG_DATABASE_URL, DATABASE_URL; else the data directory's SQLite file)",
+    )
     .option('--config <file>', "the hub's JSON configuration file")
     .option(
       '--min-age <seconds>',

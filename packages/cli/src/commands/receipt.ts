@@ -29,12 +29,13 @@ export function registerReceipt(program: Command): void {
     .argument('<docId>', 'the DocId the hub gave the package')
     .option('-o, --out <file>', 'write it to this file (default: standard output)')
     .option('--data-dir <dir>', "read it from a local hub's data directory instead of over /v1")
+    .option('--database <url>', "with --data-dir: the local hub's PostgreSQL database")
     .option('--config <file>', "the local hub's JSON configuration file")
     .action(async (docId: string, _o: GetOptions, cmd: Command) => {
       const o = cmd.optsWithGlobals<GetOptions>();
       const out = createOutput(Boolean(o.json));
       const jws =
-        o.dataDir || o.config
+        o.dataDir || o.config || o.database
           ? await withLocalHub(o, (hub) => hub.receipt({ systemId: 'admin', via: 'admin' }, docId))
           : await v1Client(o).receipt(docId);
       if (o.out) await writeFile(o.out, `${jws}\n`);

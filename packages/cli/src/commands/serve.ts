@@ -5,6 +5,7 @@ import { parsePositiveInt } from '../support/parse-args.js';
 
 interface ServeOptions {
   dataDir?: string;
+  database?: string;
   config?: string;
   port?: number;
   host?: string;
@@ -20,6 +21,10 @@ export function registerServe(program: Command): void {
     .command('serve')
     .description('run the hub (VXP protocol at the root, /v1 API, operator routes)')
     .option('--data-dir <dir>', 'where the store, blobs and keys live (default: LIENTHONG_DATA_DIR or ./.lienthong)')
+    .option(
+      '--database <url>',
+      'keep the store in PostgreSQL (postgres://…; default: LIENTHONG_DATABASE_URL, DATABASE_URL; else SQLite in the data directory)',
+    )
     .option('--config <file>', 'JSON configuration file (default: LIENTHONG_CONFIG)')
     .option('--port <port>', 'TCP port; 0 picks a free one (default 8080)', parsePositiveInt)
     .option('--host <host>', 'address to listen on (default 127.0.0.1)')

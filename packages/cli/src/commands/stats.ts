@@ -15,6 +15,10 @@ export function registerStats(program: Command): void {
     .command('signatures')
     .description('per sender agency: documents, and how many carried a valid XML signature')
     .option('--data-dir <dir>', "the hub's data directory (default: LIENTHONG_DATA_DIR or ./.lienthong)")
+    .option(
+      '--database <url>',
+      "the hub's PostgreSQL database (default: LIENTHONG_DATABASE_URL, DATABASE_URL; else the data directory's SQLite file)",
+    )
     .option('--config <file>', "the hub's JSON configuration file")
     .action(async (_o: StatsOptions, cmd: Command) => {
       const o = cmd.optsWithGlobals<StatsOptions>();

@@ -10,6 +10,8 @@ export async function loadHub(): Promise<HubModule> {
 
 export interface HubDirOptions {
   dataDir?: string;
+  /** PostgreSQL URL of the hub's store (config key `database`) */
+  database?: string;
   config?: string;
 }
 
@@ -17,7 +19,11 @@ export interface HubDirOptions {
 export function localConfig(hub: HubModule, o: HubDirOptions, overrides: Record<string, unknown> = {}): HubConfig {
   return hub.loadConfig({
     ...(o.config ? { configFile: o.config } : {}),
-    overrides: { ...(o.dataDir ? { dataDir: o.dataDir } : {}), ...overrides },
+    overrides: {
+      ...(o.dataDir ? { dataDir: o.dataDir } : {}),
+      ...(o.database ? { database: o.database } : {}),
+      ...overrides,
+    },
   });
 }
 

@@ -43,7 +43,10 @@ export class CliHarness {
 
   async open(prefix: string): Promise<void> {
     this.dir = await mkdtemp(join(tmpdir(), prefix));
-    const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('LIENTHONG_')));
+    // DATABASE_URL too: the hubs of these tests keep their store in their data directory
+    const clean = Object.fromEntries(
+      Object.entries(process.env).filter(([k]) => !k.startsWith('LIENTHONG_') && k !== 'DATABASE_URL'),
+    );
     this.env = { ...clean, LIENTHONG_LOG_LEVEL: 'silent' };
   }
 

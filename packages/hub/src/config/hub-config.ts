@@ -4,6 +4,14 @@
 export interface HubConfig {
   /** where the embedded store (SQLite), blobs, keys and temp files live */
   dataDir: string;
+  /**
+   * The Store's database: a PostgreSQL URL (`postgres://user:password@host:5432/db`), shared by every hub
+   * node that points at it. Absent: the embedded SQLite file `<dataDir>/hub.sqlite`. Blobs, keys and the
+   * development CA stay in dataDir either way.
+   */
+  database?: string;
+  /** most connections one hub opens to a PostgreSQL database */
+  databasePoolSize: number;
   listen: { host: string; port: number };
   /** the id this hub writes into the TraceHeaders it appends */
   hubId: string;

@@ -62,6 +62,8 @@ describe('loadConfig', () => {
     const c = loadConfig({
       env: {
         LIENTHONG_DATA_DIR: '/var/lib/lt',
+        LIENTHONG_DATABASE_URL: 'postgres://lt@db:5432/lienthong',
+        LIENTHONG_DATABASE_POOL_SIZE: '30',
         LIENTHONG_HOST: '::',
         LIENTHONG_PORT: '0',
         LIENTHONG_HUB_ID: 'hub.x',
@@ -102,6 +104,8 @@ describe('loadConfig', () => {
     });
     assert.deepEqual(c, {
       dataDir: '/var/lib/lt',
+      database: 'postgres://lt@db:5432/lienthong',
+      databasePoolSize: 30,
       listen: { host: '::', port: 0 },
       hubId: 'hub.x',
       demo: false,
@@ -277,5 +281,30 @@ describe('loadConfig', () => {
       () => loadConfig({ env: {}, configFile: file }),
       /limits\.maxPageSize \(from config file .*types\.json\)/,
     );
+  });
+  test('database: a PostgreSQL URL from LIENTHONG_DATABASE_URL, else DATABASE_URL, else none (SQLite)', () => {
+    assert.equal(loadConfig({ env: {} }).database, undefined);
+    assert.equal(loadConfig({ env: {} }).databasePoolSize, 10);
+    const pg = 'postgres://lt:secret@db.example.vn:5432/lienthong';
+    assert.equal(loadConfig({ env: { DATABASE_URL: pg } }).database, pg);
+    assert.equal(
+      loadConfig({ env: { DATABASE_URL: 'postgres://other/db', LIENTHONG_DATABASE_URL: ` ${pg} ` } }).database,
+      pg,
+    );
+    assert.equal(loadConfig({ env: { LIENTHONG_DATABASE_URL: '', DATABASE_URL: pg } }).database, pg);
+    const flag = loadConfig({
+      env: { LIENTHONG_DATABASE_URL: pg, LIENTHONG_DATABASE_POOL_SIZE: '25' },
+      overrides: { database: 'postgresql://127.0.0.1/x' },
+    });
+    assert.equal(flag.database, 'postgresql://127.0.0.1/x');
+    assert.equal(flag.databasePoolSize, 25);
+    assert.throws(
+      () => loadConfig({ env: { DATABASE_URL: 'mysql://root:hunter2@localhost/hub' } }),
+      (err: unknown) =>
+        err instanceof ConfigError &&
+        /database \(from environment variable DATABASE_URL\) must be a PostgreSQL URL/.test(err.message) &&
+        !err.message.includes('hunter2'),
+    );
+    assert.throws(() => loadConfig({ env: { LIENTHONG_DATABASE_POOL_SIZE: '0' } }), /databasePoolSize/);
   });
 });

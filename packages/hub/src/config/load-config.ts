@@ -19,10 +19,12 @@ export interface LoadConfigOptions {
   cwd?: string;
 }
 
-type Kind = 'string' | 'path' | 'paths' | 'int' | 'size' | 'bool' | 'level' | 'url' | 'enum';
+type Kind = 'string' | 'path' | 'paths' | 'int' | 'size' | 'bool' | 'level' | 'url' | 'database-url' | 'enum';
 interface KeySpec {
   path: string;
   env: string;
+  /** further environment variables read when `env` is unset, in order (a platform's conventional name) */
+  envAliases?: readonly string[];
   kind: Kind;
   min?: number;
   max?: number;
@@ -35,6 +37,8 @@ const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export const CONFIG_KEYS: readonly KeySpec[] = [
   { path: 'dataDir', env: 'LIENTHONG_DATA_DIR', kind: 'path' },
+  { path: 'database', env: 'LIENTHONG_DATABASE_URL', envAliases: ['DATABASE_URL'], kind: 'database-url' },
+  { path: 'databasePoolSize', env: 'LIENTHONG_DATABASE_POOL_SIZE', kind: 'int', min: 1, max: 1000 },
   { path: 'listen.host', env: 'LIENTHONG_HOST', kind: 'string' },
   { path: 'listen.port', env: 'LIENTHONG_PORT', kind: 'int', min: 0, max: 65535 },
   { path: 'hubId', env: 'LIENTHONG_HUB_ID', kind: 'string' },
@@ -81,6 +85,7 @@ export const CONFIG_KEYS: readonly KeySpec[] = [
 
 const DEFAULTS: HubConfig = {
   dataDir: './.lienthong',
+  databasePoolSize: 10,
   listen: { host: '127.0.0.1', port: 8080 },
   hubId: 'lienthong.hub',
   demo: false,
@@ -126,9 +131,9 @@ export function loadConfig(opts: LoadConfigOptions = {}): HubConfig {
   const file = opts.configFile ?? nonEmpty(env['LIENTHONG_CONFIG']);
   if (file) applyFile(config, resolve(cwd, file));
   for (const spec of CONFIG_KEYS) {
-    const raw = env[spec.env];
-    if (raw === undefined || raw === '') continue;
-    setPath(config, spec.path, coerce(spec, raw, `environment variable ${spec.env}`));
+    const name = [spec.env, ...(spec.envAliases ?? [])].find((n) => nonEmpty(env[n]) !== undefined);
+    if (name === undefined) continue;
+    setPath(config, spec.path, coerce(spec, env[name], `environment variable ${name}`));
   }
   if (opts.overrides) applyObject(config, opts.overrides as Record<string, unknown>, 'command line');
   config.dataDir = resolve(cwd, config.dataDir);
@@ -249,6 +254,20 @@ function coerce(spec: KeySpec, value: unknown, source: string): unknown {
       if (!Array.isArray(list) || list.some((v) => typeof v !== 'string'))
         fail('must be a list of paths (comma-separated in the environment)');
       return (list as string[]).map((v) => v.trim()).filter((v) => v !== '');
+    }
+    case 'database-url': {
+      // the value may hold a password: never echo it in the error
+      if (
+        typeof value !== 'string' ||
+        !URL.canParse(value.trim()) ||
+        !/^postgres(ql)?:$/.test(new URL(value.trim()).protocol)
+      ) {
+        throw new ConfigError(
+          spec.path,
+          `${spec.path} (from ${source}) must be a PostgreSQL URL (postgres://user:password@host:5432/database); leave it unset for the embedded SQLite store`,
+        );
+      }
+      return (value as string).trim();
     }
     case 'enum': {
       const values = spec.values ?? [];

@@ -1,6 +1,5 @@
 // The composition root: picks the Store and BlobStore implementations and wires the hub together.
 
-import { join } from 'node:path';
 import type pino from 'pino';
 import { openFileBlobStore } from '../blobs/open-blob-store.js';
 import { TieredBlobStore } from '../blobs/tiered-blob-store.js';
@@ -11,7 +10,7 @@ import { loadMasterKey } from '../directory/master-key.js';
 import { SecretSealer } from '../directory/secret-sealer.js';
 import { IntakePool } from '../intake/workers/intake-pool.js';
 import { openHubPki } from '../pki/hub-pki.js';
-import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
+import { describeStore, openStore } from '../store/open-store.js';
 import type { Hub } from './hub.js';
 import type { HubContext } from './hub-context.js';
 import type { HubObserver } from './hub-observer.js';
@@ -26,7 +25,8 @@ export async function createHub(
   await files.init();
   const sealer = new SecretSealer(await loadMasterKey(config.dataDir));
   const pki = await openHubPki(config, opts.logger);
-  const store = await openSqliteStore({ file: join(config.dataDir, 'hub.sqlite') });
+  // PostgreSQL when config.database is set, else the embedded SQLite file in dataDir
+  const store = await openStore(config, opts.logger);
   // small blobs inline in the database (in the document's transaction), large ones as files
   const blobs = new TieredBlobStore(files, store);
   const ctx: HubContext = {
@@ -48,6 +48,10 @@ export async function createHub(
       logger: opts.logger,
     });
   }
-  opts.logger.info({ dataDir: config.dataDir, hubId: config.hubId }, 'hub store opened');
+  const { backend, location } = describeStore(config);
+  opts.logger.info(
+    { dataDir: config.dataDir, hubId: config.hubId, store: backend, database: location },
+    'hub store opened',
+  );
   return new LienthongHub(ctx);
 }

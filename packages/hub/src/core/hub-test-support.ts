@@ -9,6 +9,7 @@ import { buildDocument, buildStatus, type DocumentInput, type StatusInput } from
 import pino from 'pino';
 import type { HubConfig } from '../config/hub-config.js';
 import { loadConfig } from '../config/load-config.js';
+import { testHubDatabase } from '../store/postgres/postgres-test-database.js';
 import type { Principal } from './contract.js';
 import { createHub } from './create-hub.js';
 import type { Hub } from './hub.js';
@@ -54,7 +55,9 @@ export async function startTestHub(
   } = {},
 ): Promise<TestHub> {
   const dataDir = await mkdtemp(join(tmpdir(), 'lt-hub-'));
-  const config = testConfig(dataDir, opts.limits, opts.intakeWorkers);
+  // LIENTHONG_TEST_DATABASE_URL: the store on a fresh PostgreSQL database instead of SQLite
+  const database = await testHubDatabase();
+  const config = { ...testConfig(dataDir, opts.limits, opts.intakeWorkers), ...(database ? { database: database.url } : {}) };
   const logger = pino({ level: 'silent' });
   let hub = await createHub(config, { logger, observer: opts.observer });
   if (opts.demo ?? true) await hub.initDemo();
@@ -71,6 +74,7 @@ export async function startTestHub(
     async dispose() {
       await hub.close();
       await rm(dataDir, { recursive: true, force: true });
+      await database?.drop();
     },
   };
 }

@@ -295,10 +295,7 @@ describe('submit limits and broken uploads', () => {
   });
 
   test('refusals are in the audit log with the reason and sender', async () => {
-    const { openSqliteStore } = await import('../store/sqlite/sqlite-store.js');
-    const store = await openSqliteStore({ file: join(t.dataDir, 'hub.sqlite') });
-    const entries = await store.listAudit(0, 1000);
-    await store.close();
+    const entries = await t.hub.listAudit(0, 1000);
     const refusals = entries.filter((e) => e.outcome === 'refused');
     assert.ok(refusals.length >= 3);
     assert.ok(refusals.some((e) => /truncated upload/.test(e.reason ?? '')));

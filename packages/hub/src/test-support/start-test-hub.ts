@@ -6,6 +6,7 @@ import { type ConfigOverrides, loadConfig } from '../config/load-config.js';
 import type { DemoCredentials } from '../index.js';
 import { createLogger } from '../observability/create-logger.js';
 import { type StartedHub, startHub } from '../server.js';
+import { testHubDatabase } from '../store/postgres/postgres-test-database.js';
 
 export interface TestHub extends StartedHub {
   dataDir: string;
@@ -22,10 +23,13 @@ export interface TestHub extends StartedHub {
 /** The real hub (createHub + createServer) on a loopback port with a fresh data dir and the demo directory. */
 export async function startTestHub(overrides: ConfigOverrides = {}, opts: { now?: () => Date } = {}): Promise<TestHub> {
   const dataDir = mkdtempSync(join(tmpdir(), 'lienthong-http-'));
+  // LIENTHONG_TEST_DATABASE_URL: the store on a fresh PostgreSQL database instead of SQLite
+  const database = await testHubDatabase();
   const config = loadConfig({
     env: {},
     overrides: {
       dataDir,
+      ...(database ? { database: database.url } : {}),
       demo: true,
       shutdownGraceSeconds: 2,
       ...overrides,
@@ -77,6 +81,7 @@ export async function startTestHub(overrides: ConfigOverrides = {}, opts: { now?
     async stop() {
       await started.close();
       rmSync(dataDir, { recursive: true, force: true });
+      await database?.drop();
     },
   };
 }

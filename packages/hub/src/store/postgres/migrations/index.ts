@@ -1,0 +1,22 @@
+import type { Migration } from '../../sql/migrator.js';
+import { blobKeyIndexes } from '../../sqlite/migrations/006-blob-key-indexes.js';
+import { initialSchema } from './001-initial-schema.js';
+import { documentSignatures } from './002-document-signatures.js';
+import { receiptsAndAuditChain } from './003-receipts-and-audit-chain.js';
+import { attachmentSignatures } from './004-attachment-signatures.js';
+import { inlineBlobs } from './005-inline-blobs.js';
+
+/**
+ * Every PostgreSQL migration, in version order: the same versions and names as SQLite's list
+ * (store/sqlite/migrations), so a schema version means the same schema on both backends (a test
+ * checks it). A migration written with only portable types (006) is shared as it is; the others
+ * restate SQLite's in PostgreSQL types (pg-types.ts). Append only: a released migration never changes.
+ */
+export const migrations: Migration[] = [
+  initialSchema,
+  documentSignatures,
+  receiptsAndAuditChain,
+  attachmentSignatures,
+  inlineBlobs,
+  blobKeyIndexes,
+];

@@ -1,0 +1,172 @@
+// The Store on PostgreSQL: the portable Kysely queries of store/sql over a `pg` pool. Several hub nodes
+// may share one database: every write that takes a counter value runs in a transaction whose
+// `UPDATE counters … RETURNING` holds that counter's row lock until commit, so sequence numbers are
+// handed out in commit order and the audit hash chain stays linear and gap-free (store.ts, appendAudit).
+
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { Database } from '../sql/database.js';
+import { type Migration, runMigrations } from '../sql/migrator.js';
+import { GroupCommitter } from '../sqlite/group-commit.js';
+import type {
+  AgencyPatch,
+  AgencyRecord,
+  AuditInput,
+  AuditRecord,
+  DeliveryRecord,
+  DocumentRecord,
+  NewAgencyRecord,
+  NewDocumentRecord,
+  Store,
+  StoreOps,
+} from '../store.js';
+import { migrations } from './migrations/index.js';
+import { guardedPool, isRetryable } from './pg-errors.js';
+import { PostgresStoreOps } from './postgres-store-ops.js';
+
+export interface PostgresStoreOptions {
+  /** postgres://user:password@host:port/database?… (libpq connection URI) */
+  url: string;
+  /** most connections this store opens (default 10) */
+  poolSize?: number;
+  /** milliseconds to wait for a free connection or a new one before the request fails with 503 (default 10 000) */
+  connectionTimeoutMs?: number;
+  /** run pending migrations when opening (default true) */
+  migrate?: boolean;
+  /** told about errors of idle connections (a restarted server): the pool replaces them by itself */
+  onIdleError?: (err: Error) => void;
+}
+
+/** How often a transaction is run again after a deadlock, serialization failure or raced unique key. */
+const MAX_ATTEMPTS = 5;
+
+/** pg_advisory_lock key held while migrating, so that nodes starting together migrate once. */
+const MIGRATION_LOCK = 0x4c54_4d49; // 'LTMI'
+
+/** int8 (counters, times in ms, sizes) as a JS number, as SQLite returns it: every value stays below 2^53. */
+function parseInt8(value: string): number {
+  return Number(value);
+}
+
+function createPool(opts: PostgresStoreOptions): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: opts.url,
+    max: opts.poolSize ?? 10,
+    connectionTimeoutMillis: opts.connectionTimeoutMs ?? 10_000,
+    keepAlive: true,
+    application_name: 'lienthong',
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid === pg.types.builtins.INT8 && format !== 'binary'
+          ? parseInt8
+          : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    },
+  });
+  // an idle connection dropped by the server must not crash the process; the next query opens a new one
+  pool.on('error', (err) => opts.onIdleError?.(err));
+  return pool;
+}
+
+function createKysely(pool: pg.Pool): Kysely<Database> {
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool: guardedPool(pool) }) });
+}
+
+export async function openPostgresStore(opts: PostgresStoreOptions): Promise<PostgresStore> {
+  const pool = createPool(opts);
+  const db = createKysely(pool);
+  try {
+    if (opts.migrate ?? true) await migratePostgres(db);
+    else await sql`SELECT 1`.execute(db);
+    return new PostgresStore(db, pool);
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
+}
+
+/**
+ * Runs the pending migrations under a session advisory lock on one connection: a node that starts while
+ * another migrates waits, then finds the work done. Returns the migrations it applied.
+ */
+export async function migratePostgres(db: Kysely<Database>, list: Migration[] = migrations): Promise<Migration[]> {
+  return db.connection().execute(async (conn) => {
+    await sql`SELECT pg_advisory_lock(${MIGRATION_LOCK})`.execute(conn);
+    try {
+      // applied_at holds epoch milliseconds: bigint here (runMigrations' own CREATE is then a no-op)
+      await sql`CREATE TABLE IF NOT EXISTS schema_migrations (
+        version integer PRIMARY KEY, name text NOT NULL, applied_at bigint NOT NULL)`.execute(conn);
+      const applied = await runMigrations(conn, list);
+      return list.filter((m) => applied.includes(m.version));
+    } finally {
+      await sql`SELECT pg_advisory_unlock(${MIGRATION_LOCK})`.execute(conn);
+    }
+  });
+}
+
+/** Opens a database only to migrate it (`lienthong migrate`); returns what it applied. */
+export async function migratePostgresDatabase(url: string): Promise<Migration[]> {
+  const db = createKysely(createPool({ url, poolSize: 1 }));
+  try {
+    return await migratePostgres(db);
+  } finally {
+    await db.destroy();
+  }
+}
+
+export class PostgresStore extends PostgresStoreOps implements Store {
+  private closed = false;
+  /**
+   * Group commit, as on SQLite (store/sqlite/group-commit.ts): transactions asked for while a batch runs
+   * wait and then run together in one PostgreSQL transaction, each in its own savepoint, with one COMMIT
+   * (one WAL flush). Without it every transaction that takes a counter would hold the counter's row lock
+   * through its own commit flush, and the hub would accept one package per flush (a few dozen a second).
+   */
+  readonly groupCommit: GroupCommitter;
+
+  constructor(
+    db: Kysely<Database>,
+    /** the pool under the store: for LISTEN connections and diagnostics (size, idle, waiting) */
+    readonly pool: pg.Pool,
+  ) {
+    super(db);
+    this.groupCommit = new GroupCommitter(db);
+  }
+
+  /** READ COMMITTED, run again from the start (up to 5 times) after a deadlock or a raced unique key. */
+  async transaction<T>(fn: (tx: StoreOps) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.groupCommit.run((trx) => fn(new PostgresStoreOps(trx)));
+      } catch (err) {
+        if (attempt >= MAX_ATTEMPTS || !isRetryable(err)) throw err;
+        // let the transaction we collided with finish before trying again
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
+      }
+    }
+  }
+
+  // Writes that take a counter value and insert a row are atomic even outside a transaction: a counter
+  // is never ahead of its rows, and the counter's row lock orders concurrent writers (store.ts).
+  override insertAgency(a: NewAgencyRecord, at: Date): Promise<AgencyRecord> {
+    return this.transaction((tx) => tx.insertAgency(a, at));
+  }
+  override updateAgency(code: string, p: AgencyPatch, at: Date): Promise<AgencyRecord | undefined> {
+    return this.transaction((tx) => tx.updateAgency(code, p, at));
+  }
+  override insertDocument(d: NewDocumentRecord): Promise<DocumentRecord> {
+    return this.transaction((tx) => tx.insertDocument(d));
+  }
+  override insertDelivery(docId: string, recipient: string, at: Date): Promise<DeliveryRecord> {
+    return this.transaction((tx) => tx.insertDelivery(docId, recipient, at));
+  }
+  override appendAudit(e: AuditInput): Promise<AuditRecord> {
+    return this.transaction((tx) => tx.appendAudit(e));
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.groupCommit.idle();
+    await this.db.destroy();
+  }
+}

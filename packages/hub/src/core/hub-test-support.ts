@@ -57,7 +57,10 @@ export async function startTestHub(
   const dataDir = await mkdtemp(join(tmpdir(), 'lt-hub-'));
   // LIENTHONG_TEST_DATABASE_URL: the store on a fresh PostgreSQL database instead of SQLite
   const database = await testHubDatabase();
-  const config = { ...testConfig(dataDir, opts.limits, opts.intakeWorkers), ...(database ? { database: database.url } : {}) };
+  const config = {
+    ...testConfig(dataDir, opts.limits, opts.intakeWorkers),
+    ...(database ? { database: database.url } : {}),
+  };
   const logger = pino({ level: 'silent' });
   let hub = await createHub(config, { logger, observer: opts.observer });
   if (opts.demo ?? true) await hub.initDemo();

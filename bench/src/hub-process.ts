@@ -41,6 +41,10 @@ export interface HubProcessOptions {
 export interface StoreSelection {
   args: string[];
   env: NodeJS.ProcessEnv;
+  /** a store of its own for one hub, as empty as the template (PostgreSQL: a clone of the template database) */
+  freshForHub?(): StoreSelection;
+  /** removes what the selection created (called when its hub stops, or at the end of the run) */
+  dispose?(): void;
 }
 
 export async function startHubProcess(

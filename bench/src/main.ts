@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import type { StoreSelection } from './hub-process.js';
 import { runLargePackage } from './large-package.js';
 import { generatePool } from './package-pool.js';
+import { postgresStore } from './postgres-databases.js';
 import { profiledRuns } from './profile-scenario.js';
 import { type BenchResults, renderReport, withHandWritten } from './report.js';
 import { delivery, fanOut, fastifyBaseline, intake, openLoop, sqliteBaseline } from './scenarios.js';
@@ -58,18 +59,27 @@ function storeSelection(): StoreSelection {
       console.error('--store postgres needs --database-url URL (or LIENTHONG_DATABASE_URL)');
       process.exit(64);
     }
-    return { args: ['--database', url], env: { LIENTHONG_DATABASE_URL: url } };
+    return postgresStore(url);
   }
   console.error(`--store ${store}: expected sqlite or postgres`);
   process.exit(64);
 }
 
-/** Plots and docs/BENCHMARKS.md from a run's results; the file's hand-written part (after the marker) is kept. */
+/**
+ * Plots and docs/BENCHMARKS.md from a run's results; the file's hand-written part (after the marker) is
+ * kept. The embedded store's results lead; a PostgreSQL run's (results-postgres.json) are set beside them.
+ */
 function writeReport(r: BenchResults, docsBench: string): void {
-  const plots = writePlots(r, docsBench);
+  const read = (name: string) =>
+    existsSync(`${docsBench}${name}`)
+      ? (JSON.parse(readFileSync(`${docsBench}${name}`, 'utf8')) as BenchResults)
+      : undefined;
+  const postgres = r.store === 'postgres' ? r : read('results-postgres.json');
+  const main = r.store === 'postgres' ? (read('results.json') ?? r) : r;
+  const plots = writePlots(main, docsBench);
   const file = fileURLToPath(new URL('../../docs/BENCHMARKS.md', import.meta.url));
   const existing = existsSync(file) ? readFileSync(file, 'utf8') : undefined;
-  const report = withHandWritten(renderReport(r, plots), existing);
+  const report = withHandWritten(renderReport(main, plots, postgres === main ? undefined : postgres), existing);
   writeFileSync(file, report);
   console.log(report);
 }
@@ -80,8 +90,10 @@ if (reportOnly) {
   const docsBench = fileURLToPath(new URL('../../docs/bench/', import.meta.url));
   mkdirSync(docsBench, { recursive: true });
   const text = readFileSync(reportOnly, 'utf8');
-  writeFileSync(`${docsBench}results.json`, text); // the figures the report shows, beside it
-  writeReport(JSON.parse(text) as BenchResults, docsBench);
+  const r = JSON.parse(text) as BenchResults;
+  // the figures the report shows, beside it
+  writeFileSync(`${docsBench}results${r.store === 'postgres' ? '-postgres' : ''}.json`, text);
+  writeReport(r, docsBench);
   process.exit(0);
 }
 
@@ -214,6 +226,7 @@ try {
   }
 } finally {
   rmSync(work, { recursive: true, force: true });
+  store.dispose?.();
 }
 results.totalSeconds = (Date.now() - started) / 1000;
 results.loadAverageAtEnd = loadavg()[0];
@@ -223,7 +236,7 @@ const docsBench = DOCS_BENCH;
 mkdirSync(out, { recursive: true });
 mkdirSync(docsBench, { recursive: true });
 const json = `${JSON.stringify(results, null, 2)}\n`;
-writeFileSync(`${out}results.json`, json);
-writeFileSync(`${docsBench}results.json`, json);
+writeFileSync(`${out}results${results.store === 'postgres' ? '-postgres' : ''}.json`, json);
+writeFileSync(`${docsBench}results${results.store === 'postgres' ? '-postgres' : ''}.json`, json);
 writeReport(results, docsBench);
 console.error(`done in ${results.totalSeconds.toFixed(0)} s`);

@@ -167,7 +167,7 @@ const LOAD_HEAD = [
   '|---|---:|---:|---:|---:|---:|---:|---|',
 ];
 
-export function renderReport(r: BenchResults, plots: string[] = []): string {
+export function renderReport(r: BenchResults, plots: string[] = [], postgres?: BenchResults): string {
   const lines = [
     '# Benchmarks',
     '',
@@ -393,6 +393,7 @@ export function renderReport(r: BenchResults, plots: string[] = []): string {
       }
     }
   }
+  if (postgres) lines.push(...storeComparison(r, postgres));
   lines.push(
     '## Running it',
     '',
@@ -421,6 +422,7 @@ const GENERATED_HEADINGS = new Set([
   'Large package (streamed in and out)',
   'Signature verification (one core)',
   'Where the time goes (CPU profiles)',
+  'PostgreSQL beside the embedded store',
   'Running it',
 ]);
 
@@ -437,4 +439,47 @@ export function handWrittenTail(existing: string): string {
 export function withHandWritten(report: string, existing: string | undefined): string {
   const tail = existing ? handWrittenTail(existing) : '';
   return tail ? `${report.trimEnd()}\n\n${tail}\n` : report;
+}
+
+/** The same scenarios on PostgreSQL (`--store postgres`, its own run) beside the embedded store's. */
+function storeComparison(e: BenchResults, p: BenchResults): string[] {
+  const row = (what: string, get: (r: BenchResults) => string) => `| ${what} | ${get(e)} | ${get(p)} |`;
+  const perSecond = (r: BenchResults, clients: number, label: string) => {
+    const m = best(r.intake, clients, label);
+    return m ? `${f0(m.perSecond)}/s (p99 ${f0(m.latencyMs.p99)} ms)` : '—';
+  };
+  const pgTop = Math.max(best(p.intake, 64, '/v1')?.perSecond ?? 0, best(p.intake, 64, 'VXP')?.perSecond ?? 0);
+  const e2e = (r: BenchResults) => {
+    const m = r.endToEnd?.find((x) => x.offeredRate === 500);
+    return m?.endToEndMs ? `p99 ${f0(m.endToEndMs.p99)} ms at ${f0(m.perSecond)}/s` : '—';
+  };
+  const fan = (r: BenchResults) => {
+    const f = r.fanOut?.find((x) => x.recipients === 1000);
+    return f ? `${f0(f.ms.max)} ms worst, ${f0(f.ms.p50)} ms median` : '—';
+  };
+  return [
+    '## PostgreSQL beside the embedded store',
+    '',
+    `The same harness with \`--store postgres\` (run ${p.date}, commit ${p.commit || '?'}, load average ${f1(p.loadAverageAtStart)} at`,
+    `its start): every hub gets a database of its own, cloned from a template database (\`CREATE DATABASE … TEMPLATE\`)`,
+    'and dropped when it stops; PostgreSQL runs on the same two cores as the hub and the load generator. Raw',
+    'figures: [`docs/bench/results-postgres.json`](bench/results-postgres.json).',
+    '',
+    `Target of the PostgreSQL store: intake ≥ 1,000 signed packages/s — measured ${f0(pgTop)}/s at 64 clients: **${pgTop >= 1000 ? 'PASS' : 'FAIL'}**.`,
+    '',
+    '| measurement | embedded (SQLite) | PostgreSQL |',
+    '|---|---:|---:|',
+    row('intake /v1, 1 client', (r) => perSecond(r, 1, '/v1')),
+    row('intake /v1, 16 clients', (r) => perSecond(r, 16, '/v1')),
+    row('intake /v1, 64 clients', (r) => perSecond(r, 64, '/v1')),
+    row('intake VXP, 64 clients', (r) => perSecond(r, 64, 'VXP')),
+    row('fan-out to 1,000', fan),
+    row('delivery, fetched + acknowledged', (r) => (r.delivery ? `${f0(r.delivery.perSecond)}/s` : '—')),
+    row('end to end at 500/s', e2e),
+    row('large package in / out', (r) =>
+      r.large ? `${f1(r.large.upload.mbPerSecond)} / ${f1(r.large.download.mbPerSecond)} MB/s` : '—',
+    ),
+    row('hub server cores at intake /v1, 64 clients', (r) => f2(best(r.intake, 64, '/v1')?.serverCores)),
+    '',
+  ];
 }

@@ -57,6 +57,20 @@ export async function prepareTemplate(store: StoreSelection, extra = EXTRA_AGENC
   return { dir, agencies, extraCodes };
 }
 
-export function startFromTemplate(template: Template, store: StoreSelection, options: HubProcessOptions = {}) {
-  return startHubProcess(store.args, store.env, { ...options, template: template.dir });
+export async function startFromTemplate(template: Template, store: StoreSelection, options: HubProcessOptions = {}) {
+  const own = store.freshForHub?.() ?? store;
+  try {
+    const hub = await startHubProcess(own.args, own.env, { ...options, template: template.dir });
+    if (own === store) return hub;
+    return {
+      ...hub,
+      stop: async () => {
+        await hub.stop();
+        own.dispose?.();
+      },
+    };
+  } catch (err) {
+    if (own !== store) own.dispose?.();
+    throw err;
+  }
 }

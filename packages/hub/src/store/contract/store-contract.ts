@@ -437,6 +437,10 @@ export function storeContract(backend: StoreBackend): void {
           ],
         );
         assert.deepEqual(await s.getDeliveries('d1'), deliveries);
+        // a recipient's own deliveries only, in delivery order; unknown recipients left out
+        assert.deepEqual(await s.getDeliveriesTo('d1', ['R1']), [deliveries[1]]);
+        assert.deepEqual(await s.getDeliveriesTo('d1', ['R1', 'R9', 'R2']), deliveries);
+        assert.deepEqual(await s.getDeliveriesTo('d1', ['R9']), []);
         await assert.rejects(s.insertDelivery('d1', 'R1', now), 'one delivery per document and recipient');
         await assert.rejects(s.insertDelivery('missing', 'R1', now), 'a delivery needs its document');
         assert.equal(await s.countAllPending(), 2);

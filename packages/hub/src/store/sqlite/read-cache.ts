@@ -41,16 +41,29 @@ export class ReadCache {
     this.version = this.dataVersion.get();
   }
 
-  /** Usable now? Drops everything first if another connection committed since the last look. */
+  /**
+   * Usable now? Drops everything first if another connection committed since the last look. The look
+   * (one statement) is taken once per turn of the event loop, not per lookup: a commit by another process
+   * within the same turn is indistinguishable from one a moment later (it was 5 % of the delivery profile).
+   */
   private usable(): boolean {
     if (this.dirty) return false;
-    const v = this.dataVersion.get();
-    if (v !== this.version) {
-      this.version = v;
-      this.drop();
+    if (!this.lookedThisTurn) {
+      this.lookedThisTurn = true;
+      setImmediate(this.nextTurn);
+      const v = this.dataVersion.get();
+      if (v !== this.version) {
+        this.version = v;
+        this.drop();
+      }
     }
     return true;
   }
+
+  private lookedThisTurn = false;
+  private readonly nextTurn = () => {
+    this.lookedThisTurn = false;
+  };
 
   drop(): void {
     this.generation++;

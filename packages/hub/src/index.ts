@@ -10,6 +10,13 @@ export { createHub } from './core/create-hub.js';
 export type { DemoCredential, DemoCredentials, Hub, HubStats } from './core/hub.js';
 export type { HubObserver } from './core/hub-observer.js';
 export { createLogger } from './observability/create-logger.js';
+export {
+  MigrateStoreInterrupted,
+  type MigrateStoreOptions,
+  MigrateStoreRefused,
+  type MigrateStoreReport,
+  migrateEmbeddedStore,
+} from './migrate-store/migrate-store.js';
 export { createHubMetrics, type HubMetrics } from './observability/hub-metrics.js';
 export { startBanner } from './observability/start-banner.js';
 export {

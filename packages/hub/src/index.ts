@@ -9,7 +9,6 @@ export * from './core/contract.js';
 export { createHub } from './core/create-hub.js';
 export type { DemoCredential, DemoCredentials, Hub, HubStats } from './core/hub.js';
 export type { HubObserver } from './core/hub-observer.js';
-export { createLogger } from './observability/create-logger.js';
 export {
   MigrateStoreInterrupted,
   type MigrateStoreOptions,
@@ -17,6 +16,7 @@ export {
   type MigrateStoreReport,
   migrateEmbeddedStore,
 } from './migrate-store/migrate-store.js';
+export { createLogger } from './observability/create-logger.js';
 export { createHubMetrics, type HubMetrics } from './observability/hub-metrics.js';
 export { startBanner } from './observability/start-banner.js';
 export {

@@ -21,7 +21,7 @@
 
 import { createHash } from 'node:crypto';
 import { existsSync, realpathSync, statSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
@@ -125,6 +125,8 @@ const RUN_LOCK = 0x4c54_4d53; // 'LTMS'
 
 type Row = Record<string, unknown>;
 
+const MAX_PARAMETERS = 60_000;
+
 export async function migrateEmbeddedStore(opts: MigrateStoreOptions): Promise<MigrateStoreReport> {
   const dbFile = join(opts.from, 'hub.sqlite');
   if (!existsSync(dbFile)) throw new MigrateStoreRefused(`${dbFile} does not exist: not an embedded hub's data dir`);
@@ -159,8 +161,7 @@ export async function migrateEmbeddedStore(opts: MigrateStoreOptions): Promise<M
       `SELECT setval(pg_get_serial_sequence('events', 'id'), coalesce(max(id), 0) + 1, false) FROM events`,
     );
 
-    const targetBlobs = await openFileBlobStore({ dataDir: opts.targetDataDir ?? opts.from, blobs: opts.blobs });
-    await targetBlobs.init();
+    const targetBlobs = await openTargetBlobs(opts);
     const blobKeys = referencedBlobFiles(snapshot);
     const blobs = await copyReferencedBlobs(new FsBlobStore(opts.from), targetBlobs, blobKeys, opts);
     const verification = await verify(snapshot, client, targetBlobs, blobKeys, opts.verifyBlobBytes ?? true);
@@ -190,6 +191,22 @@ export async function migrateEmbeddedStore(opts: MigrateStoreOptions): Promise<M
     await client?.end().catch(() => undefined);
     await rm(tmp, { recursive: true, force: true });
   }
+}
+
+/**
+ * The target's file blob store. An S3 store's init() removes only stale temporaries; a file store's would empty
+ * `<dir>/tmp`, which may be the source's own (a hub still running there may be writing into it): not called.
+ */
+async function openTargetBlobs(opts: MigrateStoreOptions): Promise<BlobStore> {
+  const dataDir = opts.targetDataDir ?? opts.from;
+  const store = await openFileBlobStore({ dataDir, blobs: opts.blobs });
+  if (opts.blobs.backend === 's3') {
+    await store.init();
+  } else {
+    await mkdir(join(dataDir, 'blobs'), { recursive: true, mode: 0o700 });
+    await mkdir(join(dataDir, 'tmp'), { recursive: true, mode: 0o700 });
+  }
+  return store;
 }
 
 /** VACUUM INTO: one read transaction, so a consistent copy even while a hub writes. Returns its schema version. */
@@ -385,7 +402,8 @@ async function copyTables(db: SQLite.Database, client: pg.Client, opts: MigrateS
 
     const columns = sqliteColumns(db, table.name);
     let lastKey = progress.last_key === null ? undefined : (JSON.parse(progress.last_key) as unknown[]);
-    const size = table.batch ?? opts.batchSize ?? 1000;
+    // one INSERT's parameters stay under PostgreSQL's limit of 65535
+    const size = Math.min(table.batch ?? opts.batchSize ?? 1000, Math.floor(MAX_PARAMETERS / columns.length));
     const keyList = table.key.map((k) => `"${k}"`).join(', ');
     const select = (after: boolean) =>
       db.prepare(

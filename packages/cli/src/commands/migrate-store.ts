@@ -10,6 +10,7 @@ interface MigrateStoreCommandOptions {
   targetDataDir?: string;
   batchSize?: string;
   quickVerify?: boolean;
+  tmpDir?: string;
   json?: boolean;
 }
 
@@ -33,6 +34,7 @@ export function registerMigrateStore(program: Command): void {
       'with blobs.backend fs: the data directory that gets the blob files (default: --from)',
     )
     .option('--batch-size <rows>', 'rows per copied batch (default 1000)')
+    .option('--tmp-dir <dir>', 'where the database snapshot is made (default: the OS temp directory)')
     .option('--quick-verify', "verify the target's blobs by size only, without re-reading and hashing them")
     .action(async (_o: MigrateStoreCommandOptions, cmd: Command) => {
       const o = cmd.optsWithGlobals<MigrateStoreCommandOptions>();
@@ -49,6 +51,7 @@ export function registerMigrateStore(program: Command): void {
         blobs: config.blobs,
         ...(o.targetDataDir ? { targetDataDir: o.targetDataDir } : {}),
         ...(batchSize ? { batchSize } : {}),
+        ...(o.tmpDir ? { tmpDir: o.tmpDir } : {}),
         verifyBlobBytes: !o.quickVerify,
       });
       for (const w of r.warnings) process.stderr.write(`warning: ${w}\n`);

@@ -11,6 +11,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import SQLite from 'better-sqlite3';
 import pino from 'pino';
 import { type S3TestServer, startS3TestServer, TEST_CREDENTIALS } from '../blobs/s3/s3-test-server.js';
 import type { S3BlobsConfig } from '../config/hub-config.js';
@@ -20,6 +21,7 @@ import type { Hub } from '../core/hub.js';
 import { as, body, collectStream, documentPackage, statusPackage, testConfig } from '../core/hub-test-support.js';
 import { createTestDatabase, postgresSkipReason, sqlOn } from '../store/postgres/postgres-test-database.js';
 import { MigrateStoreInterrupted, MigrateStoreRefused, migrateEmbeddedStore } from './migrate-store.js';
+import { COPIED_TABLES } from './tables.js';
 
 const SENDER = '000.00.00.G22';
 const RECIPIENT = '000.00.00.H41';
@@ -65,6 +67,27 @@ async function database() {
   const db = await createTestDatabase();
   cleanup.push(() => db.drop());
   return db;
+}
+
+/** Every copied table holds the same rows, value for value, in the SQLite file and in PostgreSQL. */
+async function assertSameRows(sqliteFile: string, url: string): Promise<void> {
+  const norm = (v: unknown) => (Buffer.isBuffer(v) ? v.toString('hex') : v === null ? null : String(v));
+  const source = new SQLite(sqliteFile, { readonly: true, fileMustExist: true });
+  try {
+    for (const t of COPIED_TABLES) {
+      const order = t.key.map((k) => `"${k}"`).join(', ');
+      const a = (source.prepare(`SELECT * FROM "${t.name}" ORDER BY ${order}`).all() as Record<string, unknown>[]).map(
+        (r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, norm(v)])),
+      );
+      const b = (await sqlOn(url, `SELECT * FROM "${t.name}" ORDER BY ${order}`)).map((r) =>
+        Object.fromEntries(Object.entries(r).map(([k, v]) => [k, norm(v)])),
+      );
+      assert.ok(a.length > 0 || t.name === 'document_relations' || t.name.startsWith('attachment_'), t.name);
+      assert.deepEqual(b, a, t.name);
+    }
+  } finally {
+    source.close();
+  }
 }
 
 interface Sent {
@@ -159,6 +182,8 @@ test('an embedded hub moved into PostgreSQL + S3 serves the same documents, stat
   assert.equal(report.blobs.copied, 4);
   assert.equal(report.verification.blobsVerified, 4);
   assert.deepEqual(report.verification.auditHead.target, was.audit.head);
+
+  await assertSameRows(join(dataDir, 'hub.sqlite'), db.url);
 
   // nothing left to read locally: every large blob must come from the bucket
   await rm(join(dataDir, 'blobs'), { recursive: true, force: true });
@@ -274,6 +299,11 @@ test('a source that changed since the interrupted run cannot be resumed', { skip
     body: body(await documentPackage(SENDER, [RECIPIENT])),
     messageType: 'edoc',
   });
+  // while that hub runs: a warning, and a consistent snapshot all the same
+  const live = await database();
+  const whileRunning = await migrateEmbeddedStore({ ...opts, to: live.url });
+  assert.match(whileRunning.warnings.join('\n'), /a hub may be running on this data directory/);
+  assert.equal(whileRunning.verification.ok, true);
   await hub.close();
   await assert.rejects(
     migrateEmbeddedStore(opts),

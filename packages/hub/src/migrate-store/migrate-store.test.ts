@@ -5,12 +5,14 @@
 // holding other data, or another hub's copy, is refused.
 
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import SQLite from 'better-sqlite3';
 import pino from 'pino';
 import { type S3TestServer, startS3TestServer, TEST_CREDENTIALS } from '../blobs/s3/s3-test-server.js';
@@ -284,6 +286,50 @@ test('an interrupted copy resumes where it stopped, without a duplicate row; oth
   const [marker] = await sqlOn(used.url, "SELECT to_regclass('migrate_store_source') IS NULL AS none");
   assert.equal(marker?.['none'], true, 'nothing of the copy was written');
 });
+
+test('a copy killed part-way (SIGKILL) resumes: every row once, verified', { skip }, async () => {
+  const dataDir = await tempDir('killed');
+  await embeddedHubWithTraffic(dataDir);
+  const target = await tempDir('killed-target');
+  const db = await database();
+  const snapshots = await tempDir('killed-tmp');
+  const child = await runChild([dataDir, db.url, target, '3', '4', snapshots]);
+  assert.equal(child.signal, 'SIGKILL', child.stderr);
+  assert.equal((await readdir(snapshots)).length, 1, 'the killed run left its snapshot behind');
+  const [copied] = await sqlOn(
+    db.url,
+    'SELECT sum(rows)::int AS n, bool_and(done) AS done FROM migrate_store_progress',
+  );
+  assert.equal(copied?.['n'], 12, 'four committed batches of three rows');
+  assert.equal(copied?.['done'], false);
+
+  const opts = { from: dataDir, to: db.url, blobs: testConfig(target).blobs, targetDataDir: target, batchSize: 3 };
+  const resumed = await migrateEmbeddedStore(opts);
+  assert.equal(resumed.resumed, true);
+  assert.deepEqual(resumed.verification.problems, []);
+  assert.equal(
+    resumed.tables.reduce((n, t) => n + t.alreadyCopied, 0),
+    12,
+  );
+  for (const t of resumed.tables) assert.equal(t.alreadyCopied + t.copied, t.rows, t.name);
+  await assertSameRows(join(dataDir, 'hub.sqlite'), db.url);
+  assert.ok(existsSync(join(target, 'blobs')));
+});
+
+function runChild(args: string[]): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
+  const js = fileURLToPath(new URL('./migrate-store-child-main.js', import.meta.url));
+  const ts = fileURLToPath(new URL('./migrate-store-child-main.ts', import.meta.url));
+  const main = existsSync(js) ? [js] : ['--import', 'tsx', ts];
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...main, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => {
+      stderr += c.toString();
+    });
+    child.on('error', reject);
+    child.on('exit', (code, signal) => resolve({ code, signal, stderr }));
+  });
+}
 
 test('a source that changed since the interrupted run cannot be resumed', { skip }, async () => {
   const dataDir = await tempDir('changed');

@@ -17,7 +17,7 @@ import SQLite from 'better-sqlite3';
 import pino from 'pino';
 import { type S3TestServer, startS3TestServer, TEST_CREDENTIALS } from '../blobs/s3/s3-test-server.js';
 import type { S3BlobsConfig } from '../config/hub-config.js';
-import type { DeliveryState } from '../core/contract.js';
+import type { DeliveryState, IssuedCredentials } from '../core/contract.js';
 import { createHub } from '../core/create-hub.js';
 import type { Hub } from '../core/hub.js';
 import { as, body, collectStream, documentPackage, statusPackage, testConfig } from '../core/hub-test-support.js';
@@ -101,9 +101,11 @@ interface Sent {
 }
 
 /** An embedded hub with traffic: documents, an ack, a status, a checkpoint; closed when this returns. */
-async function embeddedHubWithTraffic(dataDir: string): Promise<{ sent: Sent[]; before: Snapshot }> {
+async function embeddedHubWithTraffic(
+  dataDir: string,
+): Promise<{ sent: Sent[]; before: Snapshot; credentials: IssuedCredentials[] }> {
   const hub = await createHub(testConfig(dataDir), { logger });
-  await hub.initDemo();
+  const demo = await hub.initDemo();
   const sent: Sent[] = [];
   const attachmentSets = [
     [randomBytes(1000)],
@@ -134,7 +136,7 @@ async function embeddedHubWithTraffic(dataDir: string): Promise<{ sent: Sent[]; 
   await hub.checkpointAudit();
   const state = await snapshot(hub, sent);
   await hub.close();
-  return { sent, before: state };
+  return { sent, before: state, credentials: demo.all };
 }
 
 interface Snapshot {
@@ -167,7 +169,7 @@ test('an embedded hub moved into PostgreSQL + S3 serves the same documents, stat
   skip,
 }, async () => {
   const dataDir = await tempDir('source');
-  const { sent, before: was } = await embeddedHubWithTraffic(dataDir);
+  const { sent, before: was, credentials } = await embeddedHubWithTraffic(dataDir);
   const db = await database();
   const blobs = s3Config('hub-1/');
 
@@ -200,6 +202,12 @@ test('an embedded hub moved into PostgreSQL + S3 serves the same documents, stat
         const att = await hub.openAttachment(as(RECIPIENT), s.docId, i);
         assert.ok((await collectStream(att.stream)).equals(content), `attachment ${i} of ${s.docId}: the same bytes`);
       }
+    }
+    // every agency's credentials: API keys resolve, VXP secrets unseal with the data dir's master key
+    assert.ok(credentials.length > 10);
+    for (const c of credentials) {
+      assert.equal((await hub.resolveApiKey(c.apiKey))?.systemId, c.systemId);
+      assert.equal(await hub.vxpSecret(c.systemId), c.vxpSecret);
     }
     const now = await snapshot(hub, sent);
     assert.deepEqual(now.inbox, was.inbox);

@@ -9,6 +9,7 @@ import { registerFetch } from './commands/fetch.js';
 import { registerGc } from './commands/gc.js';
 import { registerInbox } from './commands/inbox.js';
 import { registerMigrate } from './commands/migrate.js';
+import { registerMigrateStore } from './commands/migrate-store.js';
 import { registerReceipt } from './commands/receipt.js';
 import { registerSend } from './commands/send.js';
 import { registerSent } from './commands/sent.js';
@@ -54,6 +55,7 @@ export function createProgram(): Command {
   registerGc(program);
   registerBackup(program);
   registerMigrate(program);
+  registerMigrateStore(program);
   return program;
 }
 

@@ -9,6 +9,13 @@ export * from './core/contract.js';
 export { createHub } from './core/create-hub.js';
 export type { DemoCredential, DemoCredentials, Hub, HubStats } from './core/hub.js';
 export type { HubObserver } from './core/hub-observer.js';
+export {
+  MigrateStoreInterrupted,
+  type MigrateStoreOptions,
+  MigrateStoreRefused,
+  type MigrateStoreReport,
+  migrateEmbeddedStore,
+} from './migrate-store/migrate-store.js';
 export { createLogger } from './observability/create-logger.js';
 export { createHubMetrics, type HubMetrics } from './observability/hub-metrics.js';
 export { startBanner } from './observability/start-banner.js';

@@ -297,6 +297,18 @@ export interface StoreOps {
   /** the deliveries of one document to these recipients only (a fetch must not read all 1,000 of a fan-out) */
   getDeliveriesTo(docId: string, recipients: readonly string[]): Promise<DeliveryRecord[]>;
   updateDelivery(docId: string, recipient: string, patch: DeliveryPatch): Promise<void>;
+  /**
+   * Compare-and-set: applies `patch` only while the delivery is still in state `expected.state` with
+   * description `expected.stateDescription` (undefined: none). False when another writer (another hub
+   * node) changed it first: the caller reads it again. Under PostgreSQL's READ COMMITTED the UPDATE
+   * waits for a concurrent writer's row lock and then tests the row as that writer left it.
+   */
+  updateDeliveryIf(
+    docId: string,
+    recipient: string,
+    expected: { state: DeliveryState; stateDescription?: string },
+    patch: DeliveryPatch,
+  ): Promise<boolean>;
   /** records the first fetch of docId by those recipients not fetched before; returns them (one statement) */
   markFetched(docId: string, recipients: string[], at: Date): Promise<string[]>;
   listInbox(filter: InboxFilter): Promise<InboxRow[]>;

@@ -359,6 +359,16 @@ export interface InlineBlob {
 }
 
 export interface Store extends StoreOps {
+  /**
+   * Several hub nodes on one database (PostgreSQL): claims up to `limit` attachments not yet inspected
+   * that no other node holds (FOR UPDATE SKIP LOCKED) and runs `fn` with them in a transaction of its
+   * own, outside group commit, that keeps them claimed until `fn` returns; what `fn` writes through
+   * `ops` commits with it. Undefined on SQLite (one node: the inspector lists and saves as it goes).
+   */
+  withClaimedAttachments?<T>(
+    limit: number,
+    fn: (claimed: UninspectedAttachment[], ops: StoreOps) => Promise<T>,
+  ): Promise<T>;
   /** runs fn in one transaction: all of its writes become visible together, or none do */
   transaction<T>(fn: (tx: StoreOps) => Promise<T>): Promise<T>;
   close(): Promise<void>;

@@ -1,7 +1,8 @@
 // Two hub nodes on one PostgreSQL database. Long-poll wake-ups (LISTEN/NOTIFY): a long-poll on node B
 // answers a package accepted on node A long before its wait ends, also after B's listening connection
 // was cut and opened again. Racing acknowledgements: the same delivery acknowledged on both nodes at
-// once leaves one state, one event and one audit entry per real change.
+// once leaves one state, one event and one audit entry per real change. The attachment inspectors of
+// both nodes share the queue without inspecting anything twice (FOR UPDATE SKIP LOCKED).
 
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -49,17 +50,20 @@ describe('two hub nodes on one database', { skip: postgresSkipReason() }, () => 
   const dirs: string[] = [];
   let a: Hub;
   let b: Hub;
+  const logsA: string[] = [];
+  const logsB: string[] = [];
 
   before(async () => {
     db = await createTestDatabase();
-    const open = async () => {
-      const dir = await mkdtemp(join(tmpdir(), 'lt-wakeups-'));
+    const open = async (logs: string[]) => {
+      const dir = await mkdtemp(join(tmpdir(), 'lt-two-nodes-'));
       dirs.push(dir);
-      return createHub({ ...testConfig(dir), database: db.url }, { logger: pino({ level: 'silent' }) });
+      const logger = pino({ level: 'debug' }, { write: (line: string) => void logs.push(line) });
+      return createHub({ ...testConfig(dir), database: db.url }, { logger });
     };
-    a = await open();
+    a = await open(logsA);
     await a.initDemo();
-    b = await open();
+    b = await open(logsB);
   });
 
   after(async () => {
@@ -196,5 +200,42 @@ describe('two hub nodes on one database', { skip: postgresSkipReason() }, () => 
       assert.deepEqual(perDoc.get(id), raced[2 * i]!.status === 'fulfilled' ? ['processing', 'done'] : ['done']);
     }
     assert.equal((await b.verifyAudit()).valid, true);
+  });
+
+  test('a backlog of uninspected attachments: each is inspected by one node, not by both', async () => {
+    const n = 16;
+    for (let i = 0; i < n; i++) {
+      const pkg = await documentPackage(SENDER, [RECIPIENT], {
+        attachments: [
+          {
+            attachmentName: `phu-luc-${i}.pdf`,
+            contentType: 'application/pdf',
+            content: Buffer.from(`%PDF-1.4 ${i} ${Math.random()}`),
+          },
+        ],
+      });
+      const { docId } = await a.submit({ principal: as(SENDER), body: body(pkg), messageType: 'edoc' });
+      await a.acknowledge(as(RECIPIENT), docId, 'done');
+    }
+    await a.waitForInspections();
+    // as a crash before the verdicts' transactions leaves it: every attachment waits to be inspected
+    await sqlOn(
+      db.url,
+      'DELETE FROM attachment_signatures; DELETE FROM attachment_inspections; UPDATE attachments SET inspected_at = NULL',
+    );
+    const waiting = await sqlOn(db.url, 'SELECT count(DISTINCT sha256)::int AS n FROM attachments');
+    const distinct = Number(waiting[0]?.['n']);
+    assert.ok(distinct >= n);
+    const inspected = (logs: string[]) => logs.filter((l) => l.includes('"msg":"attachment inspected"')).length;
+    const before = { a: inspected(logsA), b: inspected(logsB) };
+    // both nodes drain the same queue at once
+    await Promise.all([a.waitForInspections(), b.waitForInspections()]);
+    const byA = inspected(logsA) - before.a;
+    const byB = inspected(logsB) - before.b;
+    assert.equal(byA + byB, distinct, `each content inspected once (node A ${byA}, node B ${byB})`);
+    const left = await sqlOn(db.url, 'SELECT count(*)::int AS n FROM attachments WHERE inspected_at IS NULL');
+    assert.equal(left[0]?.['n'], 0);
+    const verdicts = await sqlOn(db.url, 'SELECT count(*)::int AS n FROM attachment_inspections');
+    assert.equal(verdicts[0]?.['n'], distinct);
   });
 });

@@ -32,23 +32,27 @@ export interface WakeupMessage {
 /** The payloads that carry one wake-up: chunks of the recipient list, each under pg_notify's limit. */
 export function wakeupPayloads(node: string, messageType: MessageType, recipients: readonly string[]): string[] {
   const all = JSON.stringify({ n: node, t: messageType, all: true } satisfies WakeupMessage);
+  const encode = (r: string[]) => JSON.stringify({ n: node, t: messageType, r } satisfies WakeupMessage);
+  const empty = Buffer.byteLength(encode([]));
   const out: string[] = [];
   let chunk: string[] = [];
-  const encode = (r: string[]) => JSON.stringify({ n: node, t: messageType, r } satisfies WakeupMessage);
+  let bytes = empty;
   for (const recipient of recipients) {
-    const next = [...chunk, recipient];
-    if (Buffer.byteLength(encode(next)) <= MAX_PAYLOAD_BYTES) {
-      chunk = next;
+    // the recipient as a JSON string, and the comma before it
+    const more = Buffer.byteLength(JSON.stringify(recipient)) + (chunk.length > 0 ? 1 : 0);
+    if (bytes + more <= MAX_PAYLOAD_BYTES) {
+      chunk.push(recipient);
+      bytes += more;
       continue;
     }
-    if (chunk.length === 0) return [all]; // a single recipient too long to name
+    if (chunk.length === 0 || out.length + 1 >= MAX_CHUNKS) return [all]; // one too long to name, or too many
     out.push(encode(chunk));
     chunk = [recipient];
-    if (Buffer.byteLength(encode(chunk)) > MAX_PAYLOAD_BYTES) return [all];
-    if (out.length >= MAX_CHUNKS) return [all];
+    bytes = empty + more - 1;
+    if (bytes > MAX_PAYLOAD_BYTES) return [all];
   }
   if (chunk.length > 0) out.push(encode(chunk));
-  return out.length > MAX_CHUNKS ? [all] : out;
+  return out;
 }
 
 export interface PostgresWakeupsOptions {

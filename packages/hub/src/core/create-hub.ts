@@ -11,6 +11,8 @@ import { SecretSealer } from '../directory/secret-sealer.js';
 import { IntakePool } from '../intake/workers/intake-pool.js';
 import { openHubPki } from '../pki/hub-pki.js';
 import { describeStore, openStore } from '../store/open-store.js';
+import { PostgresStore } from '../store/postgres/postgres-store.js';
+import { PostgresWakeups } from '../store/postgres/postgres-wakeups.js';
 import type { Hub } from './hub.js';
 import type { HubContext } from './hub-context.js';
 import type { HubObserver } from './hub-observer.js';
@@ -29,13 +31,20 @@ export async function createHub(
   const store = await openStore(config, opts.logger);
   // small blobs inline in the database (in the document's transaction), large ones as files
   const blobs = new TieredBlobStore(files, store);
+  const notifier = new InboxNotifier();
+  // several nodes on one PostgreSQL database: long-polls on every node wake for packages accepted on any
+  if (store instanceof PostgresStore && config.database) {
+    const wakeups = new PostgresWakeups({ url: config.database, pool: store.pool, notifier, logger: opts.logger });
+    await wakeups.start();
+    notifier.relayTo(wakeups);
+  }
   const ctx: HubContext = {
     pki,
     config,
     store,
     blobs,
     directory: new DirectoryService(store, sealer),
-    notifier: new InboxNotifier(),
+    notifier,
     observer: opts.observer ?? {},
     logger: opts.logger,
   };

@@ -185,7 +185,7 @@ export class LienthongHub implements Hub {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.ctx.notifier.wakeAll();
+    await this.ctx.notifier.close();
     await Promise.allSettled([...this.collecting]);
     await this.inspector.close();
     await this.checkpoints.stop();

@@ -3,10 +3,13 @@
 import { recordAudit } from '../audit/audit-trail.js';
 import { type AckState, HubError, type Principal } from '../core/contract.js';
 import { type HubContext, observe } from '../core/hub-context.js';
+import type { DeliveryRecord } from '../store/store.js';
 import { documentAccess } from './document-access.js';
 
 const ACK_STATES: readonly AckState[] = ['done', 'fail', 'processing'];
 const MAX_DESCRIPTION = 1000;
+/** compare-and-set attempts on one delivery before giving up (each loses only to a real change) */
+const MAX_ATTEMPTS = 5;
 
 export async function acknowledge(
   ctx: HubContext,
@@ -31,28 +34,50 @@ export async function acknowledge(
       });
     }
     const now = new Date();
-    let n = 0;
-    for (const d of live) {
-      if (d.state === 'done') {
-        if (state === 'done') continue; // re-acknowledging done is harmless
-        throw new HubError('conflict', `delivery of ${docId} to ${d.recipient} is already done`, { path: 'status' });
+    const changed: string[] = [];
+    for (const first of live) {
+      // compare-and-set: another hub node may acknowledge the same delivery at the same moment; only a
+      // real change is written, once, with its event, and the loser reads what the winner left
+      let d: DeliveryRecord | undefined = first;
+      for (let attempt = 1; d && d.state !== 'withdrawn'; attempt++) {
+        if (d.state === 'done') {
+          if (state === 'done') break; // re-acknowledging done is harmless
+          throw new HubError('conflict', `delivery of ${docId} to ${d.recipient} is already done`, { path: 'status' });
+        }
+        if (d.state === state && d.stateDescription === text) break; // already so: nothing changes
+        const expected = {
+          state: d.state,
+          ...(d.stateDescription === undefined ? {} : { stateDescription: d.stateDescription }),
+        };
+        if (
+          await tx.updateDeliveryIf(docId, d.recipient, expected, {
+            state,
+            stateDescription: text ?? null,
+            updatedAt: now,
+          })
+        ) {
+          await tx.insertEvents([
+            { docId, recipient: d.recipient, at: now, kind: `ack-${state}`, actor: p.systemId, detail: text },
+          ]);
+          changed.push(d.recipient);
+          break;
+        }
+        if (attempt >= MAX_ATTEMPTS) {
+          throw new HubError('unavailable', `delivery of ${docId} to ${d.recipient} kept changing; try again`);
+        }
+        [d] = await tx.getDeliveriesTo(docId, [d.recipient]);
       }
-      await tx.updateDelivery(docId, d.recipient, { state, stateDescription: text ?? null, updatedAt: now });
-      await tx.insertEvents([
-        { docId, recipient: d.recipient, at: now, kind: `ack-${state}`, actor: p.systemId, detail: text },
-      ]);
-      n++;
     }
-    if (n > 0) {
+    if (changed.length > 0) {
       await recordAudit(tx, {
         actor: p.systemId,
         action: 'ack',
         subject: docId,
-        details: { state, description: text, recipients: live.map((d) => d.recipient) },
+        details: { state, description: text, recipients: changed },
         at: now,
       });
     }
-    return n;
+    return changed.length;
   });
   if (changed > 0) observe(ctx, (o) => o.acked?.(state));
 }

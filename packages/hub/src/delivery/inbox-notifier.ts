@@ -1,18 +1,47 @@
-// In-process wake-ups for long-polls: a commit that creates deliveries notifies their recipients.
+// Wake-ups for long-polls: a commit that creates deliveries notifies their recipients. In-process by
+// default; with a relay (PostgreSQL LISTEN/NOTIFY, store/postgres/postgres-wakeups.ts) the other hub
+// nodes on the same database wake their own waiters too.
 
 import type { MessageType } from '../core/contract.js';
 
 type Waiter = () => void;
 
+/** Carries wake-ups to the other hub nodes on the same store. None on SQLite (one node). */
+export interface WakeupRelay {
+  /** tells the other nodes (after the commit that created the deliveries); never throws */
+  publish(recipients: readonly string[], messageType: MessageType): void;
+  /** stops listening; resolves once what was published has been sent */
+  close(): Promise<void>;
+}
+
 export class InboxNotifier {
   private readonly waiters = new Map<string, Set<Waiter>>();
+  private relay: WakeupRelay | undefined;
 
-  notify(recipients: Iterable<string>, messageType: MessageType): void {
+  /** from now on, notify() also tells the other nodes through `relay` */
+  relayTo(relay: WakeupRelay): void {
+    this.relay = relay;
+  }
+
+  /** recipients got something new (committed on this node): wake the waiters here and on the other nodes */
+  notify(recipients: readonly string[], messageType: MessageType): void {
+    this.wakeLocal(recipients, messageType);
+    if (recipients.length > 0) this.relay?.publish(recipients, messageType);
+  }
+
+  /** wakes this node's waiters for `recipients` (a wake-up from another node) */
+  wakeLocal(recipients: Iterable<string>, messageType: MessageType): void {
     for (const r of recipients) {
       const set = this.waiters.get(key(r, messageType));
       if (!set) continue;
       for (const w of [...set]) w();
     }
+  }
+
+  /** wakes this node's waiters for one message type, whoever they wait for (too many recipients to name) */
+  wakeType(messageType: MessageType): void {
+    const prefix = `${messageType}\u0000`;
+    for (const [k, set] of [...this.waiters]) if (k.startsWith(prefix)) for (const w of [...set]) w();
   }
 
   /** resolves when one of `recipients` gets something new, the timeout passes, or the signal aborts */
@@ -40,9 +69,17 @@ export class InboxNotifier {
     });
   }
 
-  /** wakes every waiter (shutdown) */
+  /** wakes every waiter (shutdown; a relay that may have missed wake-ups while disconnected) */
   wakeAll(): void {
     for (const set of [...this.waiters.values()]) for (const w of [...set]) w();
+  }
+
+  /** wakes every waiter and stops relaying (hub shutdown, before the store closes) */
+  async close(): Promise<void> {
+    this.wakeAll();
+    const relay = this.relay;
+    this.relay = undefined;
+    await relay?.close();
   }
 
   get waiting(): number {

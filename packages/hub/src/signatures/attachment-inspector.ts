@@ -5,11 +5,13 @@
 
 import { inspectAttachment } from '@lienthong/trust';
 import type { HubContext } from '../core/hub-context.js';
-import type { UninspectedAttachment } from '../store/store.js';
+import type { AttachmentInspectionRecord, StoreOps, UninspectedAttachment } from '../store/store.js';
 import { inspectionRecord } from './attachment-verdicts.js';
 import { blobByteSource } from './blob-byte-source.js';
 
 const BATCH = 16;
+/** claims in a row that fail (a deadlock, a lost connection) before the drain stops until the next kick */
+const MAX_CLAIM_TROUBLES = 5;
 
 export class AttachmentInspector {
   private running: Promise<void> | undefined;
@@ -49,6 +51,7 @@ export class AttachmentInspector {
   }
 
   private async drain(): Promise<void> {
+    if (this.ctx.store.withClaimedAttachments) return this.drainClaimed();
     for (;;) {
       const pending = (await this.ctx.store.listUninspectedAttachments(BATCH + this.failed.size)).filter(
         (a) => !this.failed.has(key(a)),
@@ -56,19 +59,49 @@ export class AttachmentInspector {
       if (pending.length === 0) return;
       for (const a of pending.slice(0, BATCH)) {
         if (this.closed) return;
-        await this.inspect(a);
+        const record = await this.verdict(a, this.ctx.store);
+        if (record) await this.ctx.store.transaction((tx) => tx.saveAttachmentInspection(record));
       }
     }
   }
 
-  private async inspect(a: UninspectedAttachment): Promise<void> {
-    const { store, blobs, pki, logger } = this.ctx;
-    try {
-      const [known] = await store.getAttachmentInspections([a.sha256]);
-      if (known) {
-        await store.transaction((tx) => tx.saveAttachmentInspection(known));
-        return;
+  /**
+   * Several hub nodes on one database: every node's inspector would list the same queue and inspect the
+   * same attachments. Each takes one attachment at a time that no other node holds (FOR UPDATE SKIP
+   * LOCKED), inspects it and saves the verdict in the transaction that holds the claim.
+   */
+  private async drainClaimed(): Promise<void> {
+    const claim = this.ctx.store.withClaimedAttachments!.bind(this.ctx.store);
+    let troubles = 0;
+    while (!this.closed) {
+      let took: boolean;
+      try {
+        took = await claim(this.failed.size + 1, async (claimed, ops) => {
+          const a = claimed.find((c) => !this.failed.has(key(c)));
+          if (!a) return false;
+          const record = await this.verdict(a, ops);
+          if (record) await ops.saveAttachmentInspection(record);
+          return true;
+        });
+        troubles = 0;
+      } catch (err) {
+        // e.g. a deadlock with another node saving the verdict of the same bytes: its verdict stands,
+        // or the attachment is claimed again
+        if (++troubles >= MAX_CLAIM_TROUBLES) throw err;
+        this.ctx.logger.warn({ err }, 'attachment inspection claim failed; trying again');
+        await new Promise((resolve) => setTimeout(resolve, 20 * troubles));
+        continue;
       }
+      if (!took) return;
+    }
+  }
+
+  /** the verdict on `a` (known already for its bytes, or inspected now); undefined when inspection failed */
+  private async verdict(a: UninspectedAttachment, ops: StoreOps): Promise<AttachmentInspectionRecord | undefined> {
+    const { blobs, pki, logger } = this.ctx;
+    try {
+      const [known] = await ops.getAttachmentInspections([a.sha256]);
+      if (known) return known;
       const checkedAt = new Date();
       const started = performance.now();
       const inspection = await inspectAttachment(blobByteSource(blobs, a.blobKey, a.size), {
@@ -78,7 +111,6 @@ export class AttachmentInspector {
         now: checkedAt,
       });
       const record = inspectionRecord(a.sha256, inspection, checkedAt);
-      await store.transaction((tx) => tx.saveAttachmentInspection(record));
       logger.debug(
         {
           docId: a.docId,
@@ -89,9 +121,11 @@ export class AttachmentInspector {
         },
         'attachment inspected',
       );
+      return record;
     } catch (err) {
       this.failed.add(key(a));
       logger.error({ err, docId: a.docId, attachment: a.index }, 'attachment inspection failed; retried at next start');
+      return undefined;
     }
   }
 }

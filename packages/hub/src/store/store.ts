@@ -297,6 +297,18 @@ export interface StoreOps {
   /** the deliveries of one document to these recipients only (a fetch must not read all 1,000 of a fan-out) */
   getDeliveriesTo(docId: string, recipients: readonly string[]): Promise<DeliveryRecord[]>;
   updateDelivery(docId: string, recipient: string, patch: DeliveryPatch): Promise<void>;
+  /**
+   * Compare-and-set: applies `patch` only while the delivery is still in state `expected.state` with
+   * description `expected.stateDescription` (undefined: none). False when another writer (another hub
+   * node) changed it first: the caller reads it again. Under PostgreSQL's READ COMMITTED the UPDATE
+   * waits for a concurrent writer's row lock and then tests the row as that writer left it.
+   */
+  updateDeliveryIf(
+    docId: string,
+    recipient: string,
+    expected: { state: DeliveryState; stateDescription?: string },
+    patch: DeliveryPatch,
+  ): Promise<boolean>;
   /** records the first fetch of docId by those recipients not fetched before; returns them (one statement) */
   markFetched(docId: string, recipients: string[], at: Date): Promise<string[]>;
   listInbox(filter: InboxFilter): Promise<InboxRow[]>;
@@ -347,6 +359,16 @@ export interface InlineBlob {
 }
 
 export interface Store extends StoreOps {
+  /**
+   * Several hub nodes on one database (PostgreSQL): claims up to `limit` attachments not yet inspected
+   * that no other node holds (FOR UPDATE SKIP LOCKED) and runs `fn` with them in a transaction of its
+   * own, outside group commit, that keeps them claimed until `fn` returns; what `fn` writes through
+   * `ops` commits with it. Undefined on SQLite (one node: the inspector lists and saves as it goes).
+   */
+  withClaimedAttachments?<T>(
+    limit: number,
+    fn: (claimed: UninspectedAttachment[], ops: StoreOps) => Promise<T>,
+  ): Promise<T>;
   /** runs fn in one transaction: all of its writes become visible together, or none do */
   transaction<T>(fn: (tx: StoreOps) => Promise<T>): Promise<T>;
   close(): Promise<void>;

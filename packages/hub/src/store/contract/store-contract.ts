@@ -610,6 +610,31 @@ export function storeContract(backend: StoreBackend): void {
         await s.updateDelivery('d1', 'R9', { state: 'done' });
         assert.equal((await s.getDeliveries('d1')).length, 2);
       });
+
+      withStore('compare-and-set of a delivery: applied only while it is as expected', async (o) => {
+        const s = o.store;
+        await intake(s, doc('d1', 'S'), ['R1']);
+        const patch = { state: 'processing' as const, stateDescription: 'reading', updatedAt: later(1) };
+        assert.equal(await s.updateDeliveryIf('d1', 'R1', { state: 'done' }, patch), false, 'not done yet');
+        assert.equal(await s.updateDeliveryIf('d1', 'R1', { state: 'pending' }, patch), true);
+        assert.equal(await s.updateDeliveryIf('d1', 'R1', { state: 'pending' }, patch), false, 'the second one loses');
+        const done = { state: 'done' as const, stateDescription: null, updatedAt: later(2) };
+        assert.equal(await s.updateDeliveryIf('d1', 'R1', { state: 'processing' }, done), false, 'description differs');
+        assert.equal(
+          await s.updateDeliveryIf('d1', 'R1', { state: 'processing', stateDescription: 'other' }, done),
+          false,
+        );
+        assert.equal((await s.getDeliveries('d1'))[0]?.stateDescription, 'reading');
+        assert.equal(
+          await s.updateDeliveryIf('d1', 'R1', { state: 'processing', stateDescription: 'reading' }, done),
+          true,
+        );
+        const [r1] = await s.getDeliveries('d1');
+        assert.equal(r1?.state, 'done');
+        assert.equal(r1?.stateDescription, undefined);
+        assert.equal(r1?.updatedAt.getTime(), later(2).getTime());
+        assert.equal(await s.updateDeliveryIf('d1', 'R9', { state: 'pending' }, done), false, 'an unknown delivery');
+      });
     });
 
     describe('statuses', () => {

@@ -5,6 +5,7 @@
 
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
+import { claimUninspectedAttachments } from '../sql/attachment-inspection-queries.js';
 import type { Database } from '../sql/database.js';
 import { type Migration, runMigrations } from '../sql/migrator.js';
 import { GroupCommitter } from '../sqlite/group-commit.js';
@@ -19,6 +20,7 @@ import type {
   NewDocumentRecord,
   Store,
   StoreOps,
+  UninspectedAttachment,
 } from '../store.js';
 import { migrations } from './migrations/index.js';
 import { guardedPool, isRetryable } from './pg-errors.js';
@@ -161,6 +163,20 @@ export class PostgresStore extends PostgresStoreOps implements Store {
   }
   override appendAudit(e: AuditInput): Promise<AuditRecord> {
     return this.transaction((tx) => tx.appendAudit(e));
+  }
+
+  /**
+   * The attachment inspector's claim (store.ts): a plain transaction on a connection of its own, not a
+   * group-commit batch, since it stays open while the claimed attachments are inspected.
+   */
+  withClaimedAttachments<T>(
+    limit: number,
+    fn: (claimed: UninspectedAttachment[], ops: StoreOps) => Promise<T>,
+  ): Promise<T> {
+    return this.db.transaction().execute(async (trx) => {
+      const claimed = await claimUninspectedAttachments(trx, limit);
+      return fn(claimed, new PostgresStoreOps(trx));
+    });
   }
 
   async close(): Promise<void> {

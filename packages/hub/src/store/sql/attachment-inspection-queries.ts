@@ -6,20 +6,42 @@ import type { AttachmentSignature, SignatureReason } from '../../core/contract.j
 import type { AttachmentInspectionRecord, UninspectedAttachment } from '../store.js';
 import type { AttachmentSignaturesTable, Database } from './database.js';
 
-export async function listUninspectedAttachments(
-  db: Kysely<Database>,
-  limit: number,
-): Promise<UninspectedAttachment[]> {
-  const rows = await db
+function uninspected(db: Kysely<Database>, limit: number) {
+  return db
     .selectFrom('attachments as a')
     .innerJoin('documents as d', 'd.doc_id', 'a.doc_id')
     .select(['a.doc_id', 'a.idx', 'a.sha256', 'a.blob_key', 'a.size'])
     .where('a.inspected_at', 'is', null)
     .orderBy('d.seq')
     .orderBy('a.idx')
-    .limit(limit)
-    .execute();
-  return rows.map((r) => ({ docId: r.doc_id, index: r.idx, sha256: r.sha256, blobKey: r.blob_key, size: r.size }));
+    .limit(limit);
+}
+
+type UninspectedRow = { doc_id: string; idx: number; sha256: string; blob_key: string; size: number };
+const toUninspected = (r: UninspectedRow): UninspectedAttachment => ({
+  docId: r.doc_id,
+  index: r.idx,
+  sha256: r.sha256,
+  blobKey: r.blob_key,
+  size: r.size,
+});
+
+export async function listUninspectedAttachments(
+  db: Kysely<Database>,
+  limit: number,
+): Promise<UninspectedAttachment[]> {
+  return (await uninspected(db, limit).execute()).map(toUninspected);
+}
+
+/**
+ * PostgreSQL, several hub nodes: the oldest uninspected attachments that no other transaction holds,
+ * locked until this transaction (`db`) ends (`FOR UPDATE OF a SKIP LOCKED`): each node takes other work.
+ */
+export async function claimUninspectedAttachments(
+  db: Kysely<Database>,
+  limit: number,
+): Promise<UninspectedAttachment[]> {
+  return (await uninspected(db, limit).forUpdate('a').skipLocked().execute()).map(toUninspected);
 }
 
 export async function getAttachmentInspections(

@@ -482,6 +482,41 @@ export class SqlStoreOps implements StoreOps {
     );
   }
 
+  async updateDeliveryIf(
+    docId: string,
+    recipient: string,
+    expected: { state: DeliveryState; stateDescription?: string },
+    p: DeliveryPatch,
+  ): Promise<boolean> {
+    const set: Partial<DeliveriesTable> = {};
+    if (p.state !== undefined) set.state = p.state;
+    if (p.stateDescription !== undefined) set.state_description = p.stateDescription;
+    if (p.updatedAt !== undefined) set.updated_at = p.updatedAt.getTime();
+    if (p.fetchedAt !== undefined) set.fetched_at = p.fetchedAt.getTime();
+    if (p.lastStatus !== undefined) set.last_status = p.lastStatus;
+    if (p.lastStatusAt !== undefined) set.last_status_at = p.lastStatusAt.getTime();
+    const columns = Object.keys(set) as (keyof DeliveriesTable)[];
+    if (columns.length === 0) return false;
+    const described = expected.stateDescription !== undefined;
+    const result = await precompiled(
+      this.db,
+      `updateDeliveryIf:${described}:${columns.join()}`,
+      [docId, recipient, expected.state, expected.stateDescription, ...columns.map((c) => set[c])],
+      (slot) => {
+        const q = this.db
+          .updateTable('deliveries')
+          .set(Object.fromEntries(columns.map((c, i) => [c, slot(i + 4)])))
+          .where('doc_id', '=', slot(0))
+          .where('recipient', '=', slot(1))
+          .where('state', '=', slot(2));
+        return (
+          described ? q.where('state_description', '=', slot(3)) : q.where('state_description', 'is', null)
+        ).returning('recipient');
+      },
+    );
+    return result.rows.length > 0;
+  }
+
   async markFetched(docId: string, recipients: string[], at: Date): Promise<string[]> {
     if (recipients.length === 0) return [];
     const { rows } = await precompiled(

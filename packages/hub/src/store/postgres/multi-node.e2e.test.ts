@@ -35,6 +35,8 @@ interface Node {
   dataDir: string;
   child: ChildProcess;
   stderr: string[];
+  /** what it logged (JSON lines, LIENTHONG_LOG_LEVEL=warn) */
+  stdout: string[];
 }
 
 let db: TestDatabase;
@@ -68,8 +70,10 @@ async function startNode(dataDir: string, env: NodeJS.ProcessEnv, demo: boolean)
   const stderr: string[] = [];
   child.stderr!.on('data', (c: Buffer) => stderr.push(c.toString()));
   let out = '';
+  const stdout: string[] = [];
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout!.on('data', (c: Buffer) => {
+      stdout.push(c.toString());
       out += c.toString();
       const m = /listening on (http:\/\/\S+)/.exec(out);
       if (m) resolve(m[1]!);
@@ -81,7 +85,7 @@ async function startNode(dataDir: string, env: NodeJS.ProcessEnv, demo: boolean)
     if (ready?.status === 200) break;
     await new Promise((r) => setTimeout(r, 100));
   }
-  return { url, dataDir, child, stderr };
+  return { url, dataDir, child, stderr, stdout };
 }
 
 before(async () => {
@@ -154,7 +158,13 @@ async function call(
 }
 
 function expectStatus(r: HttpAnswer, status: number, what: string): void {
-  assert.equal(r.status, status, `${what}: ${r.text().slice(0, 500)}`);
+  if (r.status === status) return;
+  // an unexpected answer: what the nodes logged about that request
+  const id = String(r.headers['x-request-id'] ?? '');
+  const logs = nodes
+    .flatMap((n) => [...n.stdout, ...n.stderr].join('').split('\n'))
+    .filter((l) => id && l.includes(id));
+  assert.equal(r.status, status, `${what}: ${r.text().slice(0, 500)}\n${logs.join('\n')}`);
 }
 
 interface Sent {

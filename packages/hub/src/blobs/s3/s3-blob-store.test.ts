@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { HubError } from '../../core/contract.js';
 import type { TempBlob } from '../blob-store.js';
 import type { S3BlobStore } from './s3-blob-store.js';
 import { filesUnder, type S3TestServer, startS3TestServer } from './s3-test-server.js';
@@ -266,10 +267,15 @@ describe('S3BlobStore when the server fails', () => {
     const t = await store.createTemp();
     await writeAll(t, data.subarray(0, 6 * MiB), MiB);
     await s3.kill();
-    await assert.rejects(async () => {
-      await writeAll(t, data.subarray(6 * MiB), MiB);
-      await t.commit();
-    });
+    // a dead object store is a transient failure of the hub's infrastructure: 503 'unavailable', not a 500
+    await assert.rejects(
+      async () => {
+        await writeAll(t, data.subarray(6 * MiB), MiB);
+        await t.commit();
+      },
+      (err: unknown) =>
+        err instanceof HubError && err.code === 'unavailable' && /object store is unavailable/.test(err.message),
+    );
     await t.abort();
     await s3.restart();
     const left = await keys(s3, b);

@@ -25,6 +25,7 @@ import {
   type S3ClientConfig,
   UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
+import { HubError } from '../../core/contract.js';
 import type { BlobStore, ByteRange, StoredFile, TempBlob } from '../blob-store.js';
 import { S3TempBlob } from './s3-temp-blob.js';
 
@@ -105,6 +106,19 @@ export class S3BlobStore implements BlobStore {
       responseChecksumValidation: 'WHEN_REQUIRED',
       ...opts.clientConfig,
     });
+    // An object store that cannot be reached, or answers 5xx after the SDK's own retries, is a transient
+    // failure of the hub's infrastructure: 503 'unavailable' (clients retry), not a 500. 4xx answers
+    // (NotFound on HEAD, say) pass unchanged: callers look at them.
+    this.client.middlewareStack.add(
+      (next) => async (args) => {
+        try {
+          return await next(args);
+        } catch (err) {
+          throw objectStoreUnavailable(err) ?? err;
+        }
+      },
+      { step: 'initialize', name: 'lienthongUnavailable' },
+    );
   }
 
   blobKey(key: string): string {
@@ -327,4 +341,25 @@ function describe(err: unknown): string {
   return [e?.name, status ? `HTTP ${status}` : undefined, e?.message]
     .filter((s) => s && s !== 'UnknownError')
     .join(': ');
+}
+
+const NETWORK_ERRORS = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+
+/** The HubError for a failure to reach the object store, or undefined for any other error. */
+export function objectStoreUnavailable(err: unknown): HubError | undefined {
+  const e = err as { code?: string; name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+  const status = e?.$metadata?.httpStatusCode;
+  const network = (e?.code !== undefined && NETWORK_ERRORS.has(e.code)) || e?.name === 'TimeoutError';
+  if (!network && !(status !== undefined && status >= 500)) return undefined;
+  return new HubError('unavailable', `the object store is unavailable: ${e?.code ?? e?.name ?? status}`, {
+    details: { cause: e?.message },
+  });
 }

@@ -9,6 +9,7 @@ import { type AttachmentSink, type ParseResult, parseEdxml } from '@lienthong/ed
 import type { BlobStore, TempBlob } from '../blobs/blob-store.js';
 import { HubError } from '../core/contract.js';
 import { hubErrorFromParse } from './edxml-error-mapping.js';
+import { requestChunks } from './request-chunks.js';
 import { SignatureNameScan } from './signature-name-scan.js';
 import { WriteBehind } from './write-behind.js';
 
@@ -54,52 +55,30 @@ export async function spoolAndParse(blobs: BlobStore, body: Readable, maxBodyByt
     const signatureName = new SignatureNameScan();
 
     async function* tee(): AsyncGenerator<Uint8Array> {
-      // An aborted upload destroys the body with the reason, which rejects the pending next().
-      // (Racing each next() against a long-lived "aborted" promise would pin every chunk in memory:
-      // each race leaves a reaction on that promise that holds its result.)
-      const onAborted = () => body.destroy(truncated('the client aborted the request'));
-      body.once('aborted', onAborted);
-      // destroyOnReturn false: stopping early (too large) must not destroy the request, so the
-      // front end can still answer it
-      const it = body.iterator({ destroyOnReturn: false });
-      try {
-        for (;;) {
-          let step: IteratorResult<unknown>;
-          try {
-            step = await it.next();
-          } catch (err) {
-            throw err instanceof HubError ? err : truncated((err as Error).message || 'the request body failed');
-          }
-          if (step.done) return;
-          const chunk = toBytes(step.value);
-          size += chunk.byteLength;
-          if (size > maxBodyBytes) {
-            throw new HubError(
-              'too-large',
-              `body exceeds the ${formatBytes(maxBodyBytes)} limit (${maxBodyBytes} bytes)`,
-              {
-                details: { limit: maxBodyBytes },
-              },
-            );
-          }
-          await bodyWrites.write(chunk);
-          signatureName.scan(chunk);
-          if (fromFirstLt) fromFirstLt.hash?.update(chunk);
-          else {
-            const lt = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).indexOf(0x3c);
-            const offset = size - chunk.byteLength + lt;
-            if (lt >= 0 && offset === 0) fromFirstLt = { offset, hash: undefined };
-            else if (lt >= 0) {
-              fromFirstLt = { offset, hash: createHash('sha256') };
-              fromFirstLt.hash!.update(chunk.subarray(lt));
-            }
-          }
-          yield chunk;
+      for await (const chunk of requestChunks(body)) {
+        size += chunk.byteLength;
+        if (size > maxBodyBytes) {
+          throw new HubError(
+            'too-large',
+            `body exceeds the ${formatBytes(maxBodyBytes)} limit (${maxBodyBytes} bytes)`,
+            {
+              details: { limit: maxBodyBytes },
+            },
+          );
         }
-      } finally {
-        body.off('aborted', onAborted);
-        // stop reading: tells a Readable body we are done with it (no-op once it ended)
-        await it.return?.();
+        await bodyWrites.write(chunk);
+        signatureName.scan(chunk);
+        if (fromFirstLt) fromFirstLt.hash?.update(chunk);
+        else {
+          const lt = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).indexOf(0x3c);
+          const offset = size - chunk.byteLength + lt;
+          if (lt >= 0 && offset === 0) fromFirstLt = { offset, hash: undefined };
+          else if (lt >= 0) {
+            fromFirstLt = { offset, hash: createHash('sha256') };
+            fromFirstLt.hash!.update(chunk.subarray(lt));
+          }
+        }
+        yield chunk;
       }
     }
 
@@ -165,16 +144,6 @@ async function hashStream(stream: AsyncIterable<Uint8Array>): Promise<string> {
   const hash = createHash('sha256');
   for await (const chunk of stream) hash.update(chunk);
   return hash.digest('hex');
-}
-
-function truncated(why: string): HubError {
-  return new HubError('bad-package', `truncated upload: ${why}`);
-}
-
-function toBytes(v: unknown): Uint8Array {
-  if (v instanceof Uint8Array) return v;
-  if (typeof v === 'string') return Buffer.from(v, 'utf8');
-  throw new HubError('bad-request', 'the request body must be bytes');
 }
 
 export function formatBytes(n: number): string {

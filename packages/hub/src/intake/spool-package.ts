@@ -13,11 +13,11 @@ import { Readable } from 'node:stream';
 import type { ValidationIssue } from '@lienthong/edxml';
 import type { TempBlob } from '../blobs/blob-store.js';
 import { TieredBlobStore } from '../blobs/tiered-blob-store.js';
-import { HubError } from '../core/contract.js';
 import type { HubContext } from '../core/hub-context.js';
 import type { IntakeSignatureCheck } from '../signatures/intake-signature-check.js';
 import { hubErrorFromParse } from './edxml-error-mapping.js';
 import { HeldTempBlob } from './held-temp-blob.js';
+import { requestChunks } from './request-chunks.js';
 import { type Spooled, spoolAndParse } from './spool-and-parse.js';
 import { toEdxmlError } from './workers/analyze-held.js';
 
@@ -109,20 +109,9 @@ async function readHeldBody(body: Readable, limit: number, tiers: TieredBlobStor
   let size = 0;
   let reserved = 0;
   let tooLarge = false;
-  const onAborted = () => body.destroy(truncated('the client aborted the request'));
-  body.once('aborted', onAborted);
-  // destroyOnReturn false: a body too large to hold is read on by the streaming path
-  const it = body.iterator({ destroyOnReturn: false });
   try {
-    for (;;) {
-      let step: IteratorResult<unknown>;
-      try {
-        step = await it.next();
-      } catch (err) {
-        throw err instanceof HubError ? err : truncated((err as Error).message || 'the request body failed');
-      }
-      if (step.done) break;
-      const chunk = toBytes(step.value);
+    // a body too large to hold is left readable: the streaming path reads on from where this stopped
+    for await (const chunk of requestChunks(body)) {
       chunks.push(chunk);
       size += chunk.byteLength;
       if (size > limit || !tiers.reserve(chunk.byteLength)) {
@@ -134,9 +123,6 @@ async function readHeldBody(body: Readable, limit: number, tiers: TieredBlobStor
   } catch (err) {
     tiers.release(reserved);
     throw err;
-  } finally {
-    body.off('aborted', onAborted);
-    await it.return?.();
   }
   if (tooLarge) {
     tiers.release(reserved);
@@ -169,14 +155,4 @@ function prefixed(prefix: Uint8Array[], rest: Readable): Readable {
 function declaredLength(body: Readable): number | undefined {
   const value = (body as { headers?: Record<string, unknown> }).headers?.['content-length'];
   return typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : undefined;
-}
-
-function truncated(why: string): HubError {
-  return new HubError('bad-package', `truncated upload: ${why}`);
-}
-
-function toBytes(v: unknown): Uint8Array {
-  if (v instanceof Uint8Array) return v;
-  if (typeof v === 'string') return Buffer.from(v, 'utf8');
-  throw new HubError('bad-request', 'the request body must be bytes');
 }

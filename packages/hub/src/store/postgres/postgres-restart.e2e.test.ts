@@ -133,6 +133,8 @@ const tally = {
   unavailableAt: [] as number[],
 };
 let loadStarted = 0;
+/** something failed: every client stops at its next request */
+let aborted = false;
 
 type Verdict = 'ok' | 'retry' | 'unexpected';
 
@@ -166,6 +168,7 @@ async function withRetry(
   const started = Date.now();
   let retried = false;
   for (let attempt = 1; ; attempt++) {
+    if (aborted) throw new Error(`${what}: stopped, the test failed elsewhere`);
     tally.requests++;
     let answer: HttpAnswer | undefined;
     try {
@@ -363,6 +366,7 @@ test('PostgreSQL restarted and crashed under load: 503s, retries, then nothing l
   const work = Promise.all([faultSchedule(), senders, ...RECEIVERS.map(receiver)]);
   work.catch(() => {
     loadOver = true;
+    aborted = true;
   });
   await work;
   const loadMs = Date.now() - loadStarted;

@@ -69,7 +69,7 @@ async function listClusters(): Promise<ListedCluster[]> {
   return out
     .split('\n')
     .map((l) => l.trim().split(/\s+/))
-    .filter((f) => f.length >= 6)
+    .filter((f) => f.length >= 4)
     .map((f) => ({ version: f[0]!, name: f[1]!, port: Number(f[2]), status: f[3]!, log: f[f.length - 1]! }));
 }
 

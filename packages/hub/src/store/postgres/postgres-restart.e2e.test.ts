@@ -19,7 +19,10 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { verifyAuditLog } from '../../audit/verify-audit-log.js';
+import type { IssuedCredentials } from '../../core/contract.js';
 import { documentPackage } from '../../core/hub-test-support.js';
+import { DirectoryService } from '../../directory/directory-service.js';
+import { SecretSealer } from '../../directory/secret-sealer.js';
 import { type HttpAnswer, httpCall } from '../../test-support/http-request.js';
 import { javaSdkHashFile, VxpTestClient } from '../../test-support/vxp-test-client.js';
 import { openPostgresStore } from './postgres-store.js';
@@ -52,21 +55,10 @@ function hubMain(): string[] {
   return isSource ? ['--conditions=lienthong-source', '--import', 'tsx', main.replace(/\.js$/, '.ts')] : [main];
 }
 
-async function startNode(dataDir: string, url: string, env: NodeJS.ProcessEnv, demo: boolean): Promise<Node> {
+async function startNode(dataDir: string, url: string, env: NodeJS.ProcessEnv): Promise<Node> {
   const child = spawn(
     process.execPath,
-    [
-      ...hubMain(),
-      '--data-dir',
-      dataDir,
-      '--database',
-      url,
-      '--host',
-      '127.0.0.1',
-      '--port',
-      '0',
-      ...(demo ? ['--demo'] : []),
-    ],
+    [...hubMain(), '--data-dir', dataDir, '--database', url, '--host', '127.0.0.1', '--port', '0'],
     { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const out: string[] = [];
@@ -199,23 +191,31 @@ test('PostgreSQL restarted and crashed under load: 503s, retries, then nothing l
 }, async (t) => {
   cluster = await createPrivateCluster();
   db = await createTestDatabase(cluster.adminUrl);
+  const masterKey = randomBytes(32);
+  // the agencies, registered before the nodes start (the demo directory would cost seconds of key generation)
+  const creds = new Map<string, IssuedCredentials>();
+  const setup = await openPostgresStore({ url: db.url, poolSize: 1 });
+  try {
+    const directory = new DirectoryService(setup, new SecretSealer(masterKey));
+    for (const code of [...SENDERS, ...RECEIVERS]) {
+      creds.set(code, (await directory.addAgency({ code, name: `Cơ quan ${code}` })).credentials);
+    }
+  } finally {
+    await setup.close();
+  }
   const env: NodeJS.ProcessEnv = {
     LIENTHONG_LOG_LEVEL: 'warn',
-    LIENTHONG_MASTER_KEY: randomBytes(32).toString('base64'),
+    LIENTHONG_MASTER_KEY: masterKey.toString('base64'),
     LIENTHONG_INTAKE_WORKERS: '0',
     LIENTHONG_LONG_POLL_MAX: '30',
-    // a request waiting for a connection while the server restarts: answered 503 within this
     LIENTHONG_DATABASE_POOL_SIZE: '8',
   };
+  // node 1 creates the development CA and the hub's certificate; node 2 gets a copy (one hub identity)
   const first = mkdtempSync(join(tmpdir(), 'lt-restart-1-'));
-  const node1 = await startNode(first, db.url, env, true);
+  const node1 = await startNode(first, db.url, env);
   const second = mkdtempSync(join(tmpdir(), 'lt-restart-2-'));
   cpSync(join(first, 'pki'), join(second, 'pki'), { recursive: true });
-  const node2 = await startNode(second, db.url, env, false);
-  const demo = JSON.parse(readFileSync(join(first, 'demo-credentials.json'), 'utf8')) as {
-    all: Array<{ systemId: string; apiKey: string; vxpSecret: string }>;
-  };
-  const creds = new Map(demo.all.map((c) => [c.systemId, c]));
+  const node2 = await startNode(second, db.url, env);
   const anyNode = () => nodes[randomInt(nodes.length)]!;
 
   const v1 = (code: string, method: string, path: string, body?: { xml?: Buffer; json?: unknown }) => {
@@ -342,16 +342,16 @@ test('PostgreSQL restarted and crashed under load: 503s, retries, then nothing l
     faults.push({ name, from, to: Date.now() - loadStarted });
   }
   async function faultSchedule(): Promise<void> {
-    await sleep(1500);
+    await sleep(1000);
     await fault('pg_ctlcluster restart (fast)', () => cluster!.restart());
-    await sleep(2500);
+    await sleep(2000);
     await fault('pg_ctlcluster stop -m immediate, 2 s down, start', async () => {
       await cluster!.stop('immediate');
       await sleep(2000);
       await cluster!.start();
     });
     // load on a database that is back, then stop submitting
-    await sleep(2500);
+    await sleep(1500);
     loadOver = true;
   }
 

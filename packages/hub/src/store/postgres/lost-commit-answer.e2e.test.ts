@@ -6,7 +6,7 @@
 // the same DocId, delivered once; an acknowledgement sent again is recorded once.
 
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { documentPackage } from '../../core/hub-test-support.js';
@@ -119,7 +119,12 @@ describe('a COMMIT whose answer is lost: 503, and the retry finds what was commi
   }
 
   test('POST /v1/packages: 503, then the same bytes again are the same document (200, same DocId)', async () => {
-    const pkg = await documentPackage(SENDER, [RECIPIENT]);
+    // above the inline threshold: the attachment is a blob file, written before the transaction, which the
+    // failed request's clean-up must not take away from the document that was committed
+    const content = randomBytes(300 * 1024);
+    const pkg = await documentPackage(SENDER, [RECIPIENT], {
+      attachments: [{ attachmentName: 'van-ban.pdf', contentType: 'application/pdf', content }],
+    });
     const digest = sha(pkg);
     const cut = cutter.arm(digest);
     const first = await v1(sender.apiKey, 'POST', '/packages', pkg);
@@ -143,6 +148,9 @@ describe('a COMMIT whose answer is lost: 503, and the retry finds what was commi
       [committed],
       'delivered once',
     );
+    const attachment = await v1(recipient.apiKey, 'GET', `/packages/${committed}/attachments/0`);
+    assert.equal(attachment.status, 200, attachment.text());
+    assert.equal(sha(attachment.body), sha(content), "the attachment's bytes");
   });
 
   test('VXP sendEdoc: FAIL 503, then the same bytes again answer OK with the DocId that was committed', async () => {

@@ -48,6 +48,11 @@ export {
   type SubmitOptions,
 } from './v1/lienthong-client.js';
 export type * from './v1/v1-types.js';
+export {
+  verifyWebhookSignature,
+  type WebhookHeaders,
+  type WebhookVerification,
+} from './webhooks/verify-webhook-signature.js';
 export { Base64FieldDecoder } from './vxp/base64-field-decoder.js';
 export { javaHashMapOrder, javaStringHash } from './vxp/java-hash-order.js';
 export { VxpClient, type VxpClientOptions, type VxpSendOptions } from './vxp/vxp-client.js';

@@ -48,11 +48,6 @@ export {
   type SubmitOptions,
 } from './v1/lienthong-client.js';
 export type * from './v1/v1-types.js';
-export {
-  verifyWebhookSignature,
-  type WebhookHeaders,
-  type WebhookVerification,
-} from './webhooks/verify-webhook-signature.js';
 export { Base64FieldDecoder } from './vxp/base64-field-decoder.js';
 export { javaHashMapOrder, javaStringHash } from './vxp/java-hash-order.js';
 export { VxpClient, type VxpClientOptions, type VxpSendOptions } from './vxp/vxp-client.js';
@@ -72,3 +67,8 @@ export {
 } from './vxp/vxp-signature.js';
 export { formatVxpDate, formatVxpTimestamp } from './vxp/vxp-timestamp.js';
 export type * from './vxp/vxp-types.js';
+export {
+  verifyWebhookSignature,
+  type WebhookHeaders,
+  type WebhookVerification,
+} from './webhooks/verify-webhook-signature.js';

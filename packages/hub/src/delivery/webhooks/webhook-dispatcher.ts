@@ -9,7 +9,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { type HubContext, observe } from '../../core/hub-context.js';
-import type { DocumentRecord, WebhookNotificationRecord, WebhookOutcome } from '../../store/store.js';
+import type { DocumentRecord, WebhookNotificationRecord, WebhookOutcome, WebhookRecord } from '../../store/store.js';
 import { nextAttemptAt } from './webhook-backoff.js';
 import type { WebhookService } from './webhook-service.js';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, WEBHOOK_ID_HEADER, webhookSignature } from './webhook-signature.js';
@@ -212,7 +212,17 @@ export class WebhookDispatcher {
         kind = 'skipped';
         outcome = { state: 'skipped', at: this.now(), error: skip ?? 'the document is gone' };
       } else {
-        const result = await this.post(webhook.url, this.service.openSecret(webhook), webhookPayload(n, document));
+        const secret = this.openSecret(webhook);
+        const result =
+          secret === undefined
+            ? {
+                ok: false as const,
+                detail: {
+                  error:
+                    'the signing secret cannot be opened with this node’s master key (do all nodes share LIENTHONG_MASTER_KEY?)',
+                },
+              }
+            : await this.post(webhook.url, secret, webhookPayload(n, document));
         const at = this.now();
         if (result.ok) {
           kind = 'sent';
@@ -243,6 +253,15 @@ export class WebhookDispatcher {
     const log = { notification: n.id, agency: n.agency, docId: n.docId, attempt: n.attempts, outcome: kind };
     if (kind === 'dead') this.ctx.logger.warn({ ...log, error: outcome.error }, 'webhook notification dead-lettered');
     else this.ctx.logger.debug(log, 'webhook attempt');
+  }
+
+  private openSecret(webhook: WebhookRecord): string | undefined {
+    try {
+      return this.service.openSecret(webhook);
+    } catch (err) {
+      this.ctx.logger.error({ err, agency: webhook.agency }, 'webhook secret cannot be opened');
+      return undefined;
+    }
   }
 
   private async post(

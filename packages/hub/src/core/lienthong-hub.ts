@@ -53,7 +53,7 @@ export class LienthongHub implements Hub {
     this.inspector = new AttachmentInspector(ctx);
     // resumes whatever a previous run left uninspected
     this.inspector.kick();
-    this.webhooks = new WebhookService(ctx, ctx.sealer);
+    this.webhooks = new WebhookService(ctx, ctx.sealer, () => this.dispatcher.refresh());
     this.dispatcher = new WebhookDispatcher(ctx, this.webhooks);
   }
 

@@ -387,6 +387,8 @@ export interface StoreOps {
     leaseUntil: Date,
     claim: string,
   ): Promise<WebhookNotificationRecord[]>;
+  /** whether a pending notification is due at `now` (one index probe: the dispatcher asks before claiming) */
+  hasDueWebhookNotifications(now: Date): Promise<boolean>;
   /** records an attempt's outcome, only while `claim` still holds the notification; false otherwise */
   finishWebhookNotification(id: string, claim: string, outcome: WebhookOutcome): Promise<boolean>;
   listWebhookNotifications(filter: WebhookNotificationFilter): Promise<WebhookNotificationRecord[]>;

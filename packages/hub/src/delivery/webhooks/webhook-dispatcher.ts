@@ -111,6 +111,12 @@ export class WebhookDispatcher {
     });
   }
 
+  /** who has a webhook changed: re-read it and look at the queue now */
+  refresh(): void {
+    this.watchedAt = 0;
+    this.kick();
+  }
+
   /** resolves when nothing is under way or due now (tests) */
   async whenIdle(): Promise<void> {
     for (;;) {
@@ -174,6 +180,8 @@ export class WebhookDispatcher {
       const free = cfg.concurrency - this.inFlight.size;
       if (free <= 0) return;
       const now = this.now();
+      // a claim is a write transaction (on SQLite, an fsync): only when something is due
+      if (!(await this.ctx.store.hasDueWebhookNotifications(now))) return;
       const claim = this.claimToken();
       const leaseUntil = new Date(now.getTime() + cfg.timeoutMs + LEASE_MARGIN_MS);
       const claimed = await this.ctx.store.transaction((tx) =>
@@ -241,7 +249,8 @@ export class WebhookDispatcher {
       return;
     }
     try {
-      const recorded = await store.finishWebhookNotification(n.id, claim, outcome);
+      // through group commit: the outcomes of many attempts share one commit (one fsync on SQLite)
+      const recorded = await store.transaction((tx) => tx.finishWebhookNotification(n.id, claim, outcome));
       if (!recorded) {
         this.ctx.logger.warn({ notification: n.id }, 'webhook attempt outlived its lease: outcome not recorded');
       }

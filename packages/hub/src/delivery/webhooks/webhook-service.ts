@@ -50,6 +50,8 @@ export class WebhookService {
   constructor(
     private readonly ctx: HubContext,
     private readonly sealer: SecretSealer | undefined,
+    /** told after a registration changed on this node (the dispatcher re-reads who has a webhook) */
+    private readonly changed: () => void = () => {},
   ) {}
 
   private sealerOrThrow(): SecretSealer {
@@ -107,6 +109,7 @@ export class WebhookService {
       });
       return { webhook, secret };
     });
+    this.changed();
     const view = await this.view(webhook);
     return { ...view, ...(secret ? { secret } : {}), created: secret !== undefined };
   }
@@ -124,6 +127,7 @@ export class WebhookService {
       if (!(await tx.deleteWebhook(agency))) throw new HubError('not-found', `${agency} has no webhook`);
       await recordAudit(tx, { actor: p.systemId, action: 'webhook-delete', subject: agency, requestId });
     });
+    this.changed();
   }
 
   /** a new signing secret, in force at once for every call from now on (returned this once) */

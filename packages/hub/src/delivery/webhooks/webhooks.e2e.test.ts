@@ -186,6 +186,11 @@ describe('webhooks, end to end', () => {
     assert.equal(got.secret, undefined);
     assert.deepEqual(got.queue, { pending: 0, deadLetters: 0 });
     assert.ok(got.createdAt instanceof Date);
+    const spec = (await (await fetch(`${node.started.url}/docs/json`)).json()) as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    assert.deepEqual(Object.keys(spec.paths['/v1/webhook'] ?? {}).sort(), ['delete', 'get', 'put']);
+    assert.ok(spec.paths['/v1/webhook/rotate-secret']?.['post'], 'the routes are in the OpenAPI document');
   });
 
   test('a receiver that fails, times out, then recovers gets every notification, none again after its 2xx', async () => {

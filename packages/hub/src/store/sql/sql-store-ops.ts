@@ -757,6 +757,16 @@ export class SqlStoreOps implements StoreOps {
   ): Promise<WebhookNotificationRecord[]> {
     return claimWebhookNotifications(this.db, limit, now, leaseUntil, claim, this.claimsSkipLocked);
   }
+  async hasDueWebhookNotifications(now: Date): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('webhook_notifications')
+      .select('id')
+      .where('state', '=', 'pending')
+      .where('next_attempt_at', '<=', now.getTime())
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
   finishWebhookNotification(id: string, claim: string, outcome: WebhookOutcome): Promise<boolean> {
     return finishWebhookNotification(this.db, id, claim, outcome);
   }

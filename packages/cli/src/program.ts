@@ -19,6 +19,7 @@ import { registerStats } from './commands/stats.js';
 import { registerStatus } from './commands/status.js';
 import { registerTimeline } from './commands/timeline.js';
 import { registerVerify } from './commands/verify.js';
+import { registerWebhook, registerWebhooks } from './commands/webhook.js';
 import { EXIT_OK, EXIT_USAGE } from './support/cli-error.js';
 import { addTlsOptions, CLIENT_COMMANDS } from './support/client-command.js';
 import { DEFAULT_URL } from './support/connection.js';
@@ -47,6 +48,7 @@ export function createProgram(): Command {
   registerAgencies(program);
   registerReceipt(program);
   registerAudit(program);
+  registerWebhook(program);
   for (const command of program.commands) if (CLIENT_COMMANDS.includes(command.name())) addTlsOptions(command);
   registerSign(program);
   registerVerify(program);
@@ -56,6 +58,7 @@ export function createProgram(): Command {
   registerBackup(program);
   registerMigrate(program);
   registerMigrateStore(program);
+  registerWebhooks(program);
   return program;
 }
 

@@ -67,3 +67,8 @@ export {
 } from './vxp/vxp-signature.js';
 export { formatVxpDate, formatVxpTimestamp } from './vxp/vxp-timestamp.js';
 export type * from './vxp/vxp-types.js';
+export {
+  verifyWebhookSignature,
+  type WebhookHeaders,
+  type WebhookVerification,
+} from './webhooks/verify-webhook-signature.js';

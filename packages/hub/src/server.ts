@@ -8,6 +8,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { HubConfig } from './config/hub-config.js';
 import type { HubService } from './core/contract.js';
+import type { WebhookService } from './delivery/webhooks/webhook-service.js';
 import { type ClientCertificateAuth, createClientCertificateAuth } from './http/auth/client-certificate-auth.js';
 import { serverTlsOptions } from './http/auth/server-tls-options.js';
 import { v1ErrorHandler } from './http/v1/v1-error-handler.js';
@@ -20,7 +21,8 @@ import { opsRoutes } from './observability/ops-routes.js';
 import type { HubPki } from './pki/hub-pki.js';
 
 /** The hub as the HTTP front end needs it; `stats` (when there) feeds the gauges of /metrics. */
-export type ServedHub = HubService & Partial<HubStatsSource> & { readonly pki?: HubPki };
+export type ServedHub = HubService &
+  Partial<HubStatsSource> & { readonly pki?: HubPki; readonly webhooks?: WebhookService };
 
 export interface ServerDeps {
   hub: ServedHub;
@@ -120,7 +122,14 @@ export async function createServer(config: HubConfig, deps: ServerDeps): Promise
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   await app.register(opsRoutes, { hub, metrics });
-  await app.register(v1Routes, { prefix: '/v1', hub, config, shutdown: shutdown.signal, certificates });
+  await app.register(v1Routes, {
+    prefix: '/v1',
+    hub,
+    config,
+    shutdown: shutdown.signal,
+    certificates,
+    ...(hub.webhooks ? { webhooks: hub.webhooks } : {}),
+  });
   // The SDKs append the operation to the configured endpoint: both `http://hub` and `http://hub/vxp` work.
   const vxp = { hub, config, certificates, ...(deps.now ? { now: deps.now } : {}) };
   await app.register(vxpRoutes, vxp);
@@ -171,6 +180,7 @@ export async function startHub(config: HubConfig, opts: StartHubOptions = {}): P
   let demo: DemoCredentials | undefined;
   try {
     if (config.demo) demo = await hub.initDemo();
+    if (config.webhooks.enabled) hub.startWebhookDispatcher();
     server = await createServer(config, { hub, logger, metrics, ...(opts.now ? { now: opts.now } : {}) });
     await server.listen({
       host: config.listen.host,

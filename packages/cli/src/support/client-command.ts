@@ -1,7 +1,7 @@
 import { type Command, Option } from 'commander';
 
 /** The commands that talk to a hub (rather than run or administer one locally). */
-export const CLIENT_COMMANDS = ['send', 'inbox', 'fetch', 'ack', 'status', 'timeline', 'sent', 'agencies'];
+export const CLIENT_COMMANDS = ['send', 'inbox', 'fetch', 'ack', 'status', 'timeline', 'sent', 'agencies', 'webhook'];
 
 /**
  * Adds the TLS options of an https hub to a client command: the CA to trust and a client certificate

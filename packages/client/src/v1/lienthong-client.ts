@@ -26,6 +26,8 @@ import type {
   StaffInput,
   SubmitResult,
   Timeline,
+  Webhook,
+  WebhookInput,
 } from './v1-types.js';
 
 export interface LienthongClientOptions {
@@ -315,6 +317,27 @@ export class LienthongClient {
   }
 
   /** The directory. */
+  /**
+   * Registers (or changes) this agency's webhook. The first registration's answer carries the signing
+   * secret (`secret`), shown this once; a change keeps it.
+   */
+  async setWebhook(input: WebhookInput, opts: { signal?: AbortSignal } = {}): Promise<Webhook> {
+    return this.json<Webhook>('PUT', 'v1/webhook', { json: input, idempotent: false, signal: opts.signal });
+  }
+
+  async webhook(opts: { signal?: AbortSignal } = {}): Promise<Webhook> {
+    return this.json<Webhook>('GET', 'v1/webhook', { idempotent: true, signal: opts.signal });
+  }
+
+  async deleteWebhook(opts: { signal?: AbortSignal } = {}): Promise<void> {
+    await this.json<void>('DELETE', 'v1/webhook', { idempotent: true, signal: opts.signal });
+  }
+
+  /** a new signing secret (in `secret`), in force at once */
+  async rotateWebhookSecret(opts: { signal?: AbortSignal } = {}): Promise<Webhook> {
+    return this.json<Webhook>('POST', 'v1/webhook/rotate-secret', { idempotent: false, signal: opts.signal });
+  }
+
   async agencies(q: AgenciesQuery = {}): Promise<Agency[]> {
     const r = await this.json<{ items: Agency[] }>('GET', 'v1/agencies', {
       query: { level: q.level, since: q.since, includeDisabled: q.includeDisabled },

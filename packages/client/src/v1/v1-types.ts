@@ -230,3 +230,43 @@ export interface AgenciesQuery {
   includeDisabled?: boolean;
   signal?: AbortSignal;
 }
+
+/** What the hub pushes (`/v1/webhook`, docs/protocols/webhooks.md). */
+export type WebhookEvent = 'edoc' | 'status';
+
+export interface Webhook {
+  agency: string;
+  url: string;
+  events: WebhookEvent[];
+  createdAt: Date;
+  updatedAt: Date;
+  queue: { pending: number; deadLetters: number };
+  /** the signing secret: only in the answer that created it (first registration, rotation) */
+  secret?: string;
+}
+
+export interface WebhookInput {
+  url: string;
+  /** default: both */
+  events?: WebhookEvent[];
+}
+
+/** The JSON body of a webhook call: enough to fetch the package, none of its content. */
+export interface WebhookNotification {
+  /** also X-Lienthong-Webhook-Id: the same on every retry */
+  id: string;
+  type: WebhookEvent;
+  docId: string;
+  from: string;
+  to: string;
+  messageType: MessageType;
+  subject?: string;
+  codeNumber?: string;
+  codeNotation?: string;
+  statusCode?: string;
+  statusDescription?: string;
+  responseForDocId?: string;
+  acceptedAt: string;
+  createdAt: string;
+  attempt: number;
+}

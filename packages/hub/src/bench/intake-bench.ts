@@ -71,6 +71,26 @@ async function run(): Promise<void> {
   if (!cached) writeFileSync(cacheFile, JSON.stringify(packages.map((p) => p.toString('base64'))));
   const avg = packages.reduce((s, p) => s + p.length, 0) / packages.length;
 
+  // BENCH_WEBHOOKS=idle: the webhook dispatcher runs (as under `serve`) with no webhook registered;
+  // =push: the recipient has a webhook (a loopback receiver answering 204) and every package is pushed
+  const webhooks = process.env['BENCH_WEBHOOKS'];
+  let receiver: import('node:http').Server | undefined;
+  let pushed = 0;
+  if (webhooks === 'push') {
+    const { createServer } = await import('node:http');
+    receiver = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        pushed++;
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver!.listen(0, '127.0.0.1', resolve));
+    const port = (receiver.address() as import('node:net').AddressInfo).port;
+    await t.hub.webhooks.set(as(recipient.systemId), { url: `http://127.0.0.1:${port}/hook` });
+  }
+  if (webhooks === 'idle' || webhooks === 'push') t.hub.startWebhookDispatcher();
+
   // intake (BENCH_PROFILE=<dir>: a CPU profile of each phase alone)
   const docIds: string[] = [];
   statements.statements?.reset();
@@ -89,6 +109,19 @@ async function run(): Promise<void> {
   console.log(
     `intake: ${N} signed packages of ${(avg / 1024).toFixed(1)} KiB, ${CONCURRENCY} concurrent: ${(N / secs).toFixed(0)}/s, p50 ${percentile(lat, 50).toFixed(1)} ms, p99 ${percentile(lat, 99).toFixed(1)} ms; hub process CPU ${((cpu.user + cpu.system) / 1000 / N).toFixed(2)} ms per package (${(cpu.system / 1000 / N).toFixed(2)} system), main thread CPU ${mainThreadCpuMs === undefined ? '?' : (mainThreadCpuMs / N).toFixed(2)} ms per package, event loop busy (wall) ${(loopActiveMs / N).toFixed(2)} ms per package${perPackage(N)}`,
   );
+
+  if (webhooks === 'push') {
+    const t3 = performance.now();
+    const before = process.cpuUsage();
+    while (pushed < N) {
+      await t.hub.webhooksIdle();
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const c = process.cpuUsage(before);
+    console.log(
+      `webhooks: ${pushed} pushed; draining what intake left queued took ${(performance.now() - t3).toFixed(0)} ms, ${((c.user + c.system) / 1000).toFixed(0)} ms CPU`,
+    );
+  }
 
   const cc = t.hub.pki.chainCache;
   if (cc) console.log(`chain cache: ${cc.hits} hits, ${cc.misses} misses`);
@@ -122,6 +155,7 @@ async function run(): Promise<void> {
   const fr = await t.hub.submit({ principal: as(sender.systemId), body: body(fan), messageType: 'auto' });
   console.log(`fan-out: ${fr.recipients.length} recipients committed in ${(performance.now() - t2).toFixed(0)} ms`);
   await t.dispose();
+  receiver?.close();
 }
 
 await run();

@@ -44,6 +44,27 @@ export interface HubConfig {
   trust: TrustConfig;
   tls: TlsConfig;
   blobs: BlobsConfig;
+  webhooks: WebhooksConfig;
+}
+
+/** Push delivery to agencies' webhooks (delivery/webhooks/, docs/protocols/webhooks.md). */
+export interface WebhooksConfig {
+  /** run the dispatcher in `serve` (default true); registrations are accepted either way */
+  enabled: boolean;
+  /** ms an attempt may take, connection to answer, before it counts as failed (default 10 000) */
+  timeoutMs: number;
+  /** attempts under way at once on one node (default 8) */
+  concurrency: number;
+  /** ms before the first retry; each later one doubles it, with jitter (default 5 000) */
+  initialDelayMs: number;
+  /** longest ms between two attempts (default 3 600 000: one hour) */
+  maxDelayMs: number;
+  /** seconds after which a notification still not acknowledged by a 2xx becomes a dead letter (default 86 400) */
+  horizonSeconds: number;
+  /** ms between two looks at the queue when nothing wakes the dispatcher (default 1 000) */
+  pollIntervalMs: number;
+  /** host names a webhook URL may name (exact, or `*.example.vn` for subdomains); empty: any host */
+  allowedHosts: string[];
 }
 
 export interface BlobsConfig {

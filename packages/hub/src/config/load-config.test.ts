@@ -32,6 +32,16 @@ describe('loadConfig', () => {
       [1, 2, 3, 4, 16].map((n) => defaultIntakeWorkers(n)),
       [0, 0, 0, 3, 15],
     );
+    assert.deepEqual(c.webhooks, {
+      enabled: true,
+      timeoutMs: 10_000,
+      concurrency: 8,
+      initialDelayMs: 5_000,
+      maxDelayMs: 3_600_000,
+      horizonSeconds: 86_400,
+      pollIntervalMs: 1_000,
+      allowedHosts: [],
+    });
   });
 
   test('file < environment < overrides', () => {
@@ -100,6 +110,14 @@ describe('loadConfig', () => {
         LIENTHONG_S3_SECRET_ACCESS_KEY: 's3cret',
         LIENTHONG_S3_PREFIX: 'hub-1/',
         LIENTHONG_S3_PART_SIZE_MIB: '16',
+        LIENTHONG_WEBHOOKS: 'off',
+        LIENTHONG_WEBHOOK_TIMEOUT_MS: '2000',
+        LIENTHONG_WEBHOOK_CONCURRENCY: '2',
+        LIENTHONG_WEBHOOK_INITIAL_DELAY_MS: '100',
+        LIENTHONG_WEBHOOK_MAX_DELAY_MS: '60000',
+        LIENTHONG_WEBHOOK_HORIZON: '3600',
+        LIENTHONG_WEBHOOK_POLL_MS: '250',
+        LIENTHONG_WEBHOOK_ALLOWED_HOSTS: 'QLVB.tayninh.gov.vn, *.gov.vn',
       },
     });
     assert.deepEqual(c, {
@@ -148,7 +166,29 @@ describe('loadConfig', () => {
           partSizeMiB: 16,
         },
       },
+      webhooks: {
+        enabled: false,
+        timeoutMs: 2000,
+        concurrency: 2,
+        initialDelayMs: 100,
+        maxDelayMs: 60_000,
+        horizonSeconds: 3600,
+        pollIntervalMs: 250,
+        allowedHosts: ['qlvb.tayninh.gov.vn', '*.gov.vn'],
+      },
     });
+  });
+
+  test('webhooks: the back-off bounds are checked', () => {
+    assert.throws(
+      () => loadConfig({ env: { LIENTHONG_WEBHOOK_INITIAL_DELAY_MS: '5000', LIENTHONG_WEBHOOK_MAX_DELAY_MS: '1000' } }),
+      (err: unknown) => err instanceof ConfigError && err.key === 'webhooks.maxDelayMs',
+    );
+    assert.throws(
+      () => loadConfig({ env: { LIENTHONG_WEBHOOK_HORIZON: '0' } }),
+      (err: unknown) =>
+        err instanceof ConfigError && /webhooks.horizonSeconds.*between 1 and 2592000/.test(err.message),
+    );
   });
 
   test('blobs: fs by default; s3 needs a valid bucket, key pairs and a part size S3 accepts', () => {

@@ -19,7 +19,7 @@ export interface LoadConfigOptions {
   cwd?: string;
 }
 
-type Kind = 'string' | 'path' | 'paths' | 'int' | 'size' | 'bool' | 'level' | 'url' | 'database-url' | 'enum';
+type Kind = 'string' | 'path' | 'paths' | 'list' | 'int' | 'size' | 'bool' | 'level' | 'url' | 'database-url' | 'enum';
 interface KeySpec {
   path: string;
   env: string;
@@ -81,6 +81,14 @@ export const CONFIG_KEYS: readonly KeySpec[] = [
   { path: 'blobs.s3.secretAccessKey', env: 'LIENTHONG_S3_SECRET_ACCESS_KEY', kind: 'string' },
   { path: 'blobs.s3.prefix', env: 'LIENTHONG_S3_PREFIX', kind: 'string', empty: true },
   { path: 'blobs.s3.partSizeMiB', env: 'LIENTHONG_S3_PART_SIZE_MIB', kind: 'int', min: 5, max: 5120 },
+  { path: 'webhooks.enabled', env: 'LIENTHONG_WEBHOOKS', kind: 'bool' },
+  { path: 'webhooks.timeoutMs', env: 'LIENTHONG_WEBHOOK_TIMEOUT_MS', kind: 'int', min: 100, max: 300_000 },
+  { path: 'webhooks.concurrency', env: 'LIENTHONG_WEBHOOK_CONCURRENCY', kind: 'int', min: 1, max: 1000 },
+  { path: 'webhooks.initialDelayMs', env: 'LIENTHONG_WEBHOOK_INITIAL_DELAY_MS', kind: 'int', min: 10, max: 86_400_000 },
+  { path: 'webhooks.maxDelayMs', env: 'LIENTHONG_WEBHOOK_MAX_DELAY_MS', kind: 'int', min: 10, max: 86_400_000 },
+  { path: 'webhooks.horizonSeconds', env: 'LIENTHONG_WEBHOOK_HORIZON', kind: 'int', min: 1, max: 2_592_000 },
+  { path: 'webhooks.pollIntervalMs', env: 'LIENTHONG_WEBHOOK_POLL_MS', kind: 'int', min: 10, max: 60_000 },
+  { path: 'webhooks.allowedHosts', env: 'LIENTHONG_WEBHOOK_ALLOWED_HOSTS', kind: 'list' },
 ];
 
 const DEFAULTS: HubConfig = {
@@ -107,6 +115,16 @@ const DEFAULTS: HubConfig = {
   },
   tls: { dev: false, clientCa: [], requestClientCert: false },
   blobs: { backend: 'fs', s3: { region: 'us-east-1', forcePathStyle: true, prefix: '', partSizeMiB: 8 } },
+  webhooks: {
+    enabled: true,
+    timeoutMs: 10_000,
+    concurrency: 8,
+    initialDelayMs: 5_000,
+    maxDelayMs: 3_600_000,
+    horizonSeconds: 86_400,
+    pollIntervalMs: 1_000,
+    allowedHosts: [],
+  },
 };
 
 const SIZE_UNITS: Record<string, number> = {
@@ -165,6 +183,10 @@ export function loadConfig(opts: LoadConfigOptions = {}): HubConfig {
     );
   }
   checkBlobs(config.blobs);
+  if (config.webhooks.maxDelayMs < config.webhooks.initialDelayMs) {
+    throw new ConfigError('webhooks.maxDelayMs', 'webhooks.maxDelayMs must not be below webhooks.initialDelayMs');
+  }
+  config.webhooks.allowedHosts = config.webhooks.allowedHosts.map((h) => h.toLowerCase());
   if (!trust.devCa && trust.anchors.length === 0 && trust.signaturePolicy !== 'off') {
     throw new ConfigError(
       'trust.anchors',
@@ -249,10 +271,11 @@ function coerce(spec: KeySpec, value: unknown, source: string): unknown {
       }
       return (value as string).replace(/\/+$/, '');
     }
-    case 'paths': {
+    case 'paths':
+    case 'list': {
       const list = typeof value === 'string' ? value.split(',') : value;
       if (!Array.isArray(list) || list.some((v) => typeof v !== 'string'))
-        fail('must be a list of paths (comma-separated in the environment)');
+        fail(`must be a list of ${spec.kind === 'paths' ? 'paths' : 'names'} (comma-separated in the environment)`);
       return (list as string[]).map((v) => v.trim()).filter((v) => v !== '');
     }
     case 'database-url': {

@@ -44,6 +44,7 @@ export async function createHub(
     store,
     blobs,
     directory: new DirectoryService(store, sealer),
+    sealer,
     notifier,
     observer: opts.observer ?? {},
     logger: opts.logger,

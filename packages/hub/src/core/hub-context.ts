@@ -5,6 +5,7 @@ import type { BlobStore } from '../blobs/blob-store.js';
 import type { HubConfig } from '../config/hub-config.js';
 import type { InboxNotifier } from '../delivery/inbox-notifier.js';
 import type { DirectoryService } from '../directory/directory-service.js';
+import type { SecretSealer } from '../directory/secret-sealer.js';
 import type { IntakePool } from '../intake/workers/intake-pool.js';
 import type { HubPki } from '../pki/hub-pki.js';
 import type { Store } from '../store/store.js';
@@ -22,6 +23,8 @@ export interface HubContext {
   pki: HubPki;
   /** worker threads that analyze held package bodies (`intake.workers`); absent: all on the event loop */
   intakeWorkers?: IntakePool;
+  /** seals stored secrets with the master key (webhook signing secrets) */
+  sealer?: SecretSealer;
 }
 
 /** Calls an observer hook, keeping a faulty metrics hook away from the operation it observes. */

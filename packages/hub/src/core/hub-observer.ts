@@ -10,4 +10,6 @@ export interface HubObserver {
   acked?(state: AckState): void;
   /** a recipient read a package for the first time */
   delivered?(): void;
+  /** a webhook notification's attempt ended: sent (2xx), failed (to be retried), dead (given up), skipped */
+  webhookAttempt?(outcome: 'sent' | 'failed' | 'dead' | 'skipped'): void;
 }

@@ -1,9 +1,10 @@
 import type { CertificateInput } from '@lienthong/trust';
 import type { AuditVerdict } from '../audit/verify-audit-log.js';
 import type { GcOptions, GcReport } from '../blobs/collect-garbage.js';
+import type { WebhookService } from '../delivery/webhooks/webhook-service.js';
 import type { DemoCredentials } from '../directory/demo-credentials.js';
 import type { HubPki } from '../pki/hub-pki.js';
-import type { AuditCheckpointRecord, AuditRecord, SignatureStatsRow } from '../store/store.js';
+import type { AuditCheckpointRecord, AuditRecord, SignatureStatsRow, WebhookQueueStats } from '../store/store.js';
 import type { Agency, HubService, SignaturePolicy } from './contract.js';
 
 export type { DemoCredential, DemoCredentials } from '../directory/demo-credentials.js';
@@ -50,4 +51,12 @@ export interface Hub extends HubService {
    * them in <dataDir>/demo-credentials.json (mode 0600). Idempotent: later calls return that file.
    */
   initDemo(): Promise<DemoCredentials>;
+
+  /** agencies' webhooks (registration) and the operator's dead letters (docs/protocols/webhooks.md) */
+  readonly webhooks: WebhookService;
+  /** starts pushing notifications to webhooks (`serve` does, when `webhooks.enabled`); stopped by close() */
+  startWebhookDispatcher(): void;
+  /** resolves once the dispatcher has nothing under way (tests) */
+  webhooksIdle(): Promise<void>;
+  webhookQueueStats(): Promise<WebhookQueueStats>;
 }

@@ -9,12 +9,14 @@ import { countPending, inbox } from '../delivery/inbox.js';
 import { openAttachment, openPackage } from '../delivery/open-package.js';
 import { sent } from '../delivery/sent.js';
 import { timeline } from '../delivery/timeline.js';
+import { WebhookDispatcher } from '../delivery/webhooks/webhook-dispatcher.js';
+import { WebhookService } from '../delivery/webhooks/webhook-service.js';
 import { type DemoCredentials, initDemo } from '../directory/demo-credentials.js';
 import { submit } from '../intake/submit.js';
 import type { HubPki } from '../pki/hub-pki.js';
 import { getReceipt } from '../receipts/get-receipt.js';
 import { AttachmentInspector } from '../signatures/attachment-inspector.js';
-import type { AuditCheckpointRecord, AuditRecord, SignatureStatsRow } from '../store/store.js';
+import type { AuditCheckpointRecord, AuditRecord, SignatureStatsRow, WebhookQueueStats } from '../store/store.js';
 import type {
   AckState,
   Agency,
@@ -42,6 +44,8 @@ export class LienthongHub implements Hub {
   private readonly inspector: AttachmentInspector;
   /** collections under way: close() waits for them (they stop early) before closing the store */
   private readonly collecting = new Set<Promise<unknown>>();
+  readonly webhooks: WebhookService;
+  private readonly dispatcher: WebhookDispatcher;
 
   constructor(private readonly ctx: HubContext) {
     this.checkpoints = new CheckpointScheduler(ctx);
@@ -49,6 +53,19 @@ export class LienthongHub implements Hub {
     this.inspector = new AttachmentInspector(ctx);
     // resumes whatever a previous run left uninspected
     this.inspector.kick();
+    this.webhooks = new WebhookService(ctx, ctx.sealer, () => this.dispatcher.refresh());
+    this.dispatcher = new WebhookDispatcher(ctx, this.webhooks);
+  }
+
+  startWebhookDispatcher(): void {
+    if (this.closed) throw new Error('hub is closed');
+    this.dispatcher.start();
+  }
+  webhooksIdle(): Promise<void> {
+    return this.dispatcher.whenIdle();
+  }
+  webhookQueueStats(): Promise<WebhookQueueStats> {
+    return this.webhooks.queueStats();
   }
 
   get pki(): HubPki {
@@ -185,6 +202,7 @@ export class LienthongHub implements Hub {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.dispatcher.stop();
     await this.ctx.notifier.close();
     await Promise.allSettled([...this.collecting]);
     await this.inspector.close();

@@ -5,6 +5,8 @@
 import type { MessageType } from '../core/contract.js';
 
 type Waiter = () => void;
+/** told of every wake-up (recipients undefined: anyone of that type, or everyone) */
+type Listener = (recipients: readonly string[] | undefined, messageType: MessageType | undefined) => void;
 
 /** Carries wake-ups to the other hub nodes on the same store. None on SQLite (one node). */
 export interface WakeupRelay {
@@ -17,6 +19,23 @@ export interface WakeupRelay {
 export class InboxNotifier {
   private readonly waiters = new Map<string, Set<Waiter>>();
   private relay: WakeupRelay | undefined;
+  private readonly listeners = new Set<Listener>();
+
+  /** calls `listener` at every wake-up, local or relayed (the webhook dispatcher); returns the unsubscribe */
+  onWake(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private tell(recipients: readonly string[] | undefined, messageType: MessageType | undefined): void {
+    for (const l of this.listeners) {
+      try {
+        l(recipients, messageType);
+      } catch {
+        // a listener's fault is its own
+      }
+    }
+  }
 
   /** from now on, notify() also tells the other nodes through `relay` */
   relayTo(relay: WakeupRelay): void {
@@ -31,7 +50,9 @@ export class InboxNotifier {
 
   /** wakes this node's waiters for `recipients` (a wake-up from another node) */
   wakeLocal(recipients: Iterable<string>, messageType: MessageType): void {
-    for (const r of recipients) {
+    const list = Array.isArray(recipients) ? (recipients as readonly string[]) : [...recipients];
+    if (this.listeners.size > 0) this.tell(list, messageType);
+    for (const r of list) {
       const set = this.waiters.get(key(r, messageType));
       if (!set) continue;
       for (const w of [...set]) w();
@@ -40,6 +61,7 @@ export class InboxNotifier {
 
   /** wakes this node's waiters for one message type, whoever they wait for (too many recipients to name) */
   wakeType(messageType: MessageType): void {
+    if (this.listeners.size > 0) this.tell(undefined, messageType);
     const prefix = `${messageType}\u0000`;
     for (const [k, set] of [...this.waiters]) if (k.startsWith(prefix)) for (const w of [...set]) w();
   }

@@ -106,6 +106,9 @@ async function embeddedHubWithTraffic(
 ): Promise<{ sent: Sent[]; before: Snapshot; credentials: IssuedCredentials[] }> {
   const hub = await createHub(testConfig(dataDir), { logger });
   const demo = await hub.initDemo();
+  // a webhook whose receiver is down: its notifications wait, pending, and travel with the store
+  await hub.webhooks.set(as(OTHER), { url: 'http://127.0.0.1:9/hook' });
+  hub.startWebhookDispatcher();
   const sent: Sent[] = [];
   const attachmentSets = [
     [randomBytes(1000)],
@@ -133,6 +136,8 @@ async function embeddedHubWithTraffic(
   await hub.acknowledge(as(RECIPIENT), second.docId, 'processing');
   const status = statusPackage(RECIPIENT, SENDER, first.documentId, '03');
   await hub.submit({ principal: as(RECIPIENT), body: body(status), messageType: 'status' });
+  while ((await hub.webhookQueueStats()).pending === 0) await new Promise((r) => setTimeout(r, 20));
+  await hub.webhooksIdle();
   await hub.checkpointAudit();
   const state = await snapshot(hub, sent);
   await hub.close();

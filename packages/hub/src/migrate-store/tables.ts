@@ -28,6 +28,8 @@ export const COPIED_TABLES: readonly CopiedTable[] = [
   { name: 'audit_log', key: ['id'] },
   { name: 'audit_checkpoints', key: ['seq'] },
   { name: 'inline_blobs', key: ['key'], batch: 32 },
+  { name: 'webhooks', key: ['agency'] },
+  { name: 'webhook_notifications', key: ['id'] },
   { name: 'counters', key: ['name'] },
 ];
 

@@ -2,6 +2,8 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom
 
 export interface HubStatsSource {
   stats(): Promise<{ documents: number; pendingDeliveries: number; agencies: number }>;
+  /** webhook notifications waiting and given up (all nodes: read from the store) */
+  webhookQueueStats?(): Promise<{ pending: number; due: number; dead: number; oldestDueAt?: Date }>;
 }
 
 /** The hooks the hub core calls as packages flow (same shape as the core's HubObserver). */
@@ -10,6 +12,7 @@ export interface MetricsObserver {
   refused(code: string): void;
   acked(state: string): void;
   delivered(): void;
+  webhookAttempt(outcome: 'sent' | 'failed' | 'dead' | 'skipped'): void;
 }
 
 export interface HubMetrics {
@@ -91,6 +94,54 @@ export function createHubMetrics(): HubMetrics {
     },
   });
 
+  // Push delivery (delivery/webhooks/): attempts by outcome on this node; the queue from the store.
+  const webhookAttempts = new Counter({
+    name: 'lienthong_webhook_attempts_total',
+    help: 'Webhook notification attempts ended on this node, by outcome: sent (2xx), failed (retried later), dead (dead-lettered), skipped (acknowledged or withdrawn first)',
+    labelNames: ['outcome'],
+    registers: [registry],
+  });
+  let webhookSnapshot:
+    | Promise<Awaited<ReturnType<NonNullable<HubStatsSource['webhookQueueStats']>>> | undefined>
+    | undefined;
+  const readWebhookStats = () => {
+    webhookSnapshot ??= (source?.webhookQueueStats ? source.webhookQueueStats() : Promise.resolve(undefined))
+      .catch(() => undefined)
+      .finally(() => {
+        setImmediate(() => {
+          webhookSnapshot = undefined;
+        });
+      });
+    return webhookSnapshot;
+  };
+  new Gauge({
+    name: 'lienthong_webhook_queue_depth',
+    help: 'Webhook notifications not yet acknowledged by a 2xx nor given up',
+    registers: [registry],
+    async collect() {
+      const s = await readWebhookStats();
+      if (s) this.set(s.pending);
+    },
+  });
+  new Gauge({
+    name: 'lienthong_webhook_dead_letters',
+    help: 'Webhook notifications given up after the horizon (lienthong webhooks dead-letters)',
+    registers: [registry],
+    async collect() {
+      const s = await readWebhookStats();
+      if (s) this.set(s.dead);
+    },
+  });
+  new Gauge({
+    name: 'lienthong_webhook_oldest_due_seconds',
+    help: 'How long the oldest due webhook notification has been waiting for its attempt (0: none due)',
+    registers: [registry],
+    async collect() {
+      const s = await readWebhookStats();
+      if (s) this.set(s.oldestDueAt ? Math.max(0, (Date.now() - s.oldestDueAt.getTime()) / 1000) : 0);
+    },
+  });
+
   return {
     registry,
     httpDuration,
@@ -110,6 +161,9 @@ export function createHubMetrics(): HubMetrics {
       },
       delivered() {
         delivered.inc();
+      },
+      webhookAttempt(outcome) {
+        webhookAttempts.inc({ outcome });
       },
     },
   };

@@ -350,6 +350,121 @@ export interface StoreOps {
    * only columns blobs are read through). Pass a bounded batch (a few hundred keys).
    */
   referencedBlobKeys(keys: readonly string[]): Promise<Set<string>>;
+
+  // ── Webhooks: push delivery (migration 007; delivery/webhooks/) ─────────────────────────────────────
+  getWebhook(agency: string): Promise<WebhookRecord | undefined>;
+  /** the agencies that have a webhook */
+  listWebhookOwners(): Promise<string[]>;
+  /**
+   * Registers or changes the agency's webhook. A new registration pushes only deliveries created after it
+   * (`fromSeq` = the delivery counter now); a change keeps `fromSeq` and the notifications not sent yet.
+   */
+  putWebhook(webhook: NewWebhookRecord, at: Date): Promise<WebhookRecord>;
+  /** false when there was none; notifications not sent yet are skipped when their turn comes */
+  deleteWebhook(agency: string): Promise<boolean>;
+  /**
+   * Creates the notifications of deliveries committed since the last call (seq order, behind the
+   * `webhook_cursor` counter), at most `limit` deliveries scanned; run inside `Store.transaction`. The
+   * cursor row is locked first, so two nodes never scan the same range; delivery seqs are handed out in
+   * commit order, so a delivery committed later always has a seq past the cursor.
+   */
+  deriveWebhookNotifications(
+    limit: number,
+    at: Date,
+    horizonMs: number,
+    newId: () => string,
+  ): Promise<{ scanned: number; created: number }>;
+  /** how many deliveries the notifications have not been derived from yet (0: nothing new) */
+  webhookCursorLag(): Promise<number>;
+  /**
+   * Claims up to `limit` pending notifications due at `now` that nobody holds (PostgreSQL: FOR UPDATE SKIP
+   * LOCKED), counts the attempt, and leases them to `claim` until `leaseUntil`: a node that dies leaves
+   * them claimable again after that. Run inside `Store.transaction`.
+   */
+  claimWebhookNotifications(
+    limit: number,
+    now: Date,
+    leaseUntil: Date,
+    claim: string,
+  ): Promise<WebhookNotificationRecord[]>;
+  /** whether a pending notification is due at `now` (one index probe: the dispatcher asks before claiming) */
+  hasDueWebhookNotifications(now: Date): Promise<boolean>;
+  /** records an attempt's outcome, only while `claim` still holds the notification; false otherwise */
+  finishWebhookNotification(id: string, claim: string, outcome: WebhookOutcome): Promise<boolean>;
+  listWebhookNotifications(filter: WebhookNotificationFilter): Promise<WebhookNotificationRecord[]>;
+  /** dead letters (these ids, or all of them, optionally of one agency) due again now, with a new horizon */
+  retryWebhookNotifications(
+    filter: { ids?: readonly string[]; agency?: string },
+    at: Date,
+    horizonMs: number,
+  ): Promise<number>;
+  webhookQueueStats(now: Date, agency?: string): Promise<WebhookQueueStats>;
+}
+
+// ── Webhooks: push delivery (migration 007) ─────────────────────────────────────────────────────────
+
+export type WebhookEvent = 'edoc' | 'status';
+
+export interface WebhookRecord {
+  agency: string;
+  url: string;
+  events: WebhookEvent[];
+  /** the signing secret sealed with the master key (AAD `webhook:<agency>`) */
+  secretSealed: string;
+  /** deliveries with seq above this are pushed */
+  fromSeq: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type NewWebhookRecord = Pick<WebhookRecord, 'agency' | 'url' | 'events' | 'secretSealed'>;
+
+export type WebhookNotificationState = 'pending' | 'sent' | 'skipped' | 'dead';
+
+export interface WebhookNotificationRecord {
+  id: string;
+  /** the webhook's owner: the recipient, or the tenant the recipient is a unit of */
+  agency: string;
+  /** the delivery's recipient */
+  recipient: string;
+  docId: string;
+  deliverySeq: number;
+  type: WebhookEvent;
+  state: WebhookNotificationState;
+  /** attempts started (claims) */
+  attempts: number;
+  /** pending: due at (while claimed: the lease's end) */
+  nextAttemptAt?: Date;
+  /** a failed attempt after this makes it a dead letter */
+  expiresAt: Date;
+  createdAt: Date;
+  updatedAt: Date;
+  lastAttemptAt?: Date;
+  /** HTTP status of the last answer */
+  lastStatus?: number;
+  lastError?: string;
+  /** when it became sent, skipped or dead */
+  doneAt?: Date;
+}
+
+export type WebhookOutcome =
+  | { state: 'sent' | 'skipped' | 'dead'; at: Date; status?: number; error?: string }
+  | { state: 'pending'; at: Date; nextAttemptAt: Date; status?: number; error?: string };
+
+export interface WebhookNotificationFilter {
+  states?: WebhookNotificationState[];
+  agency?: string;
+  /** oldest first */
+  limit: number;
+}
+
+export interface WebhookQueueStats {
+  pending: number;
+  /** pending and due now (not leased) */
+  due: number;
+  dead: number;
+  /** the earliest due time among pending notifications */
+  oldestDueAt?: Date;
 }
 
 /** A small blob stored in the database instead of as a file: key = lowercase hex SHA-256 of bytes. */

@@ -9,6 +9,7 @@ import {
   type InboxQuery,
   type MessageType,
 } from '../../core/contract.js';
+import type { WebhookService } from '../../delivery/webhooks/webhook-service.js';
 import { acceptRawBodies } from '../accept-raw-bodies.js';
 import type { ClientCertificateAuth } from '../auth/client-certificate-auth.js';
 import { contentDisposition } from '../content-disposition.js';
@@ -18,6 +19,7 @@ import { sendStatusPackage } from './send-status-package.js';
 import { requireApiKey } from './v1-auth.js';
 import { v1ErrorHandler } from './v1-error-handler.js';
 import { ERROR_RESPONSES, SHARED_SCHEMAS } from './v1-schemas.js';
+import { webhookRoutes } from './webhook-routes.js';
 
 export interface V1RoutesOptions {
   hub: HubService;
@@ -26,6 +28,8 @@ export interface V1RoutesOptions {
   shutdown: AbortSignal;
   /** mutual TLS: a valid client certificate authenticates without an API key */
   certificates?: ClientCertificateAuth | undefined;
+  /** `/v1/webhook` (push delivery); absent: not served */
+  webhooks?: WebhookService;
 }
 
 const security = [{ apiKey: [] }];
@@ -39,6 +43,7 @@ export async function v1Routes(app: FastifyInstance, opts: V1RoutesOptions): Pro
   for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
   app.setErrorHandler(v1ErrorHandler);
   requireApiKey(app, hub, opts.certificates);
+  if (opts.webhooks) app.register(webhookRoutes, { webhooks: opts.webhooks });
 
   app.register(async (upload) => {
     acceptRawBodies(upload);

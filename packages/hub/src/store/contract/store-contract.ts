@@ -1030,5 +1030,204 @@ export function storeContract(backend: StoreBackend): void {
         { concurrent: true },
       );
     });
+    // ── Webhooks: push delivery (migration 007) ──────────────────────────────────────────────────────
+    describe('webhooks', () => {
+      const hook = (agency: string, events: Array<'edoc' | 'status'> = ['edoc', 'status']) => ({
+        agency,
+        url: `https://${agency}.example/hook`,
+        events,
+        secretSealed: `sealed-${agency}`,
+      });
+      let ids = 0;
+      const newId = () => `n${String(++ids).padStart(6, '0')}`;
+      const HOUR = 3_600_000;
+
+      withStore('register, change and delete; only deliveries after the registration are notified', async (o) => {
+        const s = o.store;
+        await s.insertAgency(agency('R1'), now);
+        await s.insertAgency(agency('R2'), now);
+        await s.insertAgency(agency('S'), now);
+        await intake(s, doc('before', 'S'), ['R1']);
+        const w = await s.transaction((tx) => tx.putWebhook(hook('R1', ['edoc']), now));
+        assert.equal(w.fromSeq, 1, 'the deliveries there already are not pushed');
+        assert.deepEqual(w.events, ['edoc']);
+        const changed = await s.transaction((tx) =>
+          tx.putWebhook({ ...hook('R1'), url: 'http://x.example/2' }, later(5)),
+        );
+        assert.equal(changed.fromSeq, 1, 'a change keeps the starting point');
+        assert.equal(changed.createdAt.getTime(), now.getTime());
+        assert.equal(changed.updatedAt.getTime(), later(5).getTime());
+        assert.equal(changed.url, 'http://x.example/2');
+        assert.deepEqual(await s.listWebhookOwners(), ['R1']);
+
+        await intake(s, doc('after', 'S'), ['R1', 'R2']);
+        await intake(s, statusDoc('st', 'R2', 'after', '03'), ['R1']);
+        // the cursor starts where migration 007 found the deliveries (none here): 'before' is scanned too
+        assert.equal(await s.webhookCursorLag(), 4);
+        const r = await s.transaction((tx) => tx.deriveWebhookNotifications(100, later(10), HOUR, newId));
+        assert.deepEqual(r, { scanned: 4, created: 2 }, 'before the webhook, or to R2 (none): scanned, not notified');
+        assert.equal(await s.webhookCursorLag(), 0);
+        const again = await s.transaction((tx) => tx.deriveWebhookNotifications(100, later(10), HOUR, newId));
+        assert.deepEqual(again, { scanned: 0, created: 0 }, 'the cursor moved past them');
+        const list = await s.listWebhookNotifications({ limit: 10 });
+        assert.deepEqual(
+          list.map((n) => [n.docId, n.recipient, n.agency, n.type, n.state, n.attempts]),
+          [
+            ['after', 'R1', 'R1', 'edoc', 'pending', 0],
+            ['st', 'R1', 'R1', 'status', 'pending', 0],
+          ],
+        );
+        assert.equal(list[0]!.expiresAt.getTime(), later(10).getTime() + HOUR);
+
+        assert.equal(await s.transaction((tx) => tx.deleteWebhook('R1')), true);
+        assert.equal(await s.deleteWebhook('R1'), false);
+        assert.equal(await s.getWebhook('R1'), undefined);
+      });
+
+      withStore(
+        'a tenant’s webhook covers its units; acknowledged or withdrawn deliveries are not derived',
+        async (o) => {
+          const s = o.store;
+          await s.insertAgency(agency('T', { isTenant: true, level: 0 }), now);
+          await s.insertAgency(agency('U1', { tenantId: 'T' }), now);
+          await s.insertAgency(agency('S'), now);
+          await s.transaction((tx) => tx.putWebhook(hook('T', ['edoc']), now));
+          await intake(s, doc('d1', 'S'), ['U1', 'T']);
+          await intake(s, doc('d2', 'S'), ['U1']);
+          await s.updateDelivery('d2', 'U1', { state: 'done', updatedAt: now });
+          await s.transaction((tx) => tx.deriveWebhookNotifications(1, now, HOUR, newId));
+          await s.transaction((tx) => tx.deriveWebhookNotifications(100, now, HOUR, newId));
+          const list = await s.listWebhookNotifications({ limit: 10 });
+          assert.deepEqual(list.map((n) => [n.docId, n.recipient, n.agency]).sort(), [
+            ['d1', 'T', 'T'],
+            ['d1', 'U1', 'T'],
+          ]);
+        },
+      );
+
+      withStore(
+        'claim leases due notifications; outcomes only by the claim holder; dead letters and retry',
+        async (o) => {
+          const s = o.store;
+          await s.insertAgency(agency('R'), now);
+          await s.insertAgency(agency('S'), now);
+          await s.transaction((tx) => tx.putWebhook(hook('R'), now));
+          for (const d of ['a', 'b', 'c']) await intake(s, doc(d, 'S'), ['R']);
+          await s.transaction((tx) => tx.deriveWebhookNotifications(100, now, HOUR, newId));
+
+          const first = await s.transaction((tx) => tx.claimWebhookNotifications(2, now, later(1000), 'c1'));
+          assert.equal(first.length, 2);
+          assert.ok(first.every((n) => n.attempts === 1 && n.nextAttemptAt?.getTime() === later(1000).getTime()));
+          const second = await s.transaction((tx) => tx.claimWebhookNotifications(10, now, later(1000), 'c2'));
+          assert.deepEqual(
+            second.map((n) => n.docId),
+            ['a', 'b', 'c'].filter((d) => !first.some((n) => n.docId === d)),
+            'leased ones are not claimed again',
+          );
+          assert.equal(
+            (await s.transaction((tx) => tx.claimWebhookNotifications(10, later(999), later(2000), 'c3'))).length,
+            0,
+          );
+          const [sent, failing] = first;
+          assert.equal(
+            await s.finishWebhookNotification(sent!.id, 'c2', { state: 'sent', at: now }),
+            false,
+            'not c2’s',
+          );
+          assert.equal(
+            await s.finishWebhookNotification(sent!.id, 'c1', { state: 'sent', at: later(5), status: 204 }),
+            true,
+          );
+          assert.equal(
+            await s.finishWebhookNotification(sent!.id, 'c1', { state: 'dead', at: later(6) }),
+            false,
+            'final',
+          );
+          assert.equal(
+            await s.finishWebhookNotification(failing!.id, 'c1', {
+              state: 'pending',
+              at: later(5),
+              nextAttemptAt: later(500),
+              status: 500,
+              error: 'answered HTTP 500',
+            }),
+            true,
+          );
+          // c2's holder died: its lease ends at later(1000), then anyone may claim it
+          const retaken = await s.transaction((tx) => tx.claimWebhookNotifications(10, later(1000), later(3000), 'c4'));
+          assert.deepEqual(
+            retaken.map((n) => [n.id, n.attempts]).sort(),
+            [
+              [failing!.id, 2],
+              [second[0]!.id, 2],
+            ].sort(),
+          );
+          const stats = await s.webhookQueueStats(later(1000));
+          assert.equal(stats.pending, 2);
+          assert.equal(stats.due, 0, 'both leased');
+          for (const n of retaken) {
+            assert.equal(
+              await s.finishWebhookNotification(n.id, 'c4', { state: 'dead', at: later(1500), error: 'x' }),
+              true,
+            );
+          }
+          const dead = await s.listWebhookNotifications({ states: ['dead'], limit: 10 });
+          assert.equal(dead.length, 2);
+          assert.equal(dead[0]!.lastError, 'x');
+          assert.deepEqual(await s.webhookQueueStats(later(2000)), { pending: 0, due: 0, dead: 2 });
+          assert.equal(await s.retryWebhookNotifications({ ids: [dead[0]!.id] }, later(2000), HOUR), 1);
+          assert.equal(
+            await s.retryWebhookNotifications({ ids: [sent!.id] }, later(2000), HOUR),
+            0,
+            'only dead letters',
+          );
+          const stats2 = await s.webhookQueueStats(later(2000));
+          assert.equal(stats2.pending, 1);
+          assert.equal(stats2.due, 1);
+          assert.equal(stats2.dead, 1);
+          assert.equal(stats2.oldestDueAt?.getTime(), later(2000).getTime());
+          const back = await s.transaction((tx) => tx.claimWebhookNotifications(10, later(2000), later(4000), 'c5'));
+          assert.deepEqual(
+            back.map((n) => [n.id, n.attempts, n.expiresAt.getTime()]),
+            [[dead[0]!.id, 3, later(2000).getTime() + HOUR]],
+          );
+          assert.equal(await s.retryWebhookNotifications({}, later(2000), HOUR), 1, 'all the others');
+        },
+      );
+
+      withStore(
+        'two nodes deriving and claiming at once: each notification once, each claim by one node',
+        async (o) => {
+          const a = o.store;
+          const b = await o.openAnother!();
+          try {
+            await a.insertAgency(agency('R'), now);
+            await a.insertAgency(agency('S'), now);
+            await a.transaction((tx) => tx.putWebhook(hook('R'), now));
+            for (let i = 0; i < 40; i++) await intake(a, doc(`d${i}`, 'S'), ['R']);
+            await Promise.all(
+              Array.from({ length: 8 }, (_, i) =>
+                (i % 2 ? a : b).transaction((tx) => tx.deriveWebhookNotifications(7, now, HOUR, newId)),
+              ),
+            );
+            while ((await a.webhookCursorLag()) > 0) {
+              await a.transaction((tx) => tx.deriveWebhookNotifications(100, now, HOUR, newId));
+            }
+            assert.equal((await a.listWebhookNotifications({ limit: 100 })).length, 40);
+            const claims = await Promise.all(
+              Array.from({ length: 10 }, (_, i) =>
+                (i % 2 ? a : b).transaction((tx) => tx.claimWebhookNotifications(5, now, later(60_000), `k${i}`)),
+              ),
+            );
+            const claimed = claims.flat().map((n) => n.id);
+            assert.equal(claimed.length, 40, 'every one claimed');
+            assert.equal(new Set(claimed).size, 40, 'by one node only');
+          } finally {
+            await b.close();
+          }
+        },
+        { concurrent: true },
+      );
+    });
   });
 }

@@ -5,6 +5,9 @@ import { SqlStoreOps } from '../sql/sql-store-ops.js';
 import type { AuditInput, AuditRecord } from '../store.js';
 
 export class PostgresStoreOps extends SqlStoreOps {
+  /** several nodes claim webhook notifications at once: each takes rows the others do not hold */
+  protected override readonly claimsSkipLocked: boolean = true;
+
   /**
    * Locks the audit counter in a statement of its own before the portable append runs. Under READ
    * COMMITTED each statement sees what was committed when it *started*: a statement that waited for

@@ -224,6 +224,8 @@ export interface Database {
   audit_checkpoints: AuditCheckpointsTable;
   document_signatures: DocumentSignaturesTable;
   inline_blobs: InlineBlobsTable;
+  webhooks: WebhooksTable;
+  webhook_notifications: WebhookNotificationsTable;
 }
 
 export interface InlineBlobsTable {
@@ -231,4 +233,46 @@ export interface InlineBlobsTable {
   size: number;
   bytes: Uint8Array;
   created_at: number;
+}
+
+// ── Webhooks: push delivery (migration 007) ──
+
+export interface WebhooksTable {
+  /** the agency (or tenant system) that registered it: one webhook per agency */
+  agency: string;
+  url: string;
+  /** comma-separated: edoc, status */
+  events: string;
+  /** the signing secret, sealed with the master key (AAD `webhook:<agency>`) */
+  secret_sealed: string;
+  /** deliveries with seq above this are pushed: nothing from before the registration */
+  from_seq: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface WebhookNotificationsTable {
+  id: string;
+  /** the webhook's owner: the recipient, or the tenant the recipient is a unit of */
+  agency: string;
+  recipient: string;
+  doc_id: string;
+  delivery_seq: number;
+  /** edoc | status */
+  type: string;
+  /** pending | sent | skipped | dead */
+  state: string;
+  attempts: number;
+  /** pending: when it is due (while claimed: the lease's end); NULL once final */
+  next_attempt_at: number | null;
+  /** the token of the claim under way (who may record the attempt's outcome) */
+  claim: string | null;
+  /** after this, a failed attempt makes it a dead letter */
+  expires_at: number;
+  created_at: number;
+  updated_at: number;
+  last_attempt_at: number | null;
+  last_status: number | null;
+  last_error: string | null;
+  done_at: number | null;
 }

@@ -24,6 +24,7 @@ import type {
   InlineBlob,
   NewAgencyRecord,
   NewDocumentRecord,
+  NewWebhookRecord,
   RelationRecord,
   SentFilter,
   SignatureRecord,
@@ -31,6 +32,11 @@ import type {
   StoreOps,
   TraceRecord,
   UninspectedAttachment,
+  WebhookNotificationFilter,
+  WebhookNotificationRecord,
+  WebhookOutcome,
+  WebhookQueueStats,
+  WebhookRecord,
 } from '../store.js';
 import {
   countPdfSignedBySender,
@@ -62,6 +68,18 @@ import {
   toTrace,
 } from './row-mappers.js';
 import { fromSignature, toSignature } from './signature-rows.js';
+import {
+  claimWebhookNotifications,
+  deleteWebhook,
+  deriveWebhookNotifications,
+  finishWebhookNotification,
+  getWebhook,
+  listWebhookNotifications,
+  putWebhook,
+  retryWebhookNotifications,
+  webhookCursorLag,
+  webhookQueueStats,
+} from './webhook-queries.js';
 
 type Counter = 'directory_version' | 'document_seq' | 'delivery_seq' | 'audit_id';
 
@@ -702,5 +720,67 @@ export class SqlStoreOps implements StoreOps {
       .limit(limit)
       .execute();
     return rows.map(toAudit);
+  }
+
+  // ── Webhooks: push delivery (migration 007; store/sql/webhook-queries.ts) ────────────────────────────
+  /** PostgreSQL: claims skip rows another node holds (FOR UPDATE SKIP LOCKED); SQLite has one writer */
+  protected readonly claimsSkipLocked: boolean = false;
+
+  getWebhook(agency: string): Promise<WebhookRecord | undefined> {
+    return getWebhook(this.db, agency);
+  }
+  async listWebhookOwners(): Promise<string[]> {
+    return (await this.db.selectFrom('webhooks').select('agency').orderBy('agency').execute()).map((r) => r.agency);
+  }
+  putWebhook(webhook: NewWebhookRecord, at: Date): Promise<WebhookRecord> {
+    return putWebhook(this.db, webhook, at);
+  }
+  deleteWebhook(agency: string): Promise<boolean> {
+    return deleteWebhook(this.db, agency);
+  }
+  deriveWebhookNotifications(
+    limit: number,
+    at: Date,
+    horizonMs: number,
+    newId: () => string,
+  ): Promise<{ scanned: number; created: number }> {
+    return deriveWebhookNotifications(this.db, limit, at, horizonMs, newId);
+  }
+  webhookCursorLag(): Promise<number> {
+    return webhookCursorLag(this.db);
+  }
+  claimWebhookNotifications(
+    limit: number,
+    now: Date,
+    leaseUntil: Date,
+    claim: string,
+  ): Promise<WebhookNotificationRecord[]> {
+    return claimWebhookNotifications(this.db, limit, now, leaseUntil, claim, this.claimsSkipLocked);
+  }
+  async hasDueWebhookNotifications(now: Date): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('webhook_notifications')
+      .select('id')
+      .where('state', '=', 'pending')
+      .where('next_attempt_at', '<=', now.getTime())
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+  finishWebhookNotification(id: string, claim: string, outcome: WebhookOutcome): Promise<boolean> {
+    return finishWebhookNotification(this.db, id, claim, outcome);
+  }
+  listWebhookNotifications(filter: WebhookNotificationFilter): Promise<WebhookNotificationRecord[]> {
+    return listWebhookNotifications(this.db, filter);
+  }
+  retryWebhookNotifications(
+    filter: { ids?: readonly string[]; agency?: string },
+    at: Date,
+    horizonMs: number,
+  ): Promise<number> {
+    return retryWebhookNotifications(this.db, filter, at, horizonMs);
+  }
+  webhookQueueStats(now: Date, agency?: string): Promise<WebhookQueueStats> {
+    return webhookQueueStats(this.db, now, agency);
   }
 }

@@ -189,3 +189,101 @@ test('a gateway killed after the hub accepted a package resubmits the same bytes
   assert.equal((await env.client(C).inbox()).items.filter((i) => i.subject === 'Gửi hai lần').length, 1, 'delivered once');
   await env.client(C).ack(atHub[0]!.docId, 'done');
 });
+
+test('a status sent through the local API reaches the sender signed by the recipient', async () => {
+  const aCfg = gatewayConfig(env, 'gw-status-a', [A]);
+  const bCfg = gatewayConfig(env, 'gw-status-b', [B]);
+  const ga = await gateway(aCfg);
+  const gb = await gateway(bCfg);
+  // a simple document as JSON: the gateway builds the package, signs it, spools it
+  const sent = await post(
+    `${ga.url}/v1/tenants/${A}/send`,
+    JSON.stringify({
+      to: [B],
+      codeNumber: '77',
+      codeNotation: 'STC-NS',
+      subject: 'Đề nghị báo cáo',
+      organName: 'Sở Tài chính',
+      attachments: [{ name: 'bao-cao.pdf', contentBase64: Buffer.from('%PDF-1.4 status').toString('base64') }],
+    }),
+    { 'Content-Type': 'application/json' },
+  );
+  assert.equal(sent.status, 202, JSON.stringify(sent.json));
+  const out = await until(async () => {
+    const o = (await getJson(`${ga.url}/v1/tenants/${A}/outgoing/${sent.json['localId']}`)).json;
+    return o['state'] === 'sent' ? o : undefined;
+  }, 'the document sent');
+  const docId = out['docId'] as string;
+  await until(async () => (await getJson(`${gb.url}/v1/tenants/${B}/documents/${docId}/meta`)).status === 200, 'B has it');
+  const raw = await fetch(`${gb.url}/v1/tenants/${B}/documents/${docId}`);
+  assert.equal(raw.headers.get('content-type'), 'application/xml');
+  assert.match(await raw.text(), /Đề nghị báo cáo/);
+
+  const status = await post(
+    `${gb.url}/v1/tenants/${B}/documents/${docId}/status`,
+    JSON.stringify({ code: '03', description: 'Đã tiếp nhận', staff: 'Trần Thị B' }),
+    { 'Content-Type': 'application/json' },
+  );
+  assert.equal(status.status, 202, JSON.stringify(status.json));
+  assert.equal(status.json['kind'], 'status');
+  const handled = await post(`${gb.url}/v1/tenants/${B}/documents/${docId}/handled`, '');
+  assert.ok(handled.json['handledAt']);
+  assert.deepEqual((await getJson(`${gb.url}/v1/tenants/${B}/inbox`)).json['items'], [], 'handled: off the default list');
+
+  const aStatuses = join(folderOf(aCfg, A), 'statuses');
+  const file = await until(async () => (await listDir(aStatuses)).find((f) => f.endsWith('.json')), 'the status at A');
+  const meta = await readJson<Record<string, any>>(join(aStatuses, file));
+  assert.equal(meta['messageType'], 'status');
+  assert.equal(meta['statusCode'], '03');
+  assert.equal(meta['from'], B);
+  assert.equal(meta['responseForDocId'], docId);
+  assert.equal(meta['signature'].status, 'valid', JSON.stringify(meta['signature']));
+  assert.equal(meta['signature'].signer.agencyCode, B);
+  const listed = (await getJson(`${ga.url}/v1/tenants/${A}/inbox?type=status`)).json['items'];
+  assert.equal(listed.length, 1);
+  const timeline = await env.client(A).timeline(docId);
+  const b = timeline.recipients.find((r) => r.code === B)!;
+  assert.deepEqual(
+    b.statuses.map((s) => [s.statusCode, s.description]),
+    [['03', 'Đã tiếp nhận']],
+  );
+});
+
+test('one gateway, two agencies: each signs with its own key; a tenant with a broken key does not stop them', async () => {
+  const shared = gatewayConfig(env, 'gw-shared', [A, C, B]);
+  // B's tenant here gets A's key: it cannot sign for B's certificate
+  const tenants = shared['tenants'] as Array<Record<string, unknown>>;
+  tenants[2]!['signingKey'] = env.agencies[A]!.key;
+  tenants[2]!['folder'] = join(env.dir, 'gw-shared', 'folders', 'broken');
+  const bCfg = gatewayConfig(env, 'gw-shared-b', [B]);
+  const g = await gateway(shared);
+  await gateway(bCfg);
+  const status = (await getJson(`${g.url}/v1/status`)).json['tenants'] as Array<Record<string, any>>;
+  assert.deepEqual(
+    status.map((t) => [t['agency'], t['state']]),
+    [
+      [A, 'running'],
+      [C, 'running'],
+      [B, 'error'],
+    ],
+  );
+  assert.match(status[2]!['error'], /does not belong to the certificate/);
+  const refused = await post(`${g.url}/v1/tenants/${B}/send`, await documentPackage(B, [A]), {
+    'Content-Type': 'application/xml',
+  });
+  assert.equal(refused.status, 503);
+
+  await dropIntoOutbox(folderOf(shared, A), 'tu-a.edxml', await documentPackage(A, [B], 'Từ A qua cổng chung'));
+  await dropIntoOutbox(folderOf(shared, C), 'tu-c.edxml', await documentPackage(C, [B], 'Từ C qua cổng chung'));
+  const bInbox = join(folderOf(bCfg, B), 'inbox');
+  const metas = await until(async () => {
+    const files = (await listDir(bInbox)).filter((f) => f.endsWith('.json'));
+    if (files.length < 2) return undefined;
+    return Promise.all(files.map((f) => readJson<Record<string, any>>(join(bInbox, f))));
+  }, 'both documents at B');
+  const bySubject = Object.fromEntries(metas.map((m) => [m['subject'], m['signature']]));
+  assert.equal(bySubject['Từ A qua cổng chung'].status, 'valid');
+  assert.equal(bySubject['Từ A qua cổng chung'].signer.agencyCode, A);
+  assert.equal(bySubject['Từ C qua cổng chung'].status, 'valid');
+  assert.equal(bySubject['Từ C qua cổng chung'].signer.agencyCode, C);
+});

@@ -58,7 +58,10 @@ test('a package dropped into the outbox reaches the recipient signed; its gatewa
   await writeFile(join(aFolder, 'outbox', 'dang-ghi.edxml.tmp'), '<edXML');
   await dropIntoOutbox(aFolder, 'cong-van-1.edxml', await documentPackage(A, [B], 'Về việc thử cổng'));
 
-  const sent = await until(async () => (await listDir(join(aFolder, 'sent'))).find((f) => f.endsWith('.json')), 'sent/');
+  const sent = await until(
+    async () => (await listDir(join(aFolder, 'sent'))).find((f) => f.endsWith('.json')),
+    'sent/',
+  );
   const receipt = await readJson<{ docId: string; receipt: string; duplicate: boolean }>(join(aFolder, 'sent', sent));
   assert.equal(sent, 'cong-van-1.edxml.json');
   assert.equal(receipt.duplicate, false);
@@ -125,9 +128,14 @@ test('the hub is down while the gateway accepts 20 packages; when it comes up al
   } finally {
     await env.startHub();
   }
-  await until(async () => (await getJson(`${g.url}/v1/status`)).json['tenants'][0].outgoing.queued === 0, 'the spool drained');
+  await until(
+    async () => (await getJson(`${g.url}/v1/status`)).json['tenants'][0].outgoing.queued === 0,
+    'the spool drained',
+  );
 
-  const outgoing = await Promise.all(localIds.map(async (id) => (await getJson(`${g.url}/v1/tenants/${A}/outgoing/${id}`)).json));
+  const outgoing = await Promise.all(
+    localIds.map(async (id) => (await getJson(`${g.url}/v1/tenants/${A}/outgoing/${id}`)).json),
+  );
   assert.deepEqual(new Set(outgoing.map((o) => o['state'])), new Set(['sent']));
   assert.equal(new Set(outgoing.map((o) => o['docId'])).size, 20);
   const inbox = (await env.client(C).inbox({ limit: 100 })).items.filter((i) => i.subject?.startsWith('Thứ tự '));
@@ -152,7 +160,10 @@ test('a gateway killed between storing a package and acking it delivers it exact
   assert.equal(await child.exited, 'SIGKILL');
   // it died with the package in the folder and the hub not told
   assert.deepEqual(await listDir(inbox), [`${sent.docId}.edxml`, `${sent.docId}.json`]);
-  assert.ok((await env.client(B).inbox()).items.some((i) => i.docId === sent.docId), 'still in the hub inbox');
+  assert.ok(
+    (await env.client(B).inbox()).items.some((i) => i.docId === sent.docId),
+    'still in the hub inbox',
+  );
 
   const g = await gateway(cfg);
   await until(async () => (await env.client(B).inbox()).items.every((i) => i.docId !== sent.docId), 'the ack');
@@ -186,7 +197,11 @@ test('a gateway killed after the hub accepted a package resubmits the same bytes
   assert.equal(row['docId'], atHub[0]!.docId);
   assert.equal(row['duplicate'], true);
   assert.match(row['receipt'], /^[\w-]+\.[\w-]+\.[\w-]+$/);
-  assert.equal((await env.client(C).inbox()).items.filter((i) => i.subject === 'Gửi hai lần').length, 1, 'delivered once');
+  assert.equal(
+    (await env.client(C).inbox()).items.filter((i) => i.subject === 'Gửi hai lần').length,
+    1,
+    'delivered once',
+  );
   await env.client(C).ack(atHub[0]!.docId, 'done');
 });
 
@@ -214,7 +229,10 @@ test('a status sent through the local API reaches the sender signed by the recip
     return o['state'] === 'sent' ? o : undefined;
   }, 'the document sent');
   const docId = out['docId'] as string;
-  await until(async () => (await getJson(`${gb.url}/v1/tenants/${B}/documents/${docId}/meta`)).status === 200, 'B has it');
+  await until(
+    async () => (await getJson(`${gb.url}/v1/tenants/${B}/documents/${docId}/meta`)).status === 200,
+    'B has it',
+  );
   const raw = await fetch(`${gb.url}/v1/tenants/${B}/documents/${docId}`);
   assert.equal(raw.headers.get('content-type'), 'application/xml');
   assert.match(await raw.text(), /Đề nghị báo cáo/);
@@ -228,7 +246,11 @@ test('a status sent through the local API reaches the sender signed by the recip
   assert.equal(status.json['kind'], 'status');
   const handled = await post(`${gb.url}/v1/tenants/${B}/documents/${docId}/handled`, '');
   assert.ok(handled.json['handledAt']);
-  assert.deepEqual((await getJson(`${gb.url}/v1/tenants/${B}/inbox`)).json['items'], [], 'handled: off the default list');
+  assert.deepEqual(
+    (await getJson(`${gb.url}/v1/tenants/${B}/inbox`)).json['items'],
+    [],
+    'handled: off the default list',
+  );
 
   const aStatuses = join(folderOf(aCfg, A), 'statuses');
   const file = await until(async () => (await listDir(aStatuses)).find((f) => f.endsWith('.json')), 'the status at A');
@@ -286,4 +308,122 @@ test('one gateway, two agencies: each signs with its own key; a tenant with a br
   assert.equal(bySubject['Từ A qua cổng chung'].signer.agencyCode, A);
   assert.equal(bySubject['Từ C qua cổng chung'].status, 'valid');
   assert.equal(bySubject['Từ C qua cổng chung'].signer.agencyCode, C);
+});
+
+test('hostile input: token, tenants, malformed and foreign packages, sizes, path tricks, refusals by the hub', async () => {
+  const token = 'local-token-0123456789abcdef';
+  const cfg = { ...gatewayConfig(env, 'gw-hostile', [A], { localToken: token }), limits: { maxBodyBytes: 64 * 1024 } };
+  const g = await gateway(cfg);
+  const auth = { Authorization: `Bearer ${token}` };
+  const xml = { ...auth, 'Content-Type': 'application/xml' };
+  const send = `${g.url}/v1/tenants/${A}/send`;
+
+  assert.equal((await post(send, 'x')).status, 401);
+  assert.equal((await post(send, 'x', { Authorization: 'Bearer wrong-token-0123456789' })).status, 401);
+  assert.equal((await getJson(`${g.url}/health`)).status, 200, 'health needs no token');
+  const unknown = await post(`${g.url}/v1/tenants/000.00.00.G01/send`, 'x', xml);
+  assert.equal(unknown.status, 404);
+  assert.equal(unknown.json['error'].code, 'unknown-tenant');
+  assert.equal((await post(`${g.url}/v1/tenants/..%2F..%2Fetc/send`, 'x', xml)).status, 400);
+
+  // cut off inside the header: the error names where
+  const good = await documentPackage(A, [C]);
+  const cut = good.subarray(0, good.indexOf('</edXML:Subject>'));
+  const malformed = await post(send, cut, xml);
+  assert.equal(malformed.status, 400, JSON.stringify(malformed.json));
+  assert.match(malformed.json['error'].message, /MessageHeader|Subject/);
+  const notXml = await post(send, '{"hello": 1}', xml);
+  assert.equal(notXml.status, 400);
+
+  const foreign = await post(send, await documentPackage(C, [B]), xml);
+  assert.equal(foreign.status, 403);
+  assert.equal(foreign.json['error'].path, 'MessageHeader/From/OrganId');
+
+  const big = await post(send, Buffer.alloc(100 * 1024, 0x20), xml);
+  assert.equal(big.status, 413);
+
+  const json = { ...auth, 'Content-Type': 'application/json' };
+  const noSubject = await post(send, JSON.stringify({ to: [C], codeNumber: '1', codeNotation: 'X' }), json);
+  assert.equal(noSubject.status, 400);
+  assert.equal(noSubject.json['error'].path, 'subject');
+  const badTo = await post(
+    send,
+    JSON.stringify({ to: ['../../x'], codeNumber: '1', codeNotation: 'X', subject: 's' }),
+    json,
+  );
+  assert.equal(badTo.json['error'].path, 'to[0]');
+  const badAttachment = await post(
+    send,
+    JSON.stringify({
+      to: [C],
+      codeNumber: '1',
+      codeNotation: 'X',
+      subject: 's',
+      attachments: [{ name: '../a.pdf', contentBase64: '' }],
+    }),
+    json,
+  );
+  assert.equal(badAttachment.json['error'].path, 'attachments[0].name');
+  assert.equal((await post(send, '{not json', json)).json['error'].code, 'bad-json');
+
+  const docs = `${g.url}/v1/tenants/${A}/documents`;
+  assert.equal((await getJson(`${docs}/..%2F..%2Fspool.db`, auth)).status, 400);
+  assert.equal((await getJson(`${docs}/%E0%A4%A`, auth)).status, 400);
+  assert.equal((await getJson(`${docs}/.hidden`, auth)).status, 400);
+  assert.equal((await getJson(`${docs}/no-such-doc`, auth)).status, 404);
+  assert.equal((await getJson(`${g.url}/v1/tenants/${A}/outgoing/..%2Fx`, auth)).status, 400);
+  assert.equal((await getJson(`${g.url}/v1/tenants/${A}/inbox?type=secret`, auth)).status, 400);
+
+  // through the folder: a malformed file, and one the hub refuses (a recipient it does not know)
+  const folder = folderOf(cfg, A);
+  await dropIntoOutbox(folder, 'hong.edxml', cut);
+  await dropIntoOutbox(folder, 'khong-ai-nhan.edxml', await documentPackage(A, ['000.99.99.Z99']));
+  const failed = join(folder, 'failed');
+  const visible = async () => (await listDir(failed)).filter((f) => !f.startsWith('.'));
+  await until(async () => (await visible()).length === 4, 'both in failed/');
+  assert.deepEqual(await visible(), [
+    'hong.edxml',
+    'hong.edxml.error.txt',
+    'khong-ai-nhan.edxml',
+    'khong-ai-nhan.edxml.error.txt',
+  ]);
+  assert.match(await readFile(join(failed, 'hong.edxml.error.txt'), 'utf8'), /^(malformed|not-edxml)/);
+  assert.match(
+    await readFile(join(failed, 'khong-ai-nhan.edxml.error.txt'), 'utf8'),
+    /hub answered 4\d\d .*000\.99\.99\.Z99/,
+  );
+  assert.deepEqual(await listDir(join(folder, 'outbox')), []);
+  // nothing half-written in the spool
+  const spool = join(cfg.dataDir as string, 'tenants', A);
+  assert.deepEqual(await listDir(join(spool, 'tmp')), []);
+  const status = (await getJson(`${g.url}/v1/status`, auth)).json['tenants'][0];
+  assert.deepEqual([status.outgoing.queued, status.outgoing.failed], [0, 1]);
+});
+
+test('an unsigned package is delivered with its verdict, or quarantined and refused at the hub', async () => {
+  const deliver = gatewayConfig(env, 'gw-deliver', [B]);
+  const quarantine = gatewayConfig(env, 'gw-quarantine', [C], { incoming: 'quarantine' });
+  await gateway(deliver);
+  await gateway(quarantine);
+  const toB = await env.client(A).submit(await documentPackage(A, [B], 'Không ký'));
+  const toC = await env.client(A).submit(await documentPackage(A, [C], 'Không ký'));
+
+  const bInbox = join(folderOf(deliver, B), 'inbox');
+  await until(async () => (await listDir(bInbox)).includes(`${toB.docId}.json`), 'delivered to B');
+  const meta = await readJson<Record<string, any>>(join(bInbox, `${toB.docId}.json`));
+  assert.equal(meta['signature'].status, 'absent');
+  assert.equal(meta['placement'], 'inbox');
+
+  const cQuarantine = join(folderOf(quarantine, C), 'quarantine');
+  await until(async () => (await listDir(cQuarantine)).includes(`${toC.docId}.edxml`), 'quarantined at C');
+  assert.deepEqual(await listDir(join(folderOf(quarantine, C), 'inbox')), []);
+  const timeline = await until(async () => {
+    const t = await env.client(A).timeline(toC.docId);
+    return t.recipients.find((r) => r.code === C)?.state === 'fail' ? t : undefined;
+  }, "C's gateway refusing it at the hub");
+  const event = timeline.recipients
+    .find((r) => r.code === C)!
+    .events.map((e) => e.detail ?? '')
+    .join(' ');
+  assert.match(event, /quarantined by the recipient's gateway: signature absent/);
 });

@@ -9,22 +9,33 @@ export interface ChildGateway {
   child: ChildProcess;
 }
 
-export async function forkGateway(config: Record<string, unknown>, kill: 'beforeAck' | 'afterSubmit'): Promise<ChildGateway> {
+export async function forkGateway(
+  config: Record<string, unknown>,
+  kill: 'beforeAck' | 'afterSubmit',
+): Promise<ChildGateway> {
   const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
   const script = fileURLToPath(new URL(`./gateway-child${ext}`, import.meta.url));
   // keep the loader flags (tsx, the source condition), not the test runner's
-  const execArgv = process.execArgv.filter((a, i, all) =>
-    a.startsWith('--conditions') || a.startsWith('--import') || a.startsWith('--experimental') || all[i - 1] === '--import',
+  const execArgv = process.execArgv.filter(
+    (a, i, all) =>
+      a.startsWith('--conditions') ||
+      a.startsWith('--import') ||
+      a.startsWith('--experimental') ||
+      all[i - 1] === '--import',
   );
   const child = fork(script, [], {
     execArgv,
     env: { ...process.env, GATEWAY_CHILD_CONFIG: JSON.stringify(config), GATEWAY_CHILD_KILL: kill },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
+  const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+    child.once('exit', (_code, signal) => resolve(signal)),
+  );
   const url = await new Promise<string>((resolve, reject) => {
     child.once('message', (m) => resolve((m as { url: string }).url));
-    child.once('exit', (code, signal) => reject(new Error(`the child gateway ended before it started (${code ?? signal})`)));
+    child.once('exit', (code, signal) =>
+      reject(new Error(`the child gateway ended before it started (${code ?? signal})`)),
+    );
   });
   return { url, exited, child };
 }

@@ -158,7 +158,11 @@ export async function dropIntoOutbox(folder: string, name: string, bytes: Buffer
 }
 
 /** Polls until `fn` returns a value other than undefined/false (fails the test after `ms`). */
-export async function until<T>(fn: () => Promise<T | undefined | false> | T | undefined | false, what: string, ms = 60_000): Promise<T> {
+export async function until<T>(
+  fn: () => Promise<T | undefined | false> | T | undefined | false,
+  what: string,
+  ms = 60_000,
+): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
     const v = await fn();

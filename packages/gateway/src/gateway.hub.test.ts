@@ -18,6 +18,9 @@ import {
   until,
 } from './test-support/gateway-test-env.js';
 
+// biome-ignore lint/suspicious/noExplicitAny: JSON answers, read field by field
+type Json = Record<string, any>;
+
 const A = '000.00.11.H53';
 const B = '000.00.01.A53';
 const C = '000.00.00.G22';
@@ -43,7 +46,7 @@ after(() => env?.dispose());
 
 async function post(url: string, body: string | Buffer, headers: Record<string, string> = {}) {
   const res = await fetch(url, { method: 'POST', body, headers });
-  return { status: res.status, json: (await res.json()) as Record<string, any> };
+  return { status: res.status, json: (await res.json()) as Json };
 }
 
 test('a package dropped into the outbox reaches the recipient signed; its gateway delivers it verified and acks', async () => {
@@ -75,7 +78,7 @@ test('a package dropped into the outbox reaches the recipient signed; its gatewa
 
   const { docId } = receipt;
   await until(async () => (await listDir(join(bFolder, 'inbox'))).includes(`${docId}.edxml`), 'inbox/<docId>.edxml');
-  const meta = await readJson<Record<string, any>>(join(bFolder, 'inbox', `${docId}.json`));
+  const meta = await readJson<Json>(join(bFolder, 'inbox', `${docId}.json`));
   assert.equal(meta['from'], A);
   assert.equal(meta['subject'], 'Về việc thử cổng');
   assert.equal(meta['signature'].status, 'valid', JSON.stringify(meta['signature']));
@@ -99,7 +102,7 @@ test('a package dropped into the outbox reaches the recipient signed; its gatewa
 
 async function getJson(url: string, headers: Record<string, string> = {}) {
   const res = await fetch(url, { headers });
-  return { status: res.status, json: (await res.json()) as Record<string, any> };
+  return { status: res.status, json: (await res.json()) as Json };
 }
 
 test('the hub is down while the gateway accepts 20 packages; when it comes up all 20 arrive once, in order', async () => {
@@ -168,7 +171,7 @@ test('a gateway killed between storing a package and acking it delivers it exact
   const g = await gateway(cfg);
   await until(async () => (await env.client(B).inbox()).items.every((i) => i.docId !== sent.docId), 'the ack');
   assert.deepEqual(await listDir(inbox), [`${sent.docId}.edxml`, `${sent.docId}.json`], 'once, nothing half-written');
-  const listed = (await getJson(`${g.url}/v1/tenants/${B}/inbox`)).json['items'] as Array<Record<string, any>>;
+  const listed = (await getJson(`${g.url}/v1/tenants/${B}/inbox`)).json['items'] as Array<Json>;
   assert.deepEqual(
     listed.map((i) => i['docId']),
     [sent.docId],
@@ -254,7 +257,7 @@ test('a status sent through the local API reaches the sender signed by the recip
 
   const aStatuses = join(folderOf(aCfg, A), 'statuses');
   const file = await until(async () => (await listDir(aStatuses)).find((f) => f.endsWith('.json')), 'the status at A');
-  const meta = await readJson<Record<string, any>>(join(aStatuses, file));
+  const meta = await readJson<Json>(join(aStatuses, file));
   assert.equal(meta['messageType'], 'status');
   assert.equal(meta['statusCode'], '03');
   assert.equal(meta['from'], B);
@@ -280,7 +283,7 @@ test('one gateway, two agencies: each signs with its own key; a tenant with a br
   const bCfg = gatewayConfig(env, 'gw-shared-b', [B]);
   const g = await gateway(shared);
   await gateway(bCfg);
-  const status = (await getJson(`${g.url}/v1/status`)).json['tenants'] as Array<Record<string, any>>;
+  const status = (await getJson(`${g.url}/v1/status`)).json['tenants'] as Array<Json>;
   assert.deepEqual(
     status.map((t) => [t['agency'], t['state']]),
     [
@@ -301,7 +304,7 @@ test('one gateway, two agencies: each signs with its own key; a tenant with a br
   const metas = await until(async () => {
     const files = (await listDir(bInbox)).filter((f) => f.endsWith('.json'));
     if (files.length < 2) return undefined;
-    return Promise.all(files.map((f) => readJson<Record<string, any>>(join(bInbox, f))));
+    return Promise.all(files.map((f) => readJson<Json>(join(bInbox, f))));
   }, 'both documents at B');
   const bySubject = Object.fromEntries(metas.map((m) => [m['subject'], m['signature']]));
   assert.equal(bySubject['Từ A qua cổng chung'].status, 'valid');
@@ -312,7 +315,10 @@ test('one gateway, two agencies: each signs with its own key; a tenant with a br
 
 test('hostile input: token, tenants, malformed and foreign packages, sizes, path tricks, refusals by the hub', async () => {
   const token = 'local-token-0123456789abcdef';
-  const cfg = { ...gatewayConfig(env, 'gw-hostile', [A], { localToken: token }), limits: { maxBodyBytes: 64 * 1024 } };
+  const cfg: Record<string, unknown> = {
+    ...gatewayConfig(env, 'gw-hostile', [A], { localToken: token }),
+    limits: { maxBodyBytes: 64 * 1024 },
+  };
   const g = await gateway(cfg);
   const auth = { Authorization: `Bearer ${token}` };
   const xml = { ...auth, 'Content-Type': 'application/xml' };
@@ -410,7 +416,7 @@ test('an unsigned package is delivered with its verdict, or quarantined and refu
 
   const bInbox = join(folderOf(deliver, B), 'inbox');
   await until(async () => (await listDir(bInbox)).includes(`${toB.docId}.json`), 'delivered to B');
-  const meta = await readJson<Record<string, any>>(join(bInbox, `${toB.docId}.json`));
+  const meta = await readJson<Json>(join(bInbox, `${toB.docId}.json`));
   assert.equal(meta['signature'].status, 'absent');
   assert.equal(meta['placement'], 'inbox');
 

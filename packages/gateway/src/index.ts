@@ -14,5 +14,5 @@ export { FOLDERS, type FolderName } from './folder/folder-layout.js';
 export { type RunningGateway, type StartGatewayOptions, startGateway } from './gateway.js';
 export type { IncomingVerdict } from './incoming/verify-incoming.js';
 export type { IncomingRow, OutgoingRow } from './spool/spool.js';
-export type { TenantStatus } from './tenant/tenant.js';
+export { checkTenants, type TenantStatus } from './tenant/tenant.js';
 export type { GatewayHooks } from './tenant/tenant-context.js';

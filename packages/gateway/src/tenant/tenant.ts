@@ -114,6 +114,20 @@ export class Tenant {
   }
 }
 
+/** Each tenant whose keys or trust anchors cannot be loaded, with why (nothing is started). */
+export function checkTenants(config: GatewayConfig): Map<string, string> {
+  const problems = new Map<string, string>();
+  for (const t of config.tenants) {
+    try {
+      loadSigner(t);
+      loadAnchors(t);
+    } catch (e) {
+      problems.set(t.agency, (e as Error).message);
+    }
+  }
+  return problems;
+}
+
 function readPem(path: string, what: string): Buffer {
   try {
     return readFileSync(path);

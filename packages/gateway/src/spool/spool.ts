@@ -3,7 +3,7 @@
 // (`out/<localId>.edxml`, the signed bytes exactly as they go to the hub; `in/<docId>.edxml`, as fetched).
 
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 
@@ -182,10 +182,40 @@ export class Spool {
     this.tmpDir = join(dir, 'tmp');
     for (const d of [this.outDir, this.inDir, this.tmpDir]) mkdirSync(d, { recursive: true, mode: 0o750 });
     this.db = new Database(join(dir, 'spool.db'));
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma('busy_timeout = 5000');
+    try {
+      this.db.pragma('busy_timeout = 1000');
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = FULL');
+      // one gateway per spool: the lock is held until the gateway stops (or dies: the system releases it)
+      this.db.pragma('locking_mode = EXCLUSIVE');
+      this.db.exec('BEGIN EXCLUSIVE; COMMIT');
+    } catch (e) {
+      this.db.close();
+      const code = (e as { code?: string }).code ?? '';
+      if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'))
+        throw new Error(`the spool ${dir} is in use by another gateway`);
+      throw e;
+    }
     this.db.exec(SCHEMA);
+    this.sweep();
+  }
+
+  /**
+   * Removes what a stop left half-done: temporary files, and package files no row refers to (written, then the
+   * gateway stopped before the row was committed — the package was never acknowledged to anyone).
+   */
+  private sweep(): void {
+    for (const name of readdirSync(this.tmpDir)) rmSync(join(this.tmpDir, name), { force: true, recursive: true });
+    const hasOut = this.db.prepare('SELECT 1 FROM outgoing WHERE local_id = ?');
+    for (const name of readdirSync(this.outDir)) {
+      const id = name.endsWith('.edxml') ? name.slice(0, -'.edxml'.length) : undefined;
+      if (!id || !hasOut.get(id)) rmSync(join(this.outDir, name), { force: true });
+    }
+    const hasIn = this.db.prepare('SELECT 1 FROM incoming WHERE doc_id = ?');
+    for (const name of readdirSync(this.inDir)) {
+      const id = name.endsWith('.edxml') ? name.slice(0, -'.edxml'.length) : undefined;
+      if (!id || !hasIn.get(id)) rmSync(join(this.inDir, name), { force: true });
+    }
   }
 
   close(): void {

@@ -1,14 +1,16 @@
 // Test support: a real hub on loopback (that can be stopped and started again on the same port and data),
 // a development CA issuing each agency its signing certificate, gateway configurations, edXML packages.
 
-import { appendFile, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { LienthongClient } from '@lienthong/client';
 import { buildDocument, collect } from '@lienthong/edxml';
 import { loadConfig, type StartedHub, startHub } from '@lienthong/hub';
 import { writeAgencyCertFiles } from '@lienthong/trust/testing/agency-cert-files';
+import { testGatewayConfig } from './gateway-testing.js';
+
+export { dropIntoOutbox, folderOf, until } from './gateway-testing.js';
 
 export interface Agency {
   code: string;
@@ -92,30 +94,16 @@ export function gatewayConfig(
   codes: string[],
   extra: { incoming?: 'deliver' | 'quarantine'; localToken?: string; hubUrl?: string } = {},
 ): Record<string, unknown> {
-  const root = join(env.dir, name);
-  return {
-    hub: { url: extra.hubUrl ?? env.hubUrl, timeoutMs: 10_000 },
-    listen: { host: '127.0.0.1', port: 0 },
-    dataDir: join(root, 'data'),
-    poll: { waitSeconds: 2, folderIntervalMs: 50 },
-    retry: { baseDelayMs: 50, maxDelayMs: 400 },
-    log: { level: 'silent' },
+  return testGatewayConfig({
+    hubUrl: extra.hubUrl ?? env.hubUrl,
+    root: join(env.dir, name),
+    tenants: codes
+      .map((code) => env.agencies[code]!)
+      .map((a) => ({ agency: a.code, apiKey: a.apiKey, key: a.key, cert: a.cert })),
+    trustAnchors: [env.anchor],
+    ...(extra.incoming ? { incoming: extra.incoming } : {}),
     ...(extra.localToken ? { localToken: extra.localToken } : {}),
-    tenants: codes.map((code) => ({
-      agency: code,
-      apiKey: env.agencies[code]!.apiKey,
-      signingKey: env.agencies[code]!.key,
-      certificate: env.agencies[code]!.cert,
-      trustAnchors: [env.anchor],
-      folder: join(root, 'folders', code),
-      ...(extra.incoming ? { incoming: extra.incoming } : {}),
-    })),
-  };
-}
-
-export function folderOf(config: Record<string, unknown>, code: string): string {
-  const tenants = config['tenants'] as Array<{ agency: string; folder: string }>;
-  return tenants.find((t) => t.agency === code)!.folder;
+  });
 }
 
 let counter = 0;
@@ -148,28 +136,6 @@ export async function documentPackage(from: string, to: string[], subject?: stri
       ],
     }),
   );
-}
-
-/** Drops a package into an outbox the way a local system should: written under a temporary name, then renamed. */
-export async function dropIntoOutbox(folder: string, name: string, bytes: Buffer): Promise<void> {
-  const temp = join(folder, 'outbox', `${name}.tmp`);
-  await writeFile(temp, bytes);
-  await rename(temp, join(folder, 'outbox', name));
-}
-
-/** Polls until `fn` returns a value other than undefined/false (fails the test after `ms`). */
-export async function until<T>(
-  fn: () => Promise<T | undefined | false> | T | undefined | false,
-  what: string,
-  ms = 60_000,
-): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined && v !== false) return v as T;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
 }
 
 export async function listDir(dir: string): Promise<string[]> {

@@ -433,3 +433,24 @@ test('an unsigned package is delivered with its verdict, or quarantined and refu
     .join(' ');
   assert.match(event, /quarantined by the recipient's gateway: signature absent/);
 });
+
+test('a tenant whose API key the hub refuses waits with its queue intact; the other tenant sends meanwhile', async () => {
+  const cfg = gatewayConfig(env, 'gw-bad-apikey', [A, C]);
+  const tenants = cfg['tenants'] as Array<Record<string, unknown>>;
+  tenants[1]!['apiKey'] = 'lt_0000000000_not-the-key-of-this-agency';
+  const g = await gateway(cfg);
+  await dropIntoOutbox(folderOf(cfg, C), 'cho.edxml', await documentPackage(C, [B], 'Chờ khóa đúng'));
+  await dropIntoOutbox(folderOf(cfg, A), 'di.edxml', await documentPackage(A, [B], 'Đi trước'));
+  await until(
+    async () => (await listDir(join(folderOf(cfg, A), 'sent'))).includes('di.edxml.json'),
+    "A's package sent",
+  );
+  const c = await until(async () => {
+    const s = ((await getJson(`${g.url}/v1/status`)).json['tenants'] as Json[])[1]!;
+    return s['outgoing'].queued === 1 && /401/.test(s['lastError']?.message ?? '') ? s : undefined;
+  }, "C's refusal by the hub");
+  assert.equal(c['outgoing'].failed, 0, 'a refused key is not a refused package');
+  assert.deepEqual(await listDir(join(folderOf(cfg, C), 'failed')), []);
+  const received = (await env.client(B).inbox({ limit: 100 })).items;
+  for (const i of received) await env.client(B).ack(i.docId, 'done');
+});

@@ -454,3 +454,24 @@ test('a tenant whose API key the hub refuses waits with its queue intact; the ot
   const received = (await env.client(B).inbox({ limit: 100 })).items;
   for (const i of received) await env.client(B).ack(i.docId, 'done');
 });
+
+test('an HTTPS hub: the gateway trusts it through hub.ca', async () => {
+  const tlsEnv = await testEnv([A, B], { tls: true });
+  try {
+    assert.match(tlsEnv.hubUrl, /^https:/);
+    const cfg = { ...gatewayConfig(tlsEnv, 'gw-tls', [A]) } as Json;
+    cfg['hub'] = { ...cfg['hub'], ca: tlsEnv.anchor };
+    await gateway(cfg);
+    await dropIntoOutbox(folderOf(cfg, A), 'qua-https.edxml', await documentPackage(A, [B], 'Qua HTTPS'));
+    const sent = await until(
+      async () => (await listDir(join(folderOf(cfg, A), 'sent'))).includes('qua-https.edxml.json'),
+      'sent over HTTPS',
+    );
+    assert.ok(sent);
+    assert.equal((await tlsEnv.client(B).inbox()).items[0]?.subject, 'Qua HTTPS');
+  } finally {
+    for (const g of running) await g.close();
+    running = [];
+    await tlsEnv.dispose();
+  }
+});

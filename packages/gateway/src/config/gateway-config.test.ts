@@ -48,6 +48,9 @@ test('defaults, relative paths from the config directory, secrets from files and
     },
   );
   assert.deepEqual(c.listen, { host: '127.0.0.1', port: 8090 });
+  assert.equal(c.hub.ca, undefined);
+  const tls = parseGatewayConfig(base({ hub: { url: 'https://hub.example', ca: 'ca/root.pem' } }), { baseDir: dir });
+  assert.deepEqual(tls.hub.ca, [join(dir, 'ca/root.pem')]);
   assert.equal(c.dataDir, join(dir, 'data'));
   assert.equal(c.tenants[0]!.apiKey, 'lt_abc_secret-from-file');
   assert.equal(c.tenants[0]!.signingKey, join(dir, 'keys/a.key'));
@@ -64,6 +67,7 @@ test('each mistake is named by its field', async () => {
   refused(base({ hub: undefined }), 'hub', /must be an object/);
   refused(base({ hub: { url: 'ftp://x' } }), 'hub.url', /http/);
   refused(base({ hub: { url: 'not a url' } }), 'hub.url', /not a URL/);
+  refused(base({ hub: { url: 'https://hub', ca: [] } }), 'hub.ca', /non-empty array/);
   refused(base({ listen: { port: 70000 } }), 'listen.port', /between 0 and 65535/);
   refused(base({ dataDir: '' }), 'dataDir', /non-empty/);
   refused(base({ tenants: [] }), 'tenants', /at least one/);

@@ -27,7 +27,8 @@ export interface TenantConfig {
 }
 
 export interface GatewayConfig {
-  hub: { url: string; timeoutMs: number };
+  /** `ca`: PEM files of the CA(s) the hub's HTTPS certificate is checked against (default: Node's roots) */
+  hub: { url: string; timeoutMs: number; ca?: string[] };
   listen: { host: string; port: number };
   dataDir: string;
   /** bearer token the local API asks for; absent: the API is open to whoever reaches the listen address */
@@ -110,7 +111,7 @@ export function parseGatewayConfig(raw: unknown, opts: ParseConfigOptions = {}):
   const path = (v: unknown, at: string) => resolve(baseDir, string(v, at));
 
   const hub = object(top['hub'], 'hub');
-  unknownKeys(hub, ['url', 'timeoutMs'], 'hub');
+  unknownKeys(hub, ['url', 'timeoutMs', 'ca'], 'hub');
   const url = string(hub['url'], 'hub.url');
   let parsed: URL;
   try {
@@ -121,6 +122,13 @@ export function parseGatewayConfig(raw: unknown, opts: ParseConfigOptions = {}):
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
     throw new GatewayConfigError('hub.url', `must be http:// or https://, not ${parsed.protocol}`);
 
+  let ca: string[] | undefined;
+  if (hub['ca'] !== undefined) {
+    const list = typeof hub['ca'] === 'string' ? [hub['ca']] : hub['ca'];
+    if (!Array.isArray(list) || list.length === 0)
+      throw new GatewayConfigError('hub.ca', 'must be a PEM file path or a non-empty array of them');
+    ca = list.map((c, i) => path(c, Array.isArray(hub['ca']) ? `hub.ca[${i}]` : 'hub.ca'));
+  }
   const listen = optionalObject(top['listen'], 'listen');
   unknownKeys(listen, ['host', 'port'], 'listen');
   const limits = optionalObject(top['limits'], 'limits');
@@ -149,7 +157,11 @@ export function parseGatewayConfig(raw: unknown, opts: ParseConfigOptions = {}):
   }
   const retryBase = integer(retry['baseDelayMs'], 'retry.baseDelayMs', 500, 1, 3_600_000);
   const config: GatewayConfig = {
-    hub: { url, timeoutMs: integer(hub['timeoutMs'], 'hub.timeoutMs', 120_000, 1000, 3_600_000) },
+    hub: {
+      url,
+      timeoutMs: integer(hub['timeoutMs'], 'hub.timeoutMs', 120_000, 1000, 3_600_000),
+      ...(ca ? { ca } : {}),
+    },
     listen: {
       host: listen['host'] === undefined ? '127.0.0.1' : string(listen['host'], 'listen.host'),
       port: integer(listen['port'], 'listen.port', 8090, 0, 65535),

@@ -61,6 +61,7 @@ export class Tenant {
           url: gateway.hub.url,
           apiKey: config.apiKey,
           timeoutMs: gateway.hub.timeoutMs,
+          ...(gateway.hub.ca ? { tls: { ca: gateway.hub.ca } } : {}),
           retry: { attempts: 1 },
           userAgent: 'lienthong-gateway/0.1',
         }),

@@ -32,7 +32,7 @@ export interface TestEnv {
   dispose(): Promise<void>;
 }
 
-export async function testEnv(codes: string[]): Promise<TestEnv> {
+export async function testEnv(codes: string[], opts: { tls?: boolean } = {}): Promise<TestEnv> {
   const dir = await mkdtemp(join(tmpdir(), 'lt-gateway-'));
   const hubDir = join(dir, 'hub');
   let port = 0;
@@ -46,6 +46,7 @@ export async function testEnv(codes: string[]): Promise<TestEnv> {
         hubId: 'lienthong.test',
         log: { level: 'silent' },
         shutdownGraceSeconds: 1,
+        ...(opts.tls ? { tls: { dev: true } } : {}),
       },
     });
     started = await startHub(config, { installSignalHandlers: false });
@@ -79,7 +80,13 @@ export async function testEnv(codes: string[]): Promise<TestEnv> {
     async startHub() {
       if (!started) await start();
     },
-    client: (code) => new LienthongClient({ url: hubUrl, apiKey: agencies[code]!.apiKey, retry: { attempts: 1 } }),
+    client: (code) =>
+      new LienthongClient({
+        url: hubUrl,
+        apiKey: agencies[code]!.apiKey,
+        retry: { attempts: 1 },
+        ...(opts.tls ? { tls: { ca: join(caDir, 'root.pem') } } : {}),
+      }),
     async dispose() {
       await started?.close();
       await rm(dir, { recursive: true, force: true });

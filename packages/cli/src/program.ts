@@ -6,6 +6,7 @@ import { registerAudit } from './commands/audit.js';
 import { registerBackup } from './commands/backup.js';
 import { registerCa } from './commands/ca.js';
 import { registerFetch } from './commands/fetch.js';
+import { registerGateway } from './commands/gateway.js';
 import { registerGc } from './commands/gc.js';
 import { registerInbox } from './commands/inbox.js';
 import { registerMigrate } from './commands/migrate.js';
@@ -59,6 +60,7 @@ export function createProgram(): Command {
   registerMigrate(program);
   registerMigrateStore(program);
   registerWebhooks(program);
+  registerGateway(program);
   return program;
 }
 

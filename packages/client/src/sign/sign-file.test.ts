@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createReadStream, existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -75,4 +75,19 @@ test('signFile with PEM text and an output path; withSigned removes its copy eve
   );
   assert.ok(seen.endsWith('signed.edxml'));
   assert.equal(existsSync(seen), false);
+});
+
+test('a certificate file carrying the intermediate after the signer puts both in KeyInfo', async () => {
+  const bundle = join(dir, 'signer-and-intermediate.pem');
+  await writeFile(bundle, `${await readFile(credentials.certificate, 'utf8')}\n${anchors[1]}`);
+  const signed = await signFile(unsigned, { key: credentials.key, certificate: bundle });
+  const xml = await readFile(signed.path, 'utf8');
+  assert.equal(xml.match(/<X509Certificate>/g)?.length, 2);
+  // the root alone verifies it: the intermediate travelled in the signature
+  const verdict = await verifyPackage(createReadStream(signed.path), {
+    trustAnchors: anchors.slice(0, 1),
+    expectedSigner: { agencyCode: '000.00.00.H41' },
+  });
+  assert.equal(verdict.status, 'valid');
+  await signed.cleanup();
 });

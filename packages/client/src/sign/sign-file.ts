@@ -68,9 +68,11 @@ export async function signFile(
   }
 }
 
+/** PEM text as it is; a path is read, as text when it holds PEM (so every certificate in it is kept), else as DER bytes. */
 async function pemOrFile(v: string | Uint8Array): Promise<string | Uint8Array> {
   if (typeof v !== 'string' || v.includes('-----BEGIN')) return v;
-  return readFile(v);
+  const bytes = await readFile(v);
+  return bytes.includes('-----BEGIN') ? bytes.toString('utf8') : bytes;
 }
 
 /** Runs `fn` with a signed copy of `source` when credentials are given (the copy is removed afterwards). */

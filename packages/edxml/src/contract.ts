@@ -2,6 +2,7 @@
 // validation issues, builder inputs. Implementations live in their own modules; index.ts re-exports.
 
 import type { AttachmentInfo, Business, DocumentHeader, EdxmlPackage, StatusPackage, TraceHeader } from './model.js';
+import type { XmlEvent } from './xml-tokenizer.js';
 
 /** Where the parser sends one attachment's decoded bytes while it streams. */
 export interface AttachmentSink {
@@ -36,6 +37,14 @@ export interface ParseLimits {
 export interface ParseOptions {
   attachmentSink?: AttachmentSink;
   limits?: Partial<ParseLimits>;
+  /**
+   * Receives every event of the parser's own tokenizer, in order, from the first XML byte to the
+   * root's end tag: start and end tags, text (buffered, as `text` tokens, except attachment content,
+   * which comes as `text-chunk` slices of the input: use them during the call), comments and
+   * processing instructions. Lets a consumer (the signature check's canonicalizer) read the package
+   * without tokenizing its bytes a second time. An exception it throws fails the parse.
+   */
+  tap?: (event: XmlEvent) => void;
 }
 
 /** Where the hub inserts its own TraceHeader when it delivers the package. */

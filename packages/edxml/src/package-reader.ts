@@ -76,6 +76,8 @@ const RESPONSE_FOR = ['OrganId', 'Code', 'PromulgationDate', 'DocumentId'];
 const ATTACHMENT = ['ContentId', 'AttachmentName', 'Description', 'ContentType', 'ContentTransferEncoded'];
 
 export class PackageReader {
+  private readonly indexes = new Map<ElementNode, Map<string, ElementNode[]>>();
+
   constructor(
     /** the namespace edXML elements are in (the QCVN namespace, or '' for un-namespaced producers) */
     private readonly ns: string,
@@ -330,22 +332,33 @@ export class PackageReader {
 
   // --- element access ---
 
-  private matches(node: ElementNode, name: string): boolean {
-    return node.ns === this.ns && node.local === name;
+  /** a parent's children in the edXML namespace by local name, built on first access (fields are looked up one by one) */
+  private byName(parent: ElementNode): Map<string, ElementNode[]> {
+    let index = this.indexes.get(parent);
+    if (!index) {
+      index = new Map();
+      for (const c of parent.children) {
+        if (c.ns !== this.ns) continue;
+        const list = index.get(c.local);
+        if (list) list.push(c);
+        else index.set(c.local, [c]);
+      }
+      this.indexes.set(parent, index);
+    }
+    return index;
   }
 
   /** `Bussiness…` names also match the `Business…` spelling some producers use (with a warning). */
   private spelled(parent: ElementNode, name: string): string {
     if (!name.startsWith('Bussiness')) return name;
     const quirk = `Business${name.slice('Bussiness'.length)}`;
-    return parent.children.some((c) => this.matches(c, name)) || !parent.children.some((c) => this.matches(c, quirk))
-      ? name
-      : quirk;
+    const index = this.byName(parent);
+    return index.has(name) || !index.has(quirk) ? name : quirk;
   }
 
   private children(parent: ElementNode, name: string): ElementNode[] {
     const spelled = this.spelled(parent, name);
-    return parent.children.filter((c) => this.matches(c, spelled));
+    return this.byName(parent).get(spelled)?.slice() ?? [];
   }
 
   private child(parent: ElementNode, name: string): ElementNode | undefined {

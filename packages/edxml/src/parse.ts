@@ -14,7 +14,7 @@ import {
 import { type ElementNode, WarningList } from './element-tree.js';
 import { DSIG_NAMESPACE, EDXML_NAMESPACE, type SignatureInfo } from './model.js';
 import { PackageReader } from './package-reader.js';
-import { type XmlName, type XmlToken, XmlTokenizer } from './xml-tokenizer.js';
+import { type XmlEvent, type XmlName, type XmlToken, XmlTokenizer } from './xml-tokenizer.js';
 
 export const DEFAULT_PARSE_LIMITS: Readonly<ParseLimits> = {
   maxDepth: 48,
@@ -28,23 +28,38 @@ export const DEFAULT_PARSE_LIMITS: Readonly<ParseLimits> = {
 /** Parses one edXML package from a byte stream. Throws EdxmlError for input it refuses. */
 export async function parseEdxml(source: AsyncIterable<Uint8Array>, options: ParseOptions = {}): Promise<ParseResult> {
   const limits = { ...DEFAULT_PARSE_LIMITS, ...options.limits };
+  const tap = options.tap;
   const tokenizer = new XmlTokenizer({
     maxDepth: limits.maxDepth,
     maxTextLength: limits.maxTextLength,
     maxElements: limits.maxElements,
     maxAttributes: limits.maxAttributes,
     isStreamingElement: isAttachmentContent,
+    markup: tap !== undefined,
   });
   const assembler = new PackageAssembler(options, limits, tokenizer);
+  // the tap sees the events up to the root's end tag (what follows it is not part of the document)
+  let tapping = tap !== undefined;
+  let depth = 0;
   try {
     for await (const chunk of source) {
-      for (const token of tokenizer.write(chunk)) {
-        const pending = assembler.accept(token);
+      for (const event of tokenizer.writeEvents(chunk)) {
+        if (tapping) {
+          tap!(event);
+          if (event.kind === 'start') depth++;
+          else if (event.kind === 'end' && --depth === 0) tapping = false;
+        }
+        const pending = assembler.accept(event);
         if (pending) await pending;
       }
     }
-    for (const token of tokenizer.end()) {
-      const pending = assembler.accept(token);
+    for (const event of tokenizer.endEvents()) {
+      if (tapping) {
+        tap!(event);
+        if (event.kind === 'start') depth++;
+        else if (event.kind === 'end' && --depth === 0) tapping = false;
+      }
+      const pending = assembler.accept(event);
       if (pending) await pending;
     }
     return assembler.finish();
@@ -100,8 +115,11 @@ class PackageAssembler {
     private readonly tokenizer: XmlTokenizer,
   ) {}
 
-  accept(token: XmlToken): void | Promise<void> {
+  accept(token: XmlEvent): void | Promise<void> {
     switch (token.kind) {
+      case 'comment':
+      case 'pi':
+        return;
       case 'start':
         this.start(token);
         this.whitespaceBefore = '';

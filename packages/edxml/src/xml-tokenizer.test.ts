@@ -72,6 +72,15 @@ test('every chunk size gives the same tokens, multi-byte UTF-8 and CDATA include
   );
 });
 
+test('a text node that starts as literal text and goes on in CDATA or across chunks reads the same', () => {
+  const xml = '<r><a>Việt<![CDATA[ạ\r\n]]>x&amp;</a><b>Đ\r\nạ<!--c-->y\r</b><c>Tiếng</c></r>';
+  const whole = tokenize(xml).tokens;
+  for (let size = 1; size <= xml.length; size++)
+    assert.deepEqual(tokenize(xml, size).tokens, whole, `chunks of ${size}`);
+  const texts = whole.filter((t) => (t as XmlToken).kind === 'text').map((t) => (t as { text: string }).text);
+  assert.deepEqual(texts, ['Việtạ\nx&', 'Đ\nạ', 'y\n', 'Tiếng']);
+});
+
 test('line endings in text are normalised; character references survive', () => {
   const { tokens } = tokenize('<r>a\r\nb\rc&#13;</r>');
   assert.equal((tokens[1] as { text: string }).text, 'a\nb\nc\r');

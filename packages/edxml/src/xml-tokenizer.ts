@@ -85,6 +85,20 @@ const NAME_START =
 const NAME_CHAR = `(?:${NAME_START}|[-.0-9\\u00B7\\u0300-\\u036F\\u203F-\\u2040])`;
 const NCNAME = `${NAME_START}${NAME_CHAR}*`;
 const QNAME_RE = new RegExp(`^(?:(${NCNAME}):)?(${NCNAME})$`);
+/** names already checked against QNAME_RE: prefix and local part (bounded; names repeat across packages) */
+const checkedNames = new Map<string, { prefix: string; local: string }>();
+const MAX_CHECKED_NAMES = 4096;
+
+function splitName(qname: string): { prefix: string; local: string } | undefined {
+  let split = checkedNames.get(qname);
+  if (split) return split;
+  const m = QNAME_RE.exec(qname);
+  if (!m) return undefined;
+  split = { prefix: m[1] ?? '', local: m[2]! };
+  if (checkedNames.size >= MAX_CHECKED_NAMES) checkedNames.clear();
+  checkedNames.set(qname, split);
+  return split;
+}
 const NAME_START_BYTE = (b: number) => (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || b === 0x5f || b >= 0x80;
 const PREDEFINED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 
@@ -129,6 +143,8 @@ export class XmlTokenizer {
   private pendingStart = 0;
   private tokens: XmlEvent[] = [];
   private text: TextSegment[] = [];
+  /** the text node so far, when it is one run of literal text that ended at a `<` in its chunk (no copy of its bytes) */
+  private textString: string | undefined;
   private textBytes = 0;
   private textStart = -1;
   private textEnd = 0;
@@ -532,7 +548,10 @@ export class XmlTokenizer {
       if (name === 'xmlns' || name.startsWith('xmlns:')) {
         attributes.push({ qname: name, prefix: name === 'xmlns' ? '' : 'xmlns', local: name, ns: XMLNS_NS, value });
       } else {
-        attributes.push({ ...this.resolve(name, false, offset), value });
+        const split = splitName(name);
+        if (!split) this.fail('malformed', `invalid name "${name}"`, offset);
+        const ns = this.namespaceOf(split.prefix, false, name, offset);
+        attributes.push({ qname: name, prefix: split.prefix, local: split.local, ns, value });
       }
     }
     frame.streaming = this.isStreamingElement?.(frame.name, parent?.name) ?? false;
@@ -599,18 +618,21 @@ export class XmlTokenizer {
   }
 
   private resolve(qname: string, isElement: boolean, offset: number): XmlName {
-    const m = QNAME_RE.exec(qname);
-    if (!m) this.fail('malformed', `invalid name "${qname}"`, offset);
-    const prefix = m[1] ?? '';
-    const local = m[2]!;
-    if (prefix === '' && !isElement) return { qname, prefix, local, ns: '' };
-    if (prefix === 'xml') return { qname, prefix, local, ns: XML_NS };
+    const split = splitName(qname);
+    if (!split) this.fail('malformed', `invalid name "${qname}"`, offset);
+    const { prefix, local } = split;
+    return { qname, prefix, local, ns: this.namespaceOf(prefix, isElement, qname, offset) };
+  }
+
+  private namespaceOf(prefix: string, isElement: boolean, qname: string, offset: number): string {
+    if (prefix === '' && !isElement) return '';
+    if (prefix === 'xml') return XML_NS;
     for (let i = this.stack.length - 1; i >= 0; i--) {
       const uri = this.stack[i]!.bindings?.get(prefix);
-      if (uri !== undefined) return { qname, prefix, local, ns: uri };
+      if (uri !== undefined) return uri;
     }
     if (prefix !== '') this.fail('malformed', `undeclared namespace prefix "${prefix}" in <${qname}>`, offset);
-    return { qname, prefix, local, ns: '' };
+    return '';
   }
 
   private appendText(buf: Buffer, from: number, to: number, base: number, cdata: boolean): void {
@@ -624,11 +646,21 @@ export class XmlTokenizer {
     this.textBytes += to - from;
     // 4 bytes per character is the UTF-8 worst case; the exact character count is checked in flushText
     if (this.textBytes > this.maxTextLength * 4) this.textTooLarge(this.textBytes);
+    this.textEnd = base + to;
+    // the usual text node: literal text between two tags in one chunk. It starts after markup and
+    // ends at a `<`, so no UTF-8 sequence is split: decoded at once, without copying its bytes.
+    if (this.text.length === 0 && this.textString === undefined && !cdata && to < buf.length) {
+      this.textString = buf.toString('utf8', from, to);
+      return;
+    }
+    if (this.textString !== undefined) {
+      this.text.push({ parts: [Buffer.from(this.textString, 'utf8')], cdata: false });
+      this.textString = undefined;
+    }
     const last = this.text[this.text.length - 1];
     const part = Buffer.from(buf.subarray(from, to));
     if (last && last.cdata === cdata) last.parts.push(part);
     else this.text.push({ parts: [part], cdata });
-    this.textEnd = base + to;
   }
 
   private textTooLarge(size: number): never {
@@ -636,6 +668,16 @@ export class XmlTokenizer {
   }
 
   private flushText(): void {
+    const single = this.textString;
+    if (single !== undefined) {
+      this.textString = undefined;
+      const text = this.decodeEntities(normalizeLineEnds(single), this.textStart);
+      if (text.length > this.maxTextLength) this.textTooLarge(text.length);
+      this.tokens.push({ kind: 'text', text, raw: single, start: this.textStart, end: this.textEnd });
+      this.textBytes = 0;
+      this.textStart = -1;
+      return;
+    }
     if (this.text.length === 0) {
       this.textStart = -1;
       return;
@@ -645,10 +687,10 @@ export class XmlTokenizer {
     for (const segment of this.text) {
       const s = (segment.parts.length === 1 ? segment.parts[0]! : Buffer.concat(segment.parts)).toString('utf8');
       if (segment.cdata) {
-        text += s.replace(/\r\n?/g, '\n');
+        text += normalizeLineEnds(s);
         raw += `<![CDATA[${s}]]>`;
       } else {
-        text += this.decodeEntities(s.replace(/\r\n?/g, '\n'), this.textStart);
+        text += this.decodeEntities(normalizeLineEnds(s), this.textStart);
         raw += s;
       }
     }
@@ -712,6 +754,11 @@ export class XmlTokenizer {
       );
     });
   }
+}
+
+/** CR LF and lone CR become LF (XML 1.0 §2.11) */
+function normalizeLineEnds(s: string): string {
+  return s.includes('\r') ? s.replace(/\r\n?/g, '\n') : s;
 }
 
 function isXmlChar(cp: number): boolean {

@@ -96,5 +96,10 @@ export {
   signPackageToFile,
 } from './xmldsig/sign-package.js';
 export type { Verdict } from './xmldsig/verdict.js';
-export { type ExpectedSigner, type VerifyOptions, verifyPackage } from './xmldsig/verify-package.js';
+export {
+  type ExpectedSigner,
+  PackageSignatureVerifier,
+  type VerifyOptions,
+  verifyPackage,
+} from './xmldsig/verify-package.js';
 export { DEFAULT_ZIP_LIMITS, type ZipLimits } from './zip/zip-limits.js';

@@ -6,11 +6,11 @@
 import { createHash, type Hash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { type AttachmentSink, type ParseResult, parseEdxml } from '@lienthong/edxml';
+import { PackageSignatureVerifier } from '@lienthong/trust';
 import type { BlobStore, TempBlob } from '../blobs/blob-store.js';
 import { HubError } from '../core/contract.js';
 import { hubErrorFromParse } from './edxml-error-mapping.js';
 import { requestChunks } from './request-chunks.js';
-import { SignatureNameScan } from './signature-name-scan.js';
 import { WriteBehind } from './write-behind.js';
 
 /** bytes of the body, and of each attachment, that may be on their way to disk while parsing goes on */
@@ -28,10 +28,10 @@ export interface Spooled {
   sha256: string;
   size: number;
   /**
-   * Whether the body's bytes spell "Signature" anywhere (noted while streaming): when they do not and
-   * the parser saw no Signature element, the package is unsigned without a second pass over its bytes.
+   * The package's XML signature, digested while parsing (the parser's tokenizer fed it every event):
+   * ask it for the verdict. Absent when the package was parsed elsewhere (an intake worker).
    */
-  mentionsSignature?: boolean;
+  signatureVerifier?: PackageSignatureVerifier;
   /** temp blobs of the attachments, by attachment index */
   attachments: Map<number, TempBlob>;
   /** removes every temp blob (after a refusal) */
@@ -52,7 +52,6 @@ export async function spoolAndParse(blobs: BlobStore, body: Readable, maxBodyByt
     // hashes from the first '<' on: almost always where the parser will say the XML starts. When that
     // is the body's first byte (no preamble: the usual case) it is the body's own hash, not computed twice.
     let fromFirstLt: { offset: number; hash: Hash | undefined } | undefined;
-    const signatureName = new SignatureNameScan();
 
     async function* tee(): AsyncGenerator<Uint8Array> {
       for await (const chunk of requestChunks(body)) {
@@ -67,7 +66,6 @@ export async function spoolAndParse(blobs: BlobStore, body: Readable, maxBodyByt
           );
         }
         await bodyWrites.write(chunk);
-        signatureName.scan(chunk);
         if (fromFirstLt) fromFirstLt.hash?.update(chunk);
         else {
           const lt = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).indexOf(0x3c);
@@ -110,8 +108,13 @@ export async function spoolAndParse(blobs: BlobStore, body: Readable, maxBodyByt
     };
 
     let parsed: ParseResult;
+    const signatureVerifier = new PackageSignatureVerifier();
     try {
-      parsed = await parseEdxml(tee(), { attachmentSink: sink, limits: { maxAttachmentBytes: maxBodyBytes } });
+      parsed = await parseEdxml(tee(), {
+        attachmentSink: sink,
+        limits: { maxAttachmentBytes: maxBodyBytes },
+        tap: (event) => signatureVerifier.push(event),
+      });
     } catch (err) {
       throw hubErrorFromParse(err);
     }
@@ -130,7 +133,7 @@ export async function spoolAndParse(blobs: BlobStore, body: Readable, maxBodyByt
       bodySha256,
       sha256,
       size,
-      mentionsSignature: signatureName.found,
+      signatureVerifier,
       attachments,
       discard,
     };

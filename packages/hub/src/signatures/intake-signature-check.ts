@@ -4,7 +4,14 @@
 
 import type { X509Certificate } from 'node:crypto';
 import type { ParseResult } from '@lienthong/edxml';
-import { type ChainCache, type CrlInput, type Verdict, verifyPackage } from '@lienthong/trust';
+import {
+  type ChainCache,
+  type CrlInput,
+  type PackageSignatureVerifier,
+  type Verdict,
+  type VerifyOptions,
+  verifyPackage,
+} from '@lienthong/trust';
 import type { ByteRange } from '../blobs/blob-store.js';
 
 export interface IntakeTrust {
@@ -41,16 +48,34 @@ export async function checkIntakeSignature(
   // No Signature element (the parser saw none and the bytes never spell the name): the verdict is
   // 'absent' whatever the rest, so a second pass over a large unsigned package is not worth its time.
   const unsigned = !parsed.package.signature && !(mentionsSignatureHint ?? (await mentionsSignature(read(range))));
-  const raw = await verifyPackage(unsigned ? [EMPTY_PACKAGE] : read(range), {
+  const raw = await verifyPackage(unsigned ? [EMPTY_PACKAGE] : read(range), verifyOptions(sender, trust, checkedAt));
+  return { raw, checkedAt };
+}
+
+/**
+ * The same check when the parser's tokenizer already fed the package's events to `verifier` (its
+ * `tap`): the digest is computed; what is left is the signature value, the certificates and the policy.
+ */
+export async function checkTappedSignature(
+  verifier: PackageSignatureVerifier,
+  sender: string,
+  trust: IntakeTrust,
+): Promise<IntakeSignatureCheck> {
+  const checkedAt = new Date();
+  const raw = await verifier.verdict(verifyOptions(sender, trust, checkedAt));
+  return { raw, checkedAt };
+}
+
+function verifyOptions(sender: string, trust: IntakeTrust, now: Date): VerifyOptions {
+  return {
     trustAnchors: trust.anchors,
     intermediates: trust.intermediates,
     crls: trust.crls,
-    now: checkedAt,
+    now,
     staleCrl: trust.staleCrl === 'accept' ? 'note' : 'indeterminate',
     expectedSigner: { agencyCode: sender },
     ...(trust.chainCache ? { chainCache: trust.chainCache } : {}),
-  });
-  return { raw, checkedAt };
+  };
 }
 
 const EMPTY_PACKAGE = Buffer.from('<edXML/>');

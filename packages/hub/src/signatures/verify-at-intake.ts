@@ -1,14 +1,16 @@
 // Checks a spooled package's XML signature under the sender's policy: `off` skips it, `report`
-// records the verdict, `require` refuses anything but `valid` (422 bad-signature). The package is
-// streamed from its temp blob, from its first to its last XML byte, never held whole in memory —
-// unless an intake worker already checked it (`spooled.signatureCheck`): then only the policy is
-// decided here.
+// records the verdict, `require` refuses anything but `valid` (422 bad-signature). The digest was
+// computed while the package was parsed (the parser's tokenizer fed `spooled.signatureVerifier`), or
+// an intake worker already checked it (`spooled.signatureCheck`): then only the signature value, the
+// certificates and the policy are left. Without either, the package is streamed again from its temp
+// blob, from its first to its last XML byte, never held whole in memory.
 
 import type { ParseResult } from '@lienthong/edxml';
+import type { PackageSignatureVerifier } from '@lienthong/trust';
 import type { TempBlob } from '../blobs/blob-store.js';
 import { HubError, type SignatureVerdict } from '../core/contract.js';
 import type { HubContext } from '../core/hub-context.js';
-import { checkIntakeSignature, type IntakeSignatureCheck } from './intake-signature-check.js';
+import { checkIntakeSignature, checkTappedSignature, type IntakeSignatureCheck } from './intake-signature-check.js';
 import { signaturePolicyFor } from './signature-policy.js';
 import { describeSignatureProblem, toSignatureVerdict } from './signature-verdict.js';
 import { acceptTenantSigner } from './tenant-signer.js';
@@ -24,8 +26,8 @@ export async function verifyAtIntake(
   spooled: {
     body: TempBlob;
     parsed: ParseResult;
-    mentionsSignature?: boolean;
     signatureCheck?: IntakeSignatureCheck;
+    signatureVerifier?: PackageSignatureVerifier;
   },
   sender: string,
 ): Promise<SignatureCheck | undefined> {
@@ -33,21 +35,18 @@ export async function verifyAtIntake(
   const policy = await signaturePolicyFor(ctx, agency);
   if (policy === 'off') return undefined;
   const pki = ctx.pki;
+  const trust = {
+    anchors: pki.anchors,
+    intermediates: pki.intermediates,
+    crls: pki.crls.current(),
+    staleCrl: ctx.config.trust.staleCrl,
+    ...(pki.chainCache ? { chainCache: pki.chainCache } : {}),
+  };
   const { raw, checkedAt } =
     spooled.signatureCheck ??
-    (await checkIntakeSignature(
-      (range) => spooled.body.read(range),
-      spooled.parsed,
-      sender,
-      {
-        anchors: pki.anchors,
-        intermediates: pki.intermediates,
-        crls: pki.crls.current(),
-        staleCrl: ctx.config.trust.staleCrl,
-        ...(pki.chainCache ? { chainCache: pki.chainCache } : {}),
-      },
-      spooled.mentionsSignature,
-    ));
+    (spooled.signatureVerifier
+      ? await checkTappedSignature(spooled.signatureVerifier, sender, trust)
+      : await checkIntakeSignature((range) => spooled.body.read(range), spooled.parsed, sender, trust));
   const verdict = acceptTenantSigner(toSignatureVerdict(raw, policy, checkedAt), sender, agency?.tenantId);
   if (verdict.status !== 'valid' && policy === 'require') {
     throw new HubError('bad-signature', describeSignatureProblem(verdict), { details: { signature: verdict } });

@@ -5,6 +5,7 @@
 export type CanonicalSink = (bytes: Uint8Array) => void;
 
 const BLOCK = 64 * 1024;
+const PENDING_CHARS = 4096;
 const AMP = 0x26;
 const LT = 0x3c;
 const GT = 0x3e;
@@ -16,41 +17,56 @@ const TEXT_ESCAPES: Record<number, string> = { [AMP]: '&amp;', [LT]: '&lt;', [GT
 export class CanonicalWriter {
   private readonly block = Buffer.allocUnsafe(BLOCK);
   private used = 0;
-  /** bytes written so far */
-  length = 0;
+  private written = 0;
+  /** markup and decoded text not yet encoded: many short strings are encoded in one call */
+  private pending = '';
 
   constructor(private readonly sink: CanonicalSink) {}
 
+  /** bytes written so far */
+  get length(): number {
+    this.encodePending();
+    return this.written;
+  }
+
   string(s: string): void {
+    this.pending += s;
+    if (this.pending.length >= PENDING_CHARS) this.encodePending();
+  }
+
+  private encodePending(): void {
+    const s = this.pending;
     if (s.length === 0) return;
+    this.pending = '';
     // a UTF-16 code unit is at most 3 UTF-8 bytes
     if (s.length * 3 > BLOCK - this.used) {
       this.flush();
       if (s.length * 3 > BLOCK) {
         const bytes = Buffer.from(s, 'utf8');
-        this.length += bytes.length;
+        this.written += bytes.length;
         this.sink(bytes);
         return;
       }
     }
     const n = this.block.write(s, this.used, 'utf8');
     this.used += n;
-    this.length += n;
+    this.written += n;
   }
 
   bytes(b: Uint8Array): void {
     if (b.length === 0) return;
+    this.encodePending();
     if (b.length > BLOCK - this.used) {
       this.flush();
       if (b.length >= BLOCK / 2) {
-        this.length += b.length;
+        this.written += b.length;
         this.sink(b);
         return;
       }
     }
     this.block.set(b, this.used);
     this.used += b.length;
-    this.length += b.length;
+    this.written += b.length;
   }
 
   /**
@@ -88,6 +104,7 @@ export class CanonicalWriter {
   }
 
   flush(): void {
+    this.encodePending();
     if (this.used === 0) return;
     this.sink(this.block.subarray(0, this.used));
     this.used = 0;

@@ -1,6 +1,6 @@
 // Compact JWS (RFC 7515) with an x5c certificate chain, for receipts and audit checkpoints: any JOSE
 // library can check the signature offline; the chain is checked against trust anchors here.
-import { type KeyObject, sign, verify, type X509Certificate } from 'node:crypto';
+import { type KeyObject, sign, verify, X509Certificate } from 'node:crypto';
 import { toPrivateKey } from '../pki/key-pair.js';
 import { type CertificateInput, toCertificates } from '../x509/certificate-input.js';
 
@@ -27,6 +27,38 @@ export function jwsAlgorithmFor(key: KeyObject): JwsAlgorithm {
   throw new Error(`no JWS algorithm for a ${key.asymmetricKeyType} ${curve ?? ''} key`);
 }
 
+/**
+ * The encoded header of a key object signing with the same certificates again and again (the hub's
+ * receipts): the key is checked against the chain once, and the header built once, per `typ`.
+ * Certificate objects are immutable: the same objects in the same order are the same chain.
+ */
+const encodedHeaders = new WeakMap<KeyObject, { chain: X509Certificate[]; byTyp: Map<string, string> }>();
+
+function sameObjects(a: readonly unknown[], b: readonly unknown[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+function encodedHeader(key: KeyObject, keyInput: unknown, typ: string, chain: readonly CertificateInput[]): string {
+  const reusable = key === keyInput && chain.every((c) => c instanceof X509Certificate);
+  let known = reusable ? encodedHeaders.get(key) : undefined;
+  if (known && !sameObjects(known.chain, chain)) known = undefined;
+  const cached = known?.byTyp.get(typ);
+  if (cached !== undefined) return cached;
+  const certificates = toCertificates(chain);
+  if (!certificates[0]?.checkPrivateKey(key))
+    throw new Error('the key does not belong to the first certificate of the chain');
+  const header: JwsHeader = { alg: jwsAlgorithmFor(key), typ, x5c: certificates.map((c) => c.raw.toString('base64')) };
+  const encoded = b64url(JSON.stringify(header));
+  if (reusable) {
+    if (!known) {
+      known = { chain: [...certificates], byTyp: new Map() };
+      encodedHeaders.set(key, known);
+    }
+    known.byTyp.set(typ, encoded);
+  }
+  return encoded;
+}
+
 /** Signs `payload` (already canonical bytes) as a compact JWS carrying the certificate chain. */
 export function signCompactJws(
   payload: string,
@@ -35,12 +67,8 @@ export function signCompactJws(
   chain: readonly CertificateInput[],
 ): string {
   const key = toPrivateKey(keyInput);
-  const certificates = toCertificates(chain);
-  if (!certificates[0]?.checkPrivateKey(key))
-    throw new Error('the key does not belong to the first certificate of the chain');
   const alg = jwsAlgorithmFor(key);
-  const header: JwsHeader = { alg, typ, x5c: certificates.map((c) => c.raw.toString('base64')) };
-  const input = `${b64url(JSON.stringify(header))}.${b64url(payload)}`;
+  const input = `${encodedHeader(key, keyInput, typ, chain)}.${b64url(payload)}`;
   const spec = ALGORITHMS[alg];
   const signature = sign(
     spec.hash,

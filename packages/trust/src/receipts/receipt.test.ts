@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { X509Certificate } from 'node:crypto';
 import { before, test } from 'node:test';
 import { createCrl } from '../pki/issue-certificate.js';
 import { type TestPki, testPki } from '../testing/dev-pki.js';
@@ -74,6 +75,22 @@ test('tampered, re-serialised, untrusted or revoked receipts are refused', async
   assert.deepEqual(await codes(old, [pki.root.certificate], { crls: [crl] }), []);
   assert.throws(() => createReceipt({ ...input, sha256: 'xyz' }, pki.hub.privateKey, chain()), /sha256/);
   assert.throws(() => createReceipt(input, pki.agencyEc.privateKey, chain()), /does not belong/);
+});
+
+test('a key signing again with parsed certificates reuses its header, and is still checked against another chain', async () => {
+  const parsed = [
+    new X509Certificate(pki.hub.certificate.toString()),
+    new X509Certificate(pki.intermediate.certificate.toString()),
+  ];
+  const first = createReceipt(input, pki.hub.privateKey, parsed);
+  const again = createReceipt(input, pki.hub.privateKey, parsed);
+  assert.equal(again.split('.')[0], first.split('.')[0]);
+  assert.equal((await verifyReceipt(again, [pki.root.certificate])).valid, true);
+  const other = [new X509Certificate(pki.agencyEc.certificate.toString()), parsed[1]!];
+  assert.throws(() => createReceipt(input, pki.hub.privateKey, other), /does not belong/);
+  // the same array, its certificate replaced: not the chain the header was built for
+  parsed[0] = other[0]!;
+  assert.throws(() => createReceipt(input, pki.hub.privateKey, parsed), /does not belong/);
 });
 
 test('a receipt may name the accepting hub (hubId); any other extra field is refused', async () => {

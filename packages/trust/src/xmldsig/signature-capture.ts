@@ -91,8 +91,16 @@ export class SignatureCapture {
         return false;
       }
       case 'text':
+        // buffered text (a tokenizer that does not stream every element's text): its raw form tells
+        // whether it holds character references (`&`) or CDATA sections (`<`)
+        this.textBytes += event.raw.length;
+        if (this.textBytes > MAX_TEXT)
+          throw new SignatureTooLargeError(`Signature has more than ${MAX_TEXT} bytes of text`);
         this.events.push(event);
-        if (top) top.text += event.text;
+        if (top) {
+          top.text += event.text;
+          if (/[&<]/.test(event.raw)) top.plainText = false;
+        }
         return false;
       case 'comment':
       case 'pi':

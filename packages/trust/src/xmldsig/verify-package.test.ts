@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
+import { EdxmlError, parseEdxml } from '@lienthong/edxml';
 import { createCrl, issueAgencyCertificate } from '../pki/issue-certificate.js';
 import { type TestPki, testPki } from '../testing/dev-pki.js';
 import { chunked, FIXTURES, readFixture } from '../testing/fixtures.js';
@@ -8,7 +9,7 @@ import { signToBuffer } from '../testing/sign-to-buffer.js';
 import { crlToPem } from '../x509/certificate-input.js';
 import type { ReasonCode } from './reasons.js';
 import type { Verdict } from './verdict.js';
-import { type VerifyOptions, verifyPackage } from './verify-package.js';
+import { PackageSignatureVerifier, type VerifyOptions, verifyPackage } from './verify-package.js';
 
 let pki: TestPki;
 let signedRsa: Buffer;
@@ -24,8 +25,19 @@ function options(extra: Partial<VerifyOptions> = {}): VerifyOptions {
   return { trustAnchors: [pki.root.certificate], ...extra };
 }
 
+/**
+ * verifyPackage's verdict; and, whenever the edXML parser accepts the bytes, the same verification
+ * fed by the parser's own tokenizer (its `tap`, as the hub's intake does) must reach the same verdict.
+ */
 async function verify(bytes: Buffer | string, extra: Partial<VerifyOptions> = {}, chunk = 4096): Promise<Verdict> {
-  return verifyPackage(chunked(bytes, chunk), options(extra));
+  const verdict = await verifyPackage(chunked(bytes, chunk), options(extra));
+  const verifier = new PackageSignatureVerifier();
+  const parsed = await parseEdxml(chunked(bytes, chunk), { tap: (e) => verifier.push(e) }).catch((e: unknown) => {
+    if (e instanceof EdxmlError) return undefined;
+    throw e;
+  });
+  if (parsed) assert.deepEqual(await verifier.verdict(options(extra)), verdict, 'the parser-fed verifier agrees');
+  return verdict;
 }
 
 function codes(v: Verdict, severity = 'error'): ReasonCode[] {

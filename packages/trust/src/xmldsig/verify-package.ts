@@ -55,15 +55,36 @@ export async function verifyPackage(
   const scan = new SignatureScan();
   try {
     const tokenizer = createC14nTokenizer();
-    for await (const chunk of source) for (const e of tokenizer.writeEvents(chunk)) scan.push(e);
-    for (const e of tokenizer.endEvents()) scan.push(e);
+    for await (const chunk of source) {
+      for (const e of tokenizer.writeEvents(chunk)) scan.push(e);
+      if (scan.stopped) break;
+    }
+    if (!scan.stopped) for (const e of tokenizer.endEvents()) scan.push(e);
   } catch (e) {
     if (e instanceof EdxmlError)
       scan.reasons.push(reason('xml-malformed', `the package is not well-formed XML: ${e.message}`));
-    else if (e instanceof SignatureTooLargeError) scan.reasons.push(reason('signature-too-large', e.message));
     else throw e;
   }
   return scan.verdict(options);
+}
+
+/**
+ * The same verification fed by someone else's tokenizer: push it every event of the package's XML
+ * (from its first byte to the root's end tag, comments and processing instructions included, as
+ * `parseEdxml`'s `tap` delivers them), then ask for the verdict. The intake uses it so that a
+ * package's bytes are tokenized once, by the parser. `push` never throws for what the package
+ * contains: a Signature too large to read becomes a reason of the verdict.
+ */
+export class PackageSignatureVerifier {
+  private readonly scan = new SignatureScan();
+
+  push(event: XmlEvent): void {
+    this.scan.push(event);
+  }
+
+  verdict(options: VerifyOptions): Promise<Verdict> {
+    return this.scan.verdict(options);
+  }
 }
 
 const PARSED_LIMIT = 256;
@@ -94,10 +115,21 @@ class SignatureScan {
   private canonicalizer: Canonicalizer | undefined;
   private hash: Hash | undefined;
 
+  /** set when a Signature too large to read stopped the scan: later events are ignored */
+  stopped = false;
+
   push(e: XmlEvent): void {
+    if (this.stopped) return;
     if (e.kind === 'start') this.start(e);
     if (this.capture && !this.capture.complete) {
-      if (this.capture.push(e)) this.signatureClosed();
+      try {
+        if (this.capture.push(e)) this.signatureClosed();
+      } catch (error) {
+        if (!(error instanceof SignatureTooLargeError)) throw error;
+        this.reasons.push(reason('signature-too-large', error.message));
+        this.stopped = true;
+        return;
+      }
     }
     if (this.canonicalizer) this.canonicalizer.push(e);
     else if (this.held) this.hold(e);
@@ -137,7 +169,7 @@ class SignatureScan {
   }
 
   private hold(e: XmlEvent): void {
-    this.heldBytes += e.kind === 'text-chunk' ? e.data.length + 64 : 256;
+    this.heldBytes += e.kind === 'text-chunk' ? e.data.length + 64 : e.kind === 'text' ? 2 * e.raw.length + 64 : 256;
     if (this.heldBytes > MAX_HEADER_BYTES) {
       this.reasons.push(
         reason('header-too-large', `more than ${MAX_HEADER_BYTES} bytes before the end of the Signature: not verified`),

@@ -12,8 +12,9 @@ import {
   type ValidationIssue,
   validatePackage,
 } from '@lienthong/edxml';
+import { PackageSignatureVerifier } from '@lienthong/trust';
 import {
-  checkIntakeSignature,
+  checkTappedSignature,
   type IntakeSignatureCheck,
   type IntakeTrust,
 } from '../../signatures/intake-signature-check.js';
@@ -73,8 +74,14 @@ export async function analyzeHeld(
     },
   };
   let parsed: ParseResult;
+  // the signature is digested from the parser's own events: the bytes are tokenized once
+  const verifier = new PackageSignatureVerifier();
   try {
-    parsed = await parseEdxml(once(bytes), { attachmentSink: sink, limits: { maxAttachmentBytes } });
+    parsed = await parseEdxml(once(bytes), {
+      attachmentSink: sink,
+      limits: { maxAttachmentBytes },
+      tap: (event) => verifier.push(event),
+    });
   } catch (err) {
     if (!(err instanceof EdxmlError)) throw err;
     return { kind: 'edxml-error', code: err.code, message: err.message, path: err.path, offset: err.offset };
@@ -85,12 +92,7 @@ export async function analyzeHeld(
   const result: HeldAnalysis = { kind: 'parsed', parsed, attachments, bodySha256, sha256, issues };
   if (!issues.some((i) => i.severity === 'error')) {
     const sender = packageSender(parsed.package);
-    result.signatureCheck = await checkIntakeSignature(
-      (range) => [bytes.subarray(range.start, range.end)],
-      parsed,
-      sender,
-      trust,
-    );
+    result.signatureCheck = await checkTappedSignature(verifier, sender, trust);
   }
   return result;
 }

@@ -16,6 +16,19 @@ class Slot {
 const MAX_SHAPES = 256;
 const byAdapter = new WeakMap<object, Map<string, CompiledQuery>>();
 
+/**
+ * Runs compiled SQL at once on the connection that a transaction holds, bypassing the Kysely
+ * executor (its connection provider, mutex and promise chain): the SQLite store registers one for
+ * each transaction it runs (better-sqlite3 is synchronous). Throws as the query would.
+ */
+export type DirectRunner = (sql: string, parameters: readonly unknown[]) => QueryResult<unknown>;
+const directRunners = new WeakMap<object, DirectRunner>();
+
+/** Precompiled queries on `db` (a transaction holding its connection) run through `runner` from now on. */
+export function runDirectly(db: object, runner: DirectRunner): void {
+  directRunners.set(db, runner);
+}
+
 /** the placeholder of argument `index`, typed to fit wherever the builder takes a value */
 export type SlotOf = (index: number) => never;
 
@@ -43,6 +56,14 @@ export function precompiled<R>(
     shapes.set(key, compiled);
   }
   const parameters = compiled.parameters.map((p) => (p instanceof Slot ? (args[p.index] ?? null) : p));
+  const direct = directRunners.get(db);
+  if (direct) {
+    try {
+      return Promise.resolve(direct(compiled.sql, parameters) as QueryResult<R>);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
   return db.executeQuery<R>({ ...compiled, parameters });
 }
 

@@ -20,6 +20,11 @@ export interface BatchDurability {
   beforeBatch?: (trx: Kysely<Database>) => Promise<void>;
   afterBatch?: (db: Kysely<Database>) => Promise<void>;
   syncAfterCommit?: () => Promise<void>;
+  /**
+   * Runs a statement at once on the connection the batch holds (savepoint, release, rollback to):
+   * without it they go through Kysely's executor.
+   */
+  run?: (statement: 'savepoint item' | 'release item' | 'rollback to item') => void;
 }
 
 interface Item {
@@ -101,16 +106,21 @@ export class GroupCommitter {
         // alone: no savepoint needed, a failure rolls the whole transaction back
         outcomes.push({ ok: true, value: await batch[0]!.fn(trx) });
       } else {
+        const run = this.durability.run;
+        const exec = async (statement: 'savepoint item' | 'release item' | 'rollback to item') => {
+          if (run) run(statement);
+          else await sql.raw(statement).execute(trx);
+        };
         for (const item of batch) {
-          await sql`savepoint item`.execute(trx);
+          await exec('savepoint item');
           try {
             const value = await item.fn(trx);
-            await sql`release item`.execute(trx);
+            await exec('release item');
             outcomes.push({ ok: true, value });
           } catch (err) {
             // if this fails too (SQLite rolled the whole transaction back), the batch fails below
-            await sql`rollback to item`.execute(trx);
-            await sql`release item`.execute(trx);
+            await exec('rollback to item');
+            await exec('release item');
             outcomes.push({ ok: false, err });
           }
         }

@@ -8,6 +8,7 @@ import { fsyncFile } from '../../blobs/fs/fsync-dir.js';
 import { nextAuditLink } from '../sql/audit-chain-queries.js';
 import type { Database } from '../sql/database.js';
 import { runMigrations } from '../sql/migrator.js';
+import { runDirectly } from '../sql/precompiled.js';
 import { SqlStoreOps } from '../sql/sql-store-ops.js';
 import type {
   AgencyPatch,
@@ -25,7 +26,7 @@ import type {
 import { GroupCommitter } from './group-commit.js';
 import { migrations } from './migrations/index.js';
 import { ReadCache } from './read-cache.js';
-import { cachingDatabase, StatementCounter } from './statement-cache.js';
+import { type CachingDatabase, cachingDatabase, StatementCounter } from './statement-cache.js';
 
 export interface SqliteStoreOptions {
   /** path of the database file */
@@ -44,11 +45,10 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<SqliteS
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? 5000}`);
     const statements = new StatementCounter();
-    const db = new Kysely<Database>({
-      dialect: new SqliteDialect({ database: cachingDatabase(sqlite, statements) }),
-    });
+    const database = cachingDatabase(sqlite, statements);
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
     await runMigrations(db, migrations);
-    return new SqliteStore(db, opts.file, new ReadCache(sqlite), statements);
+    return new SqliteStore(db, opts.file, new ReadCache(sqlite), statements, database);
   } catch (err) {
     sqlite.close();
     throw err;
@@ -67,6 +67,11 @@ export class SqliteStore extends SqlStoreOps implements Store {
     readonly cache: ReadCache,
     /** statements run, by SQL text (benchmarks, tests) */
     readonly statements: StatementCounter = new StatementCounter(),
+    /**
+     * the connection's statement cache: a transaction holds the one connection, so its precompiled
+     * queries (and the batch's savepoints) run on it directly, not through Kysely's executor
+     */
+    private readonly direct?: CachingDatabase,
   ) {
     super(db);
     // A batch commits at synchronous=NORMAL (no fsync on the event loop), then its WAL is fsync'd in
@@ -83,11 +88,16 @@ export class SqliteStore extends SqlStoreOps implements Store {
         await sql`pragma synchronous = full`.execute(d);
       },
       syncAfterCommit: () => fsyncFile(`${file}-wal`),
+      ...(direct ? { run: (statement: string) => void direct.run(statement, []) } : {}),
     });
   }
 
   async transaction<T>(fn: (tx: StoreOps) => Promise<T>): Promise<T> {
-    return this.groupCommit.run((trx) => fn(new SqliteTxOps(trx, this.cache)));
+    return this.groupCommit.run((trx) => {
+      const direct = this.direct;
+      if (direct) runDirectly(trx, (statement, parameters) => direct.run(statement, parameters));
+      return fn(new SqliteTxOps(trx, this.cache));
+    });
   }
 
   override getAgency(code: string): Promise<AgencyRecord | undefined> {

@@ -4,7 +4,7 @@
 
 import { performance } from 'node:perf_hooks';
 import type SQLite from 'better-sqlite3';
-import type { SqliteDatabase, SqliteStatement } from 'kysely';
+import type { QueryResult, SqliteDatabase, SqliteStatement } from 'kysely';
 
 const MAX_STATEMENTS = 512;
 
@@ -34,12 +34,26 @@ export class StatementCounter {
   }
 }
 
-export function cachingDatabase(db: SQLite.Database, counter?: StatementCounter): SqliteDatabase {
+export interface CachingDatabase extends SqliteDatabase {
+  /**
+   * Runs `sql` at once with the cached statement and returns what Kysely's SQLite driver would
+   * (rows, or the changes and the last rowid): for a caller that holds the connection (a transaction).
+   */
+  run(sql: string, parameters: readonly unknown[]): QueryResult<unknown>;
+}
+
+export function cachingDatabase(db: SQLite.Database, counter?: StatementCounter): CachingDatabase {
   const cache = new Map<string, SQLite.Statement>();
   return {
     close: () => {
       cache.clear();
       db.close();
+    },
+    run(sql: string, parameters: readonly unknown[]): QueryResult<unknown> {
+      const stmt = this.prepare(sql) as unknown as SQLite.Statement;
+      if (stmt.reader) return { rows: stmt.all(parameters as unknown[]) };
+      const { changes, lastInsertRowid } = stmt.run(parameters as unknown[]);
+      return { numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid), rows: [] };
     },
     prepare(sql: string): SqliteStatement {
       if (counter) {

@@ -1,0 +1,324 @@
+// Group commit on PostgreSQL with few round trips. node-postgres sends one statement per round trip and
+// waits for its answer; a group-commit batch runs on one connection, so before this every statement of
+// every transaction of the batch was a serial network round trip (~25 per accepted package).
+//
+// A batch (PgBatch, one at a time per store) is ONE PostgreSQL transaction; each transaction asked for
+// runs in its own savepoint, as in store/sqlite/group-commit.ts, and fails alone. What changes:
+//  - Deferred writes: statements whose result the caller does not use (inserts of attachments, traces,
+//    events, the document, deliveries, the audit entry…: PostgresStoreOps decides) are not sent when
+//    asked for. Their parameters are written into the SQL as literals (inline-sql.ts) and they wait in
+//    `pending`; the next statement whose result is needed carries them in front of it, as one
+//    simple-protocol query (the server runs the `;`-separated statements in order and stops at the
+//    first error). BEGIN and SAVEPOINT are deferred too. At the end of each transaction whatever is
+//    still pending is sent with its RELEASE, so an error (a unique violation) always belongs to the
+//    transaction that caused it: that one is rolled back to its savepoint and fails; the others commit.
+//  - Counters known in memory: the first `UPDATE counters … RETURNING` of a batch takes the counter's
+//    row lock, which the batch's transaction then holds until its COMMIT, so nobody else can move the
+//    counter meanwhile: the next values are the one read plus one, plus two… (no round trip), and the
+//    final value is written back once, just before COMMIT. Same for the audit chain's head (id, hash):
+//    after the first append the previous entry's hash is the one this batch just computed. The values
+//    are put back as they were when a transaction rolls back to its savepoint (its row locks, if it took
+//    them, go with it: the next transaction takes them again). Sequence numbers still follow commit
+//    order and the chain stays linear across nodes (store.ts), now for a batch at a time.
+
+import type { PostgresPool, PostgresPoolClient } from 'kysely';
+import { inlineParameters } from './inline-sql.js';
+
+/** Counters whose value a batch keeps in memory once it holds their row lock. */
+export type BatchCounter = 'document_seq' | 'delivery_seq' | 'audit_id';
+
+interface QueryResultLike {
+  command: string;
+  rowCount: number | null;
+  rows: unknown[];
+}
+
+interface Snapshot {
+  counters: Map<string, number>;
+  dirty: Set<string>;
+  auditHead: { id: number; hash: string } | undefined;
+}
+
+/** What a deferred statement answers at once: no rows, no row count (callers of deferred writes use neither). */
+const DEFERRED: QueryResultLike = Object.freeze({ command: 'DEFERRED', rowCount: null, rows: [] }) as never;
+
+export interface BatchStats {
+  batches: number;
+  items: number;
+  largestBatch: number;
+  /** statements that travelled in front of another one instead of in a round trip of their own */
+  deferred: number;
+}
+
+/**
+ * The connection of the running batch, as Kysely's PostgresDialect sees a pool client: `immediate` runs
+ * statements (with whatever is pending in front), `deferring` queues them.
+ */
+export class PgBatch {
+  private client: PostgresPoolClient | undefined;
+  private pending: string[] = [];
+  /** queries sent so far (whether a statement queued before a point has been sent since) */
+  sends = 0;
+  /** counter values this transaction holds the row lock of (the last value handed out) */
+  counters = new Map<string, number>();
+  /** counters handed out from memory since the last write-back */
+  private dirty = new Set<string>();
+  /** the newest audit entry of this transaction: the next one links to it */
+  auditHead: { id: number; hash: string } | undefined;
+  readonly stats: BatchStats = { batches: 0, items: 0, largestBatch: 0, deferred: 0 };
+
+  /** the client Kysely runs reads and writes on whose result is used */
+  readonly immediate: PostgresPool = {
+    connect: async () => this.immediateClient,
+    end: async () => undefined,
+  };
+  /** the client Kysely runs deferred writes on */
+  readonly deferring: PostgresPool = {
+    connect: async () => this.deferringClient,
+    end: async () => undefined,
+  };
+
+  private readonly immediateClient: PostgresPoolClient = {
+    query: ((text: string, values?: readonly unknown[]) => this.run(text, values ?? [])) as never,
+    release: () => undefined,
+  };
+  private readonly deferringClient: PostgresPoolClient = {
+    query: ((text: string, values?: readonly unknown[]) => this.defer(text, values ?? [])) as never,
+    release: () => undefined,
+  };
+
+  attach(client: PostgresPoolClient): void {
+    this.client = client;
+    this.pending = [];
+    this.counters.clear();
+    this.dirty.clear();
+    this.auditHead = undefined;
+  }
+
+  detach(): PostgresPoolClient | undefined {
+    const c = this.client;
+    this.client = undefined;
+    this.pending = [];
+    this.counters.clear();
+    this.dirty.clear();
+    this.auditHead = undefined;
+    return c;
+  }
+
+  get active(): boolean {
+    return this.client !== undefined;
+  }
+
+  private connection(): PostgresPoolClient {
+    if (!this.client) throw new Error('no group-commit batch is running: a transaction was used after it ended');
+    return this.client;
+  }
+
+  /** queues a statement without parameters (BEGIN, SAVEPOINT, RELEASE…) */
+  deferRaw(text: string): void {
+    this.pending.push(text);
+  }
+
+  /** how many statements wait now (a mark to cut back to with `dropPendingAfter`) */
+  get pendingCount(): number {
+    return this.pending.length;
+  }
+
+  /** forgets the statements queued after `mark` (a transaction that failed before they were sent) */
+  dropPendingAfter(mark: number): void {
+    this.pending.length = Math.min(this.pending.length, mark);
+  }
+
+  /** Queues a statement; runs it at once (after what is pending) if a value of it has no exact literal. */
+  private async defer(text: string, values: readonly unknown[]): Promise<QueryResultLike> {
+    const inlined = inlineParameters(text, values);
+    if (inlined === undefined) return this.run(text, values);
+    this.connection();
+    this.pending.push(inlined);
+    this.stats.deferred++;
+    return DEFERRED;
+  }
+
+  /** Runs a statement whose result is used: one round trip, carrying whatever is pending in front of it. */
+  private async run(text: string, values: readonly unknown[]): Promise<QueryResultLike> {
+    const client = this.connection();
+    if (this.pending.length > 0) {
+      const inlined = inlineParameters(text, values);
+      if (inlined !== undefined) {
+        this.pending.push(inlined);
+        return last(await this.send(client));
+      }
+      await this.flush();
+    }
+    this.sends++;
+    return (await client.query(text, values as unknown[])) as unknown as QueryResultLike;
+  }
+
+  private async send(client: PostgresPoolClient): Promise<QueryResultLike | QueryResultLike[]> {
+    this.sends++;
+    const text = this.pending.join(';\n');
+    this.pending = [];
+    // no values: node-postgres sends a simple Query message, which may hold several statements
+    return (await client.query(text, [])) as unknown as QueryResultLike | QueryResultLike[];
+  }
+
+  /** sends whatever is pending (one round trip; none when nothing is) */
+  async flush(): Promise<void> {
+    if (this.pending.length > 0) await this.send(this.connection());
+  }
+
+  /** a counter value handed out from memory: written back before COMMIT */
+  markDirty(name: string): void {
+    this.dirty.add(name);
+  }
+
+  /** queues the write-back of every counter handed out from memory (the batch still holds their locks) */
+  deferCounterWriteBack(): void {
+    for (const name of this.dirty) {
+      this.pending.push(`UPDATE counters SET value = ${this.counters.get(name)} WHERE name = '${name}'`);
+    }
+    this.dirty.clear();
+  }
+
+  snapshot(): Snapshot {
+    return { counters: new Map(this.counters), dirty: new Set(this.dirty), auditHead: this.auditHead };
+  }
+
+  restore(s: Snapshot): void {
+    this.counters = s.counters;
+    this.dirty = s.dirty;
+    this.auditHead = s.auditHead;
+  }
+}
+
+function last(r: QueryResultLike | QueryResultLike[]): QueryResultLike {
+  return Array.isArray(r) ? r[r.length - 1]! : r;
+}
+
+interface Item {
+  fn: () => Promise<unknown>;
+  resolve: (v: unknown) => void;
+  reject: (err: unknown) => void;
+}
+
+/**
+ * The queue: transactions asked for while a batch runs wait, then run together in the next one (at most
+ * `maxBatch`). Callers are answered only after the batch's COMMIT returned; if it fails, every
+ * transaction of the batch fails.
+ */
+export class PgGroupCommitter {
+  private readonly queue: Item[] = [];
+  private running = false;
+  private drained: Promise<void> = Promise.resolve();
+
+  constructor(
+    /** the store's pool (connection errors already mapped to HubError 'unavailable') */
+    private readonly pool: PostgresPool,
+    readonly batch: PgBatch,
+    private readonly maxBatch = 256,
+  ) {}
+
+  get stats(): BatchStats {
+    return this.batch.stats;
+  }
+
+  run<T>(fn: () => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
+      if (!this.running) {
+        this.running = true;
+        this.drained = this.drain();
+      }
+    });
+  }
+
+  /** resolves when every transaction asked for so far has committed or failed */
+  async idle(): Promise<void> {
+    while (this.running) await this.drained;
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      // let every request whose I/O completed meanwhile join the first batch (no timer: an idle hub adds no delay)
+      await new Promise((resolve) => setImmediate(resolve));
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0, this.maxBatch);
+        const s = this.batch.stats;
+        s.batches++;
+        s.items += batch.length;
+        s.largestBatch = Math.max(s.largestBatch, batch.length);
+        await this.runBatch(batch);
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async runBatch(items: Item[]): Promise<void> {
+    let client: PostgresPoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (err) {
+      for (const item of items) item.reject(err);
+      return;
+    }
+    const b = this.batch;
+    b.attach(client);
+    const outcomes: Array<{ ok: true; value: unknown } | { ok: false; err: unknown }> = [];
+    let failure: { err: unknown } | undefined;
+    try {
+      b.deferRaw('BEGIN');
+      if (items.length === 1) {
+        // alone: no savepoint needed, a failure rolls the whole transaction back
+        outcomes.push({ ok: true, value: await items[0]!.fn() });
+      } else {
+        for (const item of items) outcomes.push(await this.runItem(item));
+      }
+      b.deferCounterWriteBack();
+      b.deferRaw('COMMIT');
+      await b.flush();
+    } catch (err) {
+      failure = { err };
+      b.dropPendingAfter(0);
+      await client.query('ROLLBACK', []).catch(() => undefined);
+    } finally {
+      b.detach();
+      client.release();
+    }
+    items.forEach((item, i) => {
+      const o = outcomes[i];
+      if (failure) item.reject(o && !o.ok ? o.err : failure.err);
+      else if (o?.ok) item.resolve(o.value);
+      else item.reject(o?.err);
+    });
+  }
+
+  /** one transaction of a batch in its savepoint: its failure rolls back only what it did */
+  private async runItem(item: Item): Promise<{ ok: true; value: unknown } | { ok: false; err: unknown }> {
+    const b = this.batch;
+    const mark = b.pendingCount;
+    const sends = b.sends;
+    b.deferRaw('SAVEPOINT item');
+    const before = b.snapshot();
+    try {
+      const value = await item.fn();
+      // the transaction's deferred writes go now, so that their errors are its own
+      b.deferRaw('RELEASE item');
+      await b.flush();
+      return { ok: true, value };
+    } catch (err) {
+      b.restore(before);
+      if (b.sends === sends) {
+        // nothing of it reached the server, not even its SAVEPOINT: forget it
+        b.dropPendingAfter(mark);
+      } else {
+        b.dropPendingAfter(0);
+        // if this fails too, the batch fails (runBatch's catch)
+        b.deferRaw('ROLLBACK TO SAVEPOINT item');
+        b.deferRaw('RELEASE item');
+        await b.flush();
+      }
+      return { ok: false, err };
+    }
+  }
+}

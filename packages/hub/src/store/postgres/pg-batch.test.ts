@@ -179,6 +179,40 @@ describe('deferred writes of the PostgreSQL group commit', { skip }, () => {
     assert.equal(seen.events[0]?.detail, 'mine');
   });
 
+  test('agencies are answered from the cache only while the directory version is unchanged', async () => {
+    const other = await openPostgresStore({ url: db.url, poolSize: 2 });
+    try {
+      const unit = { code: 'U1', name: 'Unit', level: 1, enabled: true, isTenant: false, demo: false };
+      await store.insertAgency(unit, at);
+      const look = () =>
+        store.transaction(async (tx) => {
+          await tx.getDocument('none'); // the transaction's first answered statement reads the version
+          return { one: await tx.getAgency('U1'), list: await tx.getAgencies(['U1', 'U1', 'absent']) };
+        });
+      assert.equal((await look()).one?.enabled, true);
+      const hits = store.groupCommit.batch.directory.stats.hits;
+      assert.equal((await look()).list.length, 1);
+      assert.ok(store.groupCommit.batch.directory.stats.hits > hits, 'answered from the cache');
+      // another node disables it: the next transaction here sees it at once
+      await other.updateAgency('U1', { enabled: false }, at);
+      const seen = await look();
+      assert.equal(seen.one?.enabled, false);
+      assert.equal(seen.list[0]?.enabled, false);
+      // a transaction of a batch that changes an agency: the next ones of the batch see the change
+      const [, after] = await Promise.all([
+        store.transaction((tx) => tx.updateAgency('U1', { name: 'Renamed' }, at)),
+        store.transaction(async (tx) => {
+          await tx.getDocument('none');
+          return tx.getAgency('U1');
+        }),
+      ]);
+      assert.equal(after?.name, 'Renamed');
+      assert.equal((await look()).one?.name, 'Renamed');
+    } finally {
+      await other.close();
+    }
+  });
+
   async function assertCountersGapFree(): Promise<void> {
     const seqs = (await sqlOn(db.url, 'SELECT seq FROM documents ORDER BY seq')).map((r) => Number(r['seq']));
     assert.deepEqual(

@@ -22,6 +22,7 @@
 //    order and the chain stays linear across nodes (store.ts), now for a batch at a time.
 
 import type { PostgresPool, PostgresPoolClient } from 'kysely';
+import type { AgencyRecord } from '../store.js';
 import { inlineParameters } from './inline-sql.js';
 
 /** Counters whose value a batch keeps in memory once it holds their row lock. */
@@ -87,6 +88,22 @@ export class PgBatch {
     release: () => undefined,
   };
 
+  /**
+   * Agencies as of a directory version (counter `directory_version`, moved by every agency write). Each
+   * transaction of a batch reads the version in front of its first statement that needs an answer (no
+   * round trip of its own); its agency lookups are answered from here while the version is the cached
+   * one (postgres-store-ops.ts).
+   */
+  readonly directory = new DirectoryCache();
+  /** the running transaction has not read the directory version yet */
+  wantsDirectoryVersion = false;
+
+  /** a transaction starts: the directory version is read again in front of its first answered statement */
+  itemStarted(): void {
+    this.wantsDirectoryVersion = true;
+    this.directory.current = undefined;
+  }
+
   attach(client: PostgresPoolClient): void {
     this.client = client;
     this.pending = [];
@@ -97,6 +114,8 @@ export class PgBatch {
 
   detach(): PostgresPoolClient | undefined {
     const c = this.client;
+    this.directory.batchEnded();
+    this.wantsDirectoryVersion = false;
     this.client = undefined;
     this.pending = [];
     this.counters.clear();
@@ -142,14 +161,22 @@ export class PgBatch {
   /** Runs a statement whose result is used: one round trip, carrying whatever is pending in front of it. */
   private async run(text: string, values: readonly unknown[]): Promise<QueryResultLike> {
     const client = this.connection();
-    if (this.pending.length > 0) {
-      const inlined = inlineParameters(text, values);
-      if (inlined !== undefined) {
-        this.pending.push(inlined);
-        return last(await this.send(client));
+    const inlined = this.pending.length > 0 || this.wantsDirectoryVersion ? inlineParameters(text, values) : undefined;
+    if (inlined !== undefined) {
+      const version = this.wantsDirectoryVersion;
+      // the version is read in a statement before the one asked for: what that one reads is at least as new
+      if (version) this.pending.push(DIRECTORY_VERSION);
+      this.pending.push(inlined);
+      const results = await this.send(client);
+      if (version) {
+        this.wantsDirectoryVersion = false;
+        const all = results as QueryResultLike[];
+        const row = all[all.length - 2]?.rows[0] as { value?: number } | undefined;
+        this.directory.seen(row?.value);
       }
-      await this.flush();
+      return last(results);
     }
+    await this.flush();
     this.sends++;
     return (await client.query(text, values as unknown[])) as unknown as QueryResultLike;
   }
@@ -188,6 +215,61 @@ export class PgBatch {
     this.counters = s.counters;
     this.dirty = s.dirty;
     this.auditHead = s.auditHead;
+  }
+}
+
+const DIRECTORY_VERSION = "SELECT value FROM counters WHERE name = 'directory_version'";
+
+const MAX_AGENCIES = 10_000;
+
+/** Agencies by code (null: none), valid for one directory version. */
+export class DirectoryCache {
+  private version: number | undefined;
+  private readonly agencies = new Map<string, AgencyRecord | null>();
+  /** the version the running transaction read, when it is the cached one */
+  current: number | undefined;
+  /** this batch wrote agencies (not committed yet): no lookup is answered from here until it ends */
+  private written = false;
+  readonly stats = { hits: 0, misses: 0, drops: 0 };
+
+  /** the version the running transaction read */
+  seen(version: number | undefined): void {
+    if (version === undefined || this.written) return;
+    if (version !== this.version) {
+      if (this.agencies.size > 0) this.stats.drops++;
+      this.agencies.clear();
+      this.version = version;
+    }
+    this.current = version;
+  }
+
+  /** the agency, if this transaction may be answered from the cache and it is there */
+  get(code: string): AgencyRecord | null | undefined {
+    if (this.current === undefined) return undefined;
+    const hit = this.agencies.get(code);
+    if (hit === undefined) this.stats.misses++;
+    else this.stats.hits++;
+    return hit;
+  }
+
+  /** a row read after the version was (so at least as new as it) */
+  put(code: string, agency: AgencyRecord | null): void {
+    if (this.current === undefined || this.current !== this.version) return;
+    if (this.agencies.size >= MAX_AGENCIES) this.agencies.clear();
+    this.agencies.set(code, agency);
+  }
+
+  /** the batch writes agencies: drop everything, answer nothing until it has ended */
+  write(): void {
+    this.written = true;
+    this.current = undefined;
+    this.version = undefined;
+    this.agencies.clear();
+  }
+
+  batchEnded(): void {
+    this.written = false;
+    this.current = undefined;
   }
 }
 
@@ -270,6 +352,7 @@ export class PgGroupCommitter {
       b.deferRaw('BEGIN');
       if (items.length === 1) {
         // alone: no savepoint needed, a failure rolls the whole transaction back
+        b.itemStarted();
         outcomes.push({ ok: true, value: await items[0]!.fn() });
       } else {
         for (const item of items) outcomes.push(await this.runItem(item));
@@ -299,6 +382,7 @@ export class PgGroupCommitter {
     const mark = b.pendingCount;
     const sends = b.sends;
     b.deferRaw('SAVEPOINT item');
+    b.itemStarted();
     const before = b.snapshot();
     try {
       const value = await item.fn();

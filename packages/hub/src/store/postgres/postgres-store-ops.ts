@@ -12,6 +12,7 @@ import { insertRows } from '../sql/precompiled.js';
 import { fromDocument, toDelivery } from '../sql/row-mappers.js';
 import { SqlStoreOps } from '../sql/sql-store-ops.js';
 import type {
+  AgencyRecord,
   AttachmentRecord,
   AuditInput,
   AuditRecord,
@@ -58,6 +59,7 @@ export class PostgresStoreOps extends SqlStoreOps {
    */
   protected override async next(name: 'directory_version' | BatchCounter): Promise<number> {
     const b = this.inBatch?.batch;
+    if (b && name === 'directory_version') b.directory.write();
     if (!b || !BATCH_COUNTERS.has(name)) return super.next(name);
     const held = b.counters.get(name);
     const value = held === undefined ? await super.next(name) : held + 1;
@@ -114,6 +116,34 @@ export class PostgresStoreOps extends SqlStoreOps {
     ]);
     ctx.batch.auditHead = { id, hash };
     return { ...e, id, prevHash, hash };
+  }
+
+  /** In a batch, answered from the directory cache while the version this transaction read is the cached one. */
+  override async getAgency(code: string): Promise<AgencyRecord | undefined> {
+    const cache = this.inBatch?.batch.directory;
+    if (!cache) return super.getAgency(code);
+    const hit = cache.get(code);
+    if (hit !== undefined) return hit ?? undefined;
+    const found = await super.getAgency(code);
+    cache.put(code, found ?? null);
+    return found;
+  }
+
+  override async getAgencies(codes: string[]): Promise<AgencyRecord[]> {
+    const cache = this.inBatch?.batch.directory;
+    if (!cache || codes.length === 0) return super.getAgencies(codes);
+    const out: AgencyRecord[] = [];
+    const missing: string[] = [];
+    for (const code of new Set(codes)) {
+      const hit = cache.get(code);
+      if (hit === undefined) missing.push(code);
+      else if (hit) out.push(hit);
+    }
+    if (missing.length === 0) return out;
+    const found = await super.getAgencies(missing);
+    const byCode = new Map(found.map((a) => [a.code, a]));
+    for (const code of missing) cache.put(code, byCode.get(code) ?? null);
+    return [...out, ...found];
   }
 
   override async insertDocument(d: NewDocumentRecord): Promise<DocumentRecord> {

@@ -179,6 +179,35 @@ describe('deferred writes of the PostgreSQL group commit', { skip }, () => {
     assert.equal(seen.events[0]?.detail, 'mine');
   });
 
+  test("a transaction's end travels with the next one's first read; an error there is charged to the right one", async () => {
+    await store.transaction((tx) => tx.insertDocument(doc('taken-2', 'x')));
+    const docIds = ['tail-0', 'taken-2', 'tail-2', 'tail-3', 'tail-4'];
+    const outcomes = await Promise.allSettled(
+      docIds.map((docId, i) =>
+        store.transaction(async (tx) => {
+          // the first statement needing an answer carries the previous transaction's last writes and RELEASE
+          await tx.getDocument('none');
+          // the 4th fails in that first statement itself (after the 3rd's end went through)
+          if (i === 3) await tx.listInbox({ recipients: ['R'], messageType: 'edoc', states: ['pending'], limit: -1 });
+          // the 2nd's document insert fails when the 3rd's first read carries it: the 3rd reads again
+          await tx.insertDocument(doc(docId, 's'));
+          await recordAudit(tx, { actor: 's', action: 'accept', subject: docId });
+          return i;
+        }),
+      ),
+    );
+    assert.deepEqual(
+      outcomes.map((o) => o.status),
+      ['fulfilled', 'rejected', 'fulfilled', 'rejected', 'fulfilled'],
+    );
+    assert.equal((outcomes[1] as PromiseRejectedResult).reason.code, '23505');
+    assert.equal((outcomes[3] as PromiseRejectedResult).reason.code, '2201W');
+    for (const docId of ['tail-0', 'tail-2', 'tail-4']) assert.ok(await store.getDocument(docId), docId);
+    assert.equal(await store.getDocument('tail-3'), undefined);
+    await assertCountersGapFree();
+    await assertChainLinear();
+  });
+
   test('agencies are answered from the cache only while the directory version is unchanged', async () => {
     const other = await openPostgresStore({ url: db.url, poolSize: 2 });
     try {

@@ -34,6 +34,14 @@ interface QueryResultLike {
   rows: unknown[];
 }
 
+interface Tail {
+  name: string;
+  end: number;
+  before: Snapshot;
+  /** the transaction committed into the batch (no error) or was rolled back (its error) */
+  settle: (err?: unknown) => void;
+}
+
 interface Snapshot {
   counters: Map<string, number>;
   dirty: Set<string>;
@@ -60,6 +68,15 @@ export class PgBatch {
   private pending: string[] = [];
   /** queries sent so far (whether a statement queued before a point has been sent since) */
   sends = 0;
+  /**
+   * The previous transaction of the batch, ended but not confirmed: its last deferred writes and its
+   * RELEASE wait in `pending` (up to `end`) to travel with the next transaction's first statement that
+   * needs an answer. If that query fails, `send` finds out whose error it was.
+   */
+  tail: Tail | undefined;
+  /** the running transaction's savepoint, and the state to go back to if it fails */
+  itemSavepoint: string | undefined;
+  itemBefore: Snapshot | undefined;
   /** counter values this transaction holds the row lock of (the last value handed out) */
   counters = new Map<string, number>();
   /** counters handed out from memory since the last write-back */
@@ -106,6 +123,7 @@ export class PgBatch {
 
   attach(client: PostgresPoolClient): void {
     this.client = client;
+    this.tail = undefined;
     this.pending = [];
     this.counters.clear();
     this.dirty.clear();
@@ -116,6 +134,9 @@ export class PgBatch {
     const c = this.client;
     this.directory.batchEnded();
     this.wantsDirectoryVersion = false;
+    this.tail = undefined;
+    this.itemSavepoint = undefined;
+    this.itemBefore = undefined;
     this.client = undefined;
     this.pending = [];
     this.counters.clear();
@@ -150,6 +171,7 @@ export class PgBatch {
 
   /** Queues a statement; runs it at once (after what is pending) if a value of it has no exact literal. */
   private async defer(text: string, values: readonly unknown[]): Promise<QueryResultLike> {
+    await this.confirmTail();
     const inlined = inlineParameters(text, values);
     if (inlined === undefined) return this.run(text, values);
     this.connection();
@@ -174,7 +196,7 @@ export class PgBatch {
         const row = all[all.length - 2]?.rows[0] as { value?: number } | undefined;
         this.directory.seen(row?.value);
       }
-      return last(results);
+      return last(results as QueryResultLike | QueryResultLike[]);
     }
     await this.flush();
     this.sends++;
@@ -183,10 +205,49 @@ export class PgBatch {
 
   private async send(client: PostgresPoolClient): Promise<QueryResultLike | QueryResultLike[]> {
     this.sends++;
-    const text = this.pending.join(';\n');
+    const statements = this.pending;
     this.pending = [];
+    const tail = this.tail;
     // no values: node-postgres sends a simple Query message, which may hold several statements
-    return (await client.query(text, [])) as unknown as QueryResultLike | QueryResultLike[];
+    if (!tail) return (await client.query(statements.join(';\n'), [])) as unknown as QueryResultLike[];
+    this.tail = undefined;
+    try {
+      const results = (await client.query(statements.join(';\n'), [])) as unknown as QueryResultLike[];
+      tail.settle();
+      return results;
+    } catch (err) {
+      // Whose error: the previous transaction's tail, or what the running one sent after it? If the
+      // running one's savepoint exists, the tail went through (its RELEASE ran before that SAVEPOINT).
+      const own = statements.slice(tail.end);
+      const savepoint = this.itemSavepoint;
+      if (savepoint !== undefined && own[0] === `SAVEPOINT ${savepoint}`) {
+        const exists = await client.query(`ROLLBACK TO SAVEPOINT ${savepoint}`, []).then(
+          () => true,
+          () => false,
+        );
+        if (exists) {
+          tail.settle();
+          throw err;
+        }
+      }
+      // the tail failed: it alone is rolled back and fails (if that fails too, the batch does)
+      await client.query(`ROLLBACK TO SAVEPOINT ${tail.name};\nRELEASE ${tail.name}`, []);
+      tail.settle(err);
+      this.restore(tail.before);
+      this.itemBefore = tail.before;
+      // the running transaction had only queued its savepoint and first statement (see confirmTail): again
+      if (own.length === 0) return [];
+      this.pending = own;
+      return this.send(client);
+    }
+  }
+
+  /**
+   * Sends the previous transaction's tail if it is still waiting: before the running transaction queues
+   * a statement or takes a value from memory, which would assume the previous one committed.
+   */
+  async confirmTail(): Promise<void> {
+    if (this.tail) await this.send(this.connection());
   }
 
   /** sends whatever is pending (one round trip; none when nothing is) */
@@ -211,9 +272,10 @@ export class PgBatch {
     return { counters: new Map(this.counters), dirty: new Set(this.dirty), auditHead: this.auditHead };
   }
 
+  /** back to a snapshot (copied: the same snapshot may be restored again) */
   restore(s: Snapshot): void {
-    this.counters = s.counters;
-    this.dirty = s.dirty;
+    this.counters = new Map(s.counters);
+    this.dirty = new Set(s.dirty);
     this.auditHead = s.auditHead;
   }
 }
@@ -346,7 +408,7 @@ export class PgGroupCommitter {
     }
     const b = this.batch;
     b.attach(client);
-    const outcomes: Array<{ ok: true; value: unknown } | { ok: false; err: unknown }> = [];
+    const outcomes: Outcome[] = [];
     let failure: { err: unknown } | undefined;
     try {
       b.deferRaw('BEGIN');
@@ -355,7 +417,9 @@ export class PgGroupCommitter {
         b.itemStarted();
         outcomes.push({ ok: true, value: await items[0]!.fn() });
       } else {
-        for (const item of items) outcomes.push(await this.runItem(item));
+        for (const [i, item] of items.entries()) await this.runItem(item, i, outcomes);
+        // the last one's tail alone, so that a failure of it leaves a write-back to compute again
+        await b.confirmTail();
       }
       b.deferCounterWriteBack();
       b.deferRaw('COMMIT');
@@ -376,33 +440,49 @@ export class PgGroupCommitter {
     });
   }
 
-  /** one transaction of a batch in its savepoint: its failure rolls back only what it did */
-  private async runItem(item: Item): Promise<{ ok: true; value: unknown } | { ok: false; err: unknown }> {
+  /**
+   * One transaction of a batch in its savepoint: its failure rolls back only what it did. Its outcome is
+   * set when it ends, and becomes its error if its tail (sent with the next one's first query) fails.
+   */
+  private async runItem(item: Item, index: number, outcomes: Outcome[]): Promise<void> {
     const b = this.batch;
+    const name = `i${index}`;
     const mark = b.pendingCount;
     const sends = b.sends;
-    b.deferRaw('SAVEPOINT item');
+    b.deferRaw(`SAVEPOINT ${name}`);
+    b.itemSavepoint = name;
     b.itemStarted();
-    const before = b.snapshot();
+    b.itemBefore = b.snapshot();
     try {
       const value = await item.fn();
-      // the transaction's deferred writes go now, so that their errors are its own
-      b.deferRaw('RELEASE item');
-      await b.flush();
-      return { ok: true, value };
+      b.deferRaw(`RELEASE ${name}`);
+      outcomes[index] = { ok: true, value };
+      // the rest of it travels with the next transaction's first answered statement
+      b.tail = {
+        name,
+        end: b.pendingCount,
+        before: b.itemBefore,
+        settle: (err) => {
+          if (err !== undefined) outcomes[index] = { ok: false, err };
+        },
+      };
     } catch (err) {
-      b.restore(before);
+      outcomes[index] = { ok: false, err };
+      b.restore(b.itemBefore);
       if (b.sends === sends) {
-        // nothing of it reached the server, not even its SAVEPOINT: forget it
+        // nothing of it reached the server, not even its SAVEPOINT: forget it (a tail before it waits on)
         b.dropPendingAfter(mark);
       } else {
         b.dropPendingAfter(0);
         // if this fails too, the batch fails (runBatch's catch)
-        b.deferRaw('ROLLBACK TO SAVEPOINT item');
-        b.deferRaw('RELEASE item');
+        b.deferRaw(`ROLLBACK TO SAVEPOINT ${name}`);
+        b.deferRaw(`RELEASE ${name}`);
         await b.flush();
       }
-      return { ok: false, err };
+    } finally {
+      b.itemSavepoint = undefined;
     }
   }
 }
+
+type Outcome = { ok: true; value: unknown } | { ok: false; err: unknown };

@@ -61,6 +61,8 @@ export class PostgresStoreOps extends SqlStoreOps {
     const b = this.inBatch?.batch;
     if (b && name === 'directory_version') b.directory.write();
     if (!b || !BATCH_COUNTERS.has(name)) return super.next(name);
+    // a value from memory assumes the batch's previous transaction committed: settle that first
+    await b.confirmTail();
     const held = b.counters.get(name);
     const value = held === undefined ? await super.next(name) : held + 1;
     b.counters.set(name, value);

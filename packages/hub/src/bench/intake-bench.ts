@@ -105,6 +105,12 @@ async function run(): Promise<void> {
   const cc = t.hub.pki.chainCache;
   if (cc) console.log(`chain cache: ${cc.hits} hits, ${cc.misses} misses`);
 
+  // BENCH_INTAKE_ONLY=1: stop after the intake phase (A/B runs of the write path)
+  if (process.env['BENCH_INTAKE_ONLY'] === '1') {
+    await t.dispose();
+    return;
+  }
+
   // delivery: fetch (read the whole package), acknowledge done
   const rp = as(recipient.systemId);
   const {

@@ -208,6 +208,25 @@ describe('deferred writes of the PostgreSQL group commit', { skip }, () => {
     await assertChainLinear();
   });
 
+  test('a transaction whose first step is an audit entry, after a failing end of the previous one, links to the right entry', async () => {
+    await store.transaction((tx) => tx.insertDocument(doc('taken-3', 'x')));
+    const outcomes = await Promise.allSettled([
+      store.transaction((tx) => recordAudit(tx, { actor: 's', action: 'a0' })),
+      store.transaction(async (tx) => {
+        await tx.insertDocument(doc('taken-3', 's'));
+        await recordAudit(tx, { actor: 's', action: 'a1' });
+      }),
+      store.transaction((tx) => recordAudit(tx, { actor: 's', action: 'a2' })),
+      store.transaction((tx) => recordAudit(tx, { actor: 's', action: 'a3' })),
+    ]);
+    assert.deepEqual(
+      outcomes.map((o) => o.status),
+      ['fulfilled', 'rejected', 'fulfilled', 'fulfilled'],
+    );
+    await assertCountersGapFree();
+    await assertChainLinear();
+  });
+
   test('agencies are answered from the cache only while the directory version is unchanged', async () => {
     const other = await openPostgresStore({ url: db.url, poolSize: 2 });
     try {

@@ -84,6 +84,8 @@ export class PostgresStoreOps extends SqlStoreOps {
       await sql`SELECT value FROM counters WHERE name = 'audit_id' FOR UPDATE`.execute(this.db);
       return super.auditLink();
     }
+    // the head from memory assumes the batch's previous transaction committed: settle that first
+    await ctx.batch.confirmTail();
     const head = ctx.batch.auditHead;
     if (head) {
       const id = await this.next('audit_id');

@@ -42,6 +42,11 @@ export interface PostgresStoreOptions {
   onIdleError?: (err: Error) => void;
 }
 
+/**
+ * LIENTHONG_PG_GROUP_COMMIT=plain: the group commit without deferred writes nor values in memory (one
+ * round trip per statement, store/sqlite/group-commit.ts), for A/B measurements of the batch
+ * (docs/BENCHMARKS.md, session 3). Not a setting for production.
+ */
 const PLAIN = process.env.LIENTHONG_PG_GROUP_COMMIT === 'plain';
 
 /** How often a transaction is run again after a deadlock, serialization failure or raced unique key. */

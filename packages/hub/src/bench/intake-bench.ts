@@ -2,6 +2,9 @@
 // N concurrent callers, fan-out to many recipients, inbox → fetch → acknowledge. Used to measure each
 // optimisation of issue 4 before and after on the same machine; not part of `npm test`.
 //   node packages/hub/dist/bench/intake-bench.js [packages=2000] [concurrency=64]
+// BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres: the store on a fresh PostgreSQL
+// database made on that server (dropped afterwards) instead of SQLite; the statements printed per
+// package are then round trips to the server (one per query, however many statements it carries).
 
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -20,6 +23,8 @@ const CONCURRENCY = Number(process.argv[3] ?? 64);
 async function run(): Promise<void> {
   // BENCH_WORKERS=n: intake.workers (default one per core)
   const workers = process.env['BENCH_WORKERS'];
+  const databaseUrl = process.env['BENCH_DATABASE_URL'];
+  if (databaseUrl) process.env['LIENTHONG_TEST_DATABASE_URL'] = databaseUrl;
   const t = await startTestHub(workers === undefined ? {} : { intakeWorkers: Number(workers) });
   // the SQLite store counts its statements: printed per package after each phase
   const statements = (t.hub as unknown as { ctx: HubContext }).ctx.store as unknown as {
@@ -40,7 +45,14 @@ async function run(): Promise<void> {
           `\n  ${(k / n).toFixed(2)}${ms ? ` ${((ms.get(q) ?? 0) / n).toFixed(3)} ms` : ''}  ${q.slice(0, 100)}`,
       )
       .join('');
-    const line = `; ${(c.total / n).toFixed(1)} SQL statements per package${top}`;
+    const what = databaseUrl ? 'round trips to PostgreSQL' : 'SQL statements';
+    const gc = (statements as { groupCommit?: { stats: { batches: number; items: number } } }).groupCommit?.stats;
+    const batches = gc && gc.batches > 0 ? `, ${(gc.items / gc.batches).toFixed(1)} transactions per group commit` : '';
+    if (gc) {
+      gc.batches = 0;
+      gc.items = 0;
+    }
+    const line = `; ${(c.total / n).toFixed(1)} ${what} per package${batches}${top}`;
     c.reset();
     return line;
   };
@@ -125,6 +137,12 @@ async function run(): Promise<void> {
 
   const cc = t.hub.pki.chainCache;
   if (cc) console.log(`chain cache: ${cc.hits} hits, ${cc.misses} misses`);
+
+  // BENCH_INTAKE_ONLY=1: stop after the intake phase (A/B runs of the write path)
+  if (process.env['BENCH_INTAKE_ONLY'] === '1') {
+    await t.dispose();
+    return;
+  }
 
   // delivery: fetch (read the whole package), acknowledge done
   const rp = as(recipient.systemId);

@@ -5,19 +5,19 @@
 
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { sql, type Transaction } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import pg from 'pg';
 import { recordAudit } from '../../audit/audit-trail.js';
 import { HubError } from '../../core/contract.js';
 import type { Database } from '../sql/database.js';
 import { openPostgresStore, type PostgresStore } from './postgres-store.js';
-import { PostgresStoreOps } from './postgres-store-ops.js';
+import type { BatchContext } from './postgres-store-ops.js';
 import { createTestDatabase, postgresSkipReason, sqlOn, type TestDatabase } from './postgres-test-database.js';
 
 const skip = postgresSkipReason();
 
 /** Ends the backend serving `trx` from another connection, and waits until it is gone. */
-async function cutConnection(admin: pg.Client, trx: Transaction<Database>): Promise<void> {
+async function cutConnection(admin: pg.Client, trx: Kysely<Database>): Promise<void> {
   const { rows } = await sql<{ pid: number }>`SELECT pg_backend_pid() AS pid`.execute(trx);
   const ended = await admin.query('SELECT pg_terminate_backend($1, 5000) AS ended', [rows[0]!.pid]);
   assert.equal(ended.rows[0].ended, true, 'the backend was terminated');
@@ -27,13 +27,15 @@ async function cutConnection(admin: pg.Client, trx: Transaction<Database>): Prom
 function batchOf(
   store: PostgresStore,
   n: number,
-  during: (i: number, trx: Transaction<Database>) => Promise<void>,
+  during: (i: number, trx: Kysely<Database>) => Promise<void>,
 ): Promise<PromiseSettledResult<number>[]> {
+  // Kysely over the running batch's connection (pg-batch.ts): what the item's statements run on
+  const onBatch = (store as unknown as { batchContext: BatchContext }).batchContext.immediate;
   return Promise.allSettled(
     Array.from({ length: n }, (_, i) =>
-      store.groupCommit.run(async (trx) => {
-        const entry = await recordAudit(new PostgresStoreOps(trx), { actor: `item-${i}`, action: 'test' });
-        await during(i, trx);
+      store.transaction(async (tx) => {
+        const entry = await recordAudit(tx, { actor: `item-${i}`, action: 'test' });
+        await during(i, onBatch);
         return entry.id;
       }),
     ),

@@ -3,12 +3,14 @@
 // `UPDATE counters … RETURNING` holds that counter's row lock until commit, so sequence numbers are
 // handed out in commit order and the audit hash chain stays linear and gap-free (store.ts, appendAudit).
 
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient, sql } from 'kysely';
 import pg from 'pg';
 import { claimUninspectedAttachments } from '../sql/attachment-inspection-queries.js';
 import type { Database } from '../sql/database.js';
 import { type Migration, runMigrations } from '../sql/migrator.js';
+import { SqlStoreOps } from '../sql/sql-store-ops.js';
 import { GroupCommitter } from '../sqlite/group-commit.js';
+import { StatementCounter } from '../sqlite/statement-cache.js';
 import type {
   AgencyPatch,
   AgencyRecord,
@@ -23,8 +25,9 @@ import type {
   UninspectedAttachment,
 } from '../store.js';
 import { migrations } from './migrations/index.js';
+import { PgBatch, PgGroupCommitter } from './pg-batch.js';
 import { guardedPool, isRetryable } from './pg-errors.js';
-import { PostgresStoreOps } from './postgres-store-ops.js';
+import { type BatchContext, PostgresStoreOps } from './postgres-store-ops.js';
 
 export interface PostgresStoreOptions {
   /** postgres://user:password@host:port/database?… (libpq connection URI) */
@@ -38,6 +41,13 @@ export interface PostgresStoreOptions {
   /** told about errors of idle connections (a restarted server): the pool replaces them by itself */
   onIdleError?: (err: Error) => void;
 }
+
+/**
+ * LIENTHONG_PG_GROUP_COMMIT=plain: the group commit without deferred writes nor values in memory (one
+ * round trip per statement, store/sqlite/group-commit.ts), for A/B measurements of the batch
+ * (docs/BENCHMARKS.md, session 3). Not a setting for production.
+ */
+const PLAIN = process.env.LIENTHONG_PG_GROUP_COMMIT === 'plain';
 
 /** How often a transaction is run again after a deadlock, serialization failure or raced unique key. */
 const MAX_ATTEMPTS = 5;
@@ -69,17 +79,43 @@ function createPool(opts: PostgresStoreOptions): pg.Pool {
   return pool;
 }
 
-function createKysely(pool: pg.Pool): Kysely<Database> {
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool: guardedPool(pool) }) });
+function createKysely(pool: pg.Pool, counter?: StatementCounter): { db: Kysely<Database>; clients: PostgresPool } {
+  const guarded = guardedPool(pool);
+  const clients = counter ? countingPool(guarded, counter) : guarded;
+  return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool: clients }) }), clients };
+}
+
+/**
+ * Counts the round trips to the server (one per `query` call, however many statements its text holds),
+ * by SQL text when the counter is asked to (intake-bench's per-package figures).
+ */
+function countingPool(inner: PostgresPool, counter: StatementCounter): PostgresPool {
+  return {
+    async connect(): Promise<PostgresPoolClient> {
+      const client = await inner.connect();
+      const query = (...args: unknown[]): unknown => {
+        counter.total++;
+        const first = args[0];
+        const text = typeof first === 'string' ? first : ((first as { text?: string } | undefined)?.text ?? '');
+        if (counter.bySql) counter.bySql.set(text, (counter.bySql.get(text) ?? 0) + 1);
+        return (client.query as (...a: unknown[]) => unknown)(...args);
+      };
+      return { query: query as PostgresPoolClient['query'], release: () => client.release() };
+    },
+    end: () => inner.end(),
+  };
 }
 
 export async function openPostgresStore(opts: PostgresStoreOptions): Promise<PostgresStore> {
   const pool = createPool(opts);
-  const db = createKysely(pool);
+  const statements = new StatementCounter();
+  const { db, clients } = createKysely(pool, statements);
   try {
     if (opts.migrate ?? true) await migratePostgres(db);
     else await sql`SELECT 1`.execute(db);
-    return new PostgresStore(db, pool);
+    const store = new PostgresStore(db, pool, clients);
+    store.statements = statements;
+    return store;
   } catch (err) {
     await db.destroy();
     throw err;
@@ -107,7 +143,7 @@ export async function migratePostgres(db: Kysely<Database>, list: Migration[] = 
 
 /** Opens a database only to migrate it (`lienthong migrate`); returns what it applied. */
 export async function migratePostgresDatabase(url: string): Promise<Migration[]> {
-  const db = createKysely(createPool({ url, poolSize: 1 }));
+  const { db } = createKysely(createPool({ url, poolSize: 1 }));
   try {
     return await migratePostgres(db);
   } finally {
@@ -117,28 +153,44 @@ export async function migratePostgresDatabase(url: string): Promise<Migration[]>
 
 export class PostgresStore extends PostgresStoreOps implements Store {
   private closed = false;
+  /** round trips to the server, as the SQLite store counts its statements (intake-bench prints them) */
+  statements: StatementCounter | undefined;
   /**
    * Group commit, as on SQLite (store/sqlite/group-commit.ts): transactions asked for while a batch runs
    * wait and then run together in one PostgreSQL transaction, each in its own savepoint, with one COMMIT
    * (one WAL flush). Without it every transaction that takes a counter would hold the counter's row lock
    * through its own commit flush, and the hub would accept one package per flush (a few dozen a second).
+   * The batch defers the writes whose results are not used and keeps held counters in memory
+   * (pg-batch.ts), so that a transaction costs few round trips.
    */
-  readonly groupCommit: GroupCommitter;
+  readonly groupCommit: PgGroupCommitter;
+  private readonly batchContext: BatchContext;
+  private readonly plain: GroupCommitter;
 
   constructor(
     db: Kysely<Database>,
     /** the pool under the store: for LISTEN connections and diagnostics (size, idle, waiting) */
     readonly pool: pg.Pool,
+    /** the connections Kysely runs on (connection errors mapped): group-commit batches take theirs here */
+    clients: PostgresPool = guardedPool(pool),
   ) {
     super(db);
-    this.groupCommit = new GroupCommitter(db);
+    const batch = new PgBatch();
+    // Kysely instances over the running batch's connection (made once: compiled queries are cached per instance)
+    const immediate = new Kysely<Database>({ dialect: new PostgresDialect({ pool: batch.immediate }) });
+    const deferring = new Kysely<Database>({ dialect: new PostgresDialect({ pool: batch.deferring }) });
+    this.batchContext = { batch, immediate, deferring, deferred: new SqlStoreOps(deferring) };
+    this.groupCommit = new PgGroupCommitter(clients, batch);
+    this.plain = new GroupCommitter(db);
   }
 
   /** READ COMMITTED, run again from the start (up to 5 times) after a deadlock or a raced unique key. */
   async transaction<T>(fn: (tx: StoreOps) => Promise<T>): Promise<T> {
+    const ctx = this.batchContext;
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.groupCommit.run((trx) => fn(new PostgresStoreOps(trx)));
+        if (PLAIN) return await this.plain.run((trx) => fn(new PostgresStoreOps(trx)));
+        return await this.groupCommit.run(() => fn(new PostgresStoreOps(ctx.immediate, ctx)));
       } catch (err) {
         if (attempt >= MAX_ATTEMPTS || !isRetryable(err)) throw err;
         // let the transaction we collided with finish before trying again
@@ -183,6 +235,7 @@ export class PostgresStore extends PostgresStoreOps implements Store {
     if (this.closed) return;
     this.closed = true;
     await this.groupCommit.idle();
+    await this.plain.idle();
     await this.db.destroy();
   }
 }

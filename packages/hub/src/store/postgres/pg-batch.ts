@@ -1,0 +1,488 @@
+// Group commit on PostgreSQL with few round trips. node-postgres sends one statement per round trip and
+// waits for its answer; a group-commit batch runs on one connection, so before this every statement of
+// every transaction of the batch was a serial network round trip (~25 per accepted package).
+//
+// A batch (PgBatch, one at a time per store) is ONE PostgreSQL transaction; each transaction asked for
+// runs in its own savepoint, as in store/sqlite/group-commit.ts, and fails alone. What changes:
+//  - Deferred writes: statements whose result the caller does not use (inserts of attachments, traces,
+//    events, the document, deliveries, the audit entry…: PostgresStoreOps decides) are not sent when
+//    asked for. Their parameters are written into the SQL as literals (inline-sql.ts) and they wait in
+//    `pending`; the next statement whose result is needed carries them in front of it, as one
+//    simple-protocol query (the server runs the `;`-separated statements in order and stops at the
+//    first error). BEGIN and SAVEPOINT are deferred too. At the end of each transaction whatever is
+//    still pending is sent with its RELEASE, so an error (a unique violation) always belongs to the
+//    transaction that caused it: that one is rolled back to its savepoint and fails; the others commit.
+//  - Counters known in memory: the first `UPDATE counters … RETURNING` of a batch takes the counter's
+//    row lock, which the batch's transaction then holds until its COMMIT, so nobody else can move the
+//    counter meanwhile: the next values are the one read plus one, plus two… (no round trip), and the
+//    final value is written back once, just before COMMIT. Same for the audit chain's head (id, hash):
+//    after the first append the previous entry's hash is the one this batch just computed. The values
+//    are put back as they were when a transaction rolls back to its savepoint (its row locks, if it took
+//    them, go with it: the next transaction takes them again). Sequence numbers still follow commit
+//    order and the chain stays linear across nodes (store.ts), now for a batch at a time.
+
+import type { PostgresPool, PostgresPoolClient } from 'kysely';
+import type { AgencyRecord } from '../store.js';
+import { inlineParameters } from './inline-sql.js';
+
+/** Counters whose value a batch keeps in memory once it holds their row lock. */
+export type BatchCounter = 'document_seq' | 'delivery_seq' | 'audit_id';
+
+interface QueryResultLike {
+  command: string;
+  rowCount: number | null;
+  rows: unknown[];
+}
+
+interface Tail {
+  name: string;
+  end: number;
+  before: Snapshot;
+  /** the transaction committed into the batch (no error) or was rolled back (its error) */
+  settle: (err?: unknown) => void;
+}
+
+interface Snapshot {
+  counters: Map<string, number>;
+  dirty: Set<string>;
+  auditHead: { id: number; hash: string } | undefined;
+}
+
+/** What a deferred statement answers at once: no rows, no row count (callers of deferred writes use neither). */
+const DEFERRED: QueryResultLike = Object.freeze({ command: 'DEFERRED', rowCount: null, rows: [] }) as never;
+
+export interface BatchStats {
+  batches: number;
+  items: number;
+  largestBatch: number;
+  /** statements that travelled in front of another one instead of in a round trip of their own */
+  deferred: number;
+}
+
+/**
+ * The connection of the running batch, as Kysely's PostgresDialect sees a pool client: `immediate` runs
+ * statements (with whatever is pending in front), `deferring` queues them.
+ */
+export class PgBatch {
+  private client: PostgresPoolClient | undefined;
+  private pending: string[] = [];
+  /** queries sent so far (whether a statement queued before a point has been sent since) */
+  sends = 0;
+  /**
+   * The previous transaction of the batch, ended but not confirmed: its last deferred writes and its
+   * RELEASE wait in `pending` (up to `end`) to travel with the next transaction's first statement that
+   * needs an answer. If that query fails, `send` finds out whose error it was.
+   */
+  tail: Tail | undefined;
+  /** the running transaction's savepoint, and the state to go back to if it fails */
+  itemSavepoint: string | undefined;
+  itemBefore: Snapshot | undefined;
+  /** counter values this transaction holds the row lock of (the last value handed out) */
+  counters = new Map<string, number>();
+  /** counters handed out from memory since the last write-back */
+  private dirty = new Set<string>();
+  /** the newest audit entry of this transaction: the next one links to it */
+  auditHead: { id: number; hash: string } | undefined;
+  readonly stats: BatchStats = { batches: 0, items: 0, largestBatch: 0, deferred: 0 };
+
+  /** the client Kysely runs reads and writes on whose result is used */
+  readonly immediate: PostgresPool = {
+    connect: async () => this.immediateClient,
+    end: async () => undefined,
+  };
+  /** the client Kysely runs deferred writes on */
+  readonly deferring: PostgresPool = {
+    connect: async () => this.deferringClient,
+    end: async () => undefined,
+  };
+
+  private readonly immediateClient: PostgresPoolClient = {
+    query: ((text: string, values?: readonly unknown[]) => this.run(text, values ?? [])) as never,
+    release: () => undefined,
+  };
+  private readonly deferringClient: PostgresPoolClient = {
+    query: ((text: string, values?: readonly unknown[]) => this.defer(text, values ?? [])) as never,
+    release: () => undefined,
+  };
+
+  /**
+   * Agencies as of a directory version (counter `directory_version`, moved by every agency write). Each
+   * transaction of a batch reads the version in front of its first statement that needs an answer (no
+   * round trip of its own); its agency lookups are answered from here while the version is the cached
+   * one (postgres-store-ops.ts).
+   */
+  readonly directory = new DirectoryCache();
+  /** the running transaction has not read the directory version yet */
+  wantsDirectoryVersion = false;
+
+  /** a transaction starts: the directory version is read again in front of its first answered statement */
+  itemStarted(): void {
+    this.wantsDirectoryVersion = true;
+    this.directory.current = undefined;
+  }
+
+  attach(client: PostgresPoolClient): void {
+    this.client = client;
+    this.tail = undefined;
+    this.pending = [];
+    this.counters.clear();
+    this.dirty.clear();
+    this.auditHead = undefined;
+  }
+
+  detach(): PostgresPoolClient | undefined {
+    const c = this.client;
+    this.directory.batchEnded();
+    this.wantsDirectoryVersion = false;
+    this.tail = undefined;
+    this.itemSavepoint = undefined;
+    this.itemBefore = undefined;
+    this.client = undefined;
+    this.pending = [];
+    this.counters.clear();
+    this.dirty.clear();
+    this.auditHead = undefined;
+    return c;
+  }
+
+  get active(): boolean {
+    return this.client !== undefined;
+  }
+
+  private connection(): PostgresPoolClient {
+    if (!this.client) throw new Error('no group-commit batch is running: a transaction was used after it ended');
+    return this.client;
+  }
+
+  /** queues a statement without parameters (BEGIN, SAVEPOINT, RELEASE…) */
+  deferRaw(text: string): void {
+    this.pending.push(text);
+  }
+
+  /** how many statements wait now (a mark to cut back to with `dropPendingAfter`) */
+  get pendingCount(): number {
+    return this.pending.length;
+  }
+
+  /** forgets the statements queued after `mark` (a transaction that failed before they were sent) */
+  dropPendingAfter(mark: number): void {
+    this.pending.length = Math.min(this.pending.length, mark);
+  }
+
+  /** Queues a statement; runs it at once (after what is pending) if a value of it has no exact literal. */
+  private async defer(text: string, values: readonly unknown[]): Promise<QueryResultLike> {
+    await this.confirmTail();
+    const inlined = inlineParameters(text, values);
+    if (inlined === undefined) return this.run(text, values);
+    this.connection();
+    this.pending.push(inlined);
+    this.stats.deferred++;
+    return DEFERRED;
+  }
+
+  /** Runs a statement whose result is used: one round trip, carrying whatever is pending in front of it. */
+  private async run(text: string, values: readonly unknown[]): Promise<QueryResultLike> {
+    const client = this.connection();
+    const inlined = this.pending.length > 0 || this.wantsDirectoryVersion ? inlineParameters(text, values) : undefined;
+    if (inlined !== undefined) {
+      const version = this.wantsDirectoryVersion;
+      // the version is read in a statement before the one asked for: what that one reads is at least as new
+      if (version) this.pending.push(DIRECTORY_VERSION);
+      this.pending.push(inlined);
+      const results = await this.send(client);
+      if (version) {
+        this.wantsDirectoryVersion = false;
+        const all = results as QueryResultLike[];
+        const row = all[all.length - 2]?.rows[0] as { value?: number } | undefined;
+        this.directory.seen(row?.value);
+      }
+      return last(results as QueryResultLike | QueryResultLike[]);
+    }
+    await this.flush();
+    this.sends++;
+    return (await client.query(text, values as unknown[])) as unknown as QueryResultLike;
+  }
+
+  private async send(client: PostgresPoolClient): Promise<QueryResultLike | QueryResultLike[]> {
+    this.sends++;
+    const statements = this.pending;
+    this.pending = [];
+    const tail = this.tail;
+    // no values: node-postgres sends a simple Query message, which may hold several statements
+    if (!tail) return (await client.query(statements.join(';\n'), [])) as unknown as QueryResultLike[];
+    this.tail = undefined;
+    try {
+      const results = (await client.query(statements.join(';\n'), [])) as unknown as QueryResultLike[];
+      tail.settle();
+      return results;
+    } catch (err) {
+      // Whose error: the previous transaction's tail, or what the running one sent after it? If the
+      // running one's savepoint exists, the tail went through (its RELEASE ran before that SAVEPOINT).
+      const own = statements.slice(tail.end);
+      const savepoint = this.itemSavepoint;
+      if (savepoint !== undefined && own[0] === `SAVEPOINT ${savepoint}`) {
+        const exists = await client.query(`ROLLBACK TO SAVEPOINT ${savepoint}`, []).then(
+          () => true,
+          () => false,
+        );
+        if (exists) {
+          tail.settle();
+          throw err;
+        }
+      }
+      // the tail failed: it alone is rolled back and fails (if that fails too, the batch does)
+      await client.query(`ROLLBACK TO SAVEPOINT ${tail.name};\nRELEASE ${tail.name}`, []);
+      tail.settle(err);
+      this.restore(tail.before);
+      this.itemBefore = tail.before;
+      // the running transaction had only queued its savepoint and first statement (see confirmTail): again
+      if (own.length === 0) return [];
+      this.pending = own;
+      return this.send(client);
+    }
+  }
+
+  /**
+   * Sends the previous transaction's tail if it is still waiting: before the running transaction queues
+   * a statement or takes a value from memory, which would assume the previous one committed.
+   */
+  async confirmTail(): Promise<void> {
+    if (this.tail) await this.send(this.connection());
+  }
+
+  /** sends whatever is pending (one round trip; none when nothing is) */
+  async flush(): Promise<void> {
+    if (this.pending.length > 0) await this.send(this.connection());
+  }
+
+  /** a counter value handed out from memory: written back before COMMIT */
+  markDirty(name: string): void {
+    this.dirty.add(name);
+  }
+
+  /** queues the write-back of every counter handed out from memory (the batch still holds their locks) */
+  deferCounterWriteBack(): void {
+    for (const name of this.dirty) {
+      this.pending.push(`UPDATE counters SET value = ${this.counters.get(name)} WHERE name = '${name}'`);
+    }
+    this.dirty.clear();
+  }
+
+  snapshot(): Snapshot {
+    return { counters: new Map(this.counters), dirty: new Set(this.dirty), auditHead: this.auditHead };
+  }
+
+  /** back to a snapshot (copied: the same snapshot may be restored again) */
+  restore(s: Snapshot): void {
+    this.counters = new Map(s.counters);
+    this.dirty = new Set(s.dirty);
+    this.auditHead = s.auditHead;
+  }
+}
+
+const DIRECTORY_VERSION = "SELECT value FROM counters WHERE name = 'directory_version'";
+
+const MAX_AGENCIES = 10_000;
+
+/** Agencies by code (null: none), valid for one directory version. */
+export class DirectoryCache {
+  private version: number | undefined;
+  private readonly agencies = new Map<string, AgencyRecord | null>();
+  /** the version the running transaction read, when it is the cached one */
+  current: number | undefined;
+  /** this batch wrote agencies (not committed yet): no lookup is answered from here until it ends */
+  private written = false;
+  readonly stats = { hits: 0, misses: 0, drops: 0 };
+
+  /** the version the running transaction read */
+  seen(version: number | undefined): void {
+    if (version === undefined || this.written) return;
+    if (version !== this.version) {
+      if (this.agencies.size > 0) this.stats.drops++;
+      this.agencies.clear();
+      this.version = version;
+    }
+    this.current = version;
+  }
+
+  /** the agency, if this transaction may be answered from the cache and it is there */
+  get(code: string): AgencyRecord | null | undefined {
+    if (this.current === undefined) return undefined;
+    const hit = this.agencies.get(code);
+    if (hit === undefined) this.stats.misses++;
+    else this.stats.hits++;
+    return hit;
+  }
+
+  /** a row read after the version was (so at least as new as it) */
+  put(code: string, agency: AgencyRecord | null): void {
+    if (this.current === undefined || this.current !== this.version) return;
+    if (this.agencies.size >= MAX_AGENCIES) this.agencies.clear();
+    this.agencies.set(code, agency);
+  }
+
+  /** the batch writes agencies: drop everything, answer nothing until it has ended */
+  write(): void {
+    this.written = true;
+    this.current = undefined;
+    this.version = undefined;
+    this.agencies.clear();
+  }
+
+  batchEnded(): void {
+    this.written = false;
+    this.current = undefined;
+  }
+}
+
+function last(r: QueryResultLike | QueryResultLike[]): QueryResultLike {
+  return Array.isArray(r) ? r[r.length - 1]! : r;
+}
+
+interface Item {
+  fn: () => Promise<unknown>;
+  resolve: (v: unknown) => void;
+  reject: (err: unknown) => void;
+}
+
+/**
+ * The queue: transactions asked for while a batch runs wait, then run together in the next one (at most
+ * `maxBatch`). Callers are answered only after the batch's COMMIT returned; if it fails, every
+ * transaction of the batch fails.
+ */
+export class PgGroupCommitter {
+  private readonly queue: Item[] = [];
+  private running = false;
+  private drained: Promise<void> = Promise.resolve();
+
+  constructor(
+    /** the store's pool (connection errors already mapped to HubError 'unavailable') */
+    private readonly pool: PostgresPool,
+    readonly batch: PgBatch,
+    private readonly maxBatch = 256,
+  ) {}
+
+  get stats(): BatchStats {
+    return this.batch.stats;
+  }
+
+  run<T>(fn: () => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
+      if (!this.running) {
+        this.running = true;
+        this.drained = this.drain();
+      }
+    });
+  }
+
+  /** resolves when every transaction asked for so far has committed or failed */
+  async idle(): Promise<void> {
+    while (this.running) await this.drained;
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      // let every request whose I/O completed meanwhile join the first batch (no timer: an idle hub adds no delay)
+      await new Promise((resolve) => setImmediate(resolve));
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0, this.maxBatch);
+        const s = this.batch.stats;
+        s.batches++;
+        s.items += batch.length;
+        s.largestBatch = Math.max(s.largestBatch, batch.length);
+        await this.runBatch(batch);
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async runBatch(items: Item[]): Promise<void> {
+    let client: PostgresPoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (err) {
+      for (const item of items) item.reject(err);
+      return;
+    }
+    const b = this.batch;
+    b.attach(client);
+    const outcomes: Outcome[] = [];
+    let failure: { err: unknown } | undefined;
+    try {
+      b.deferRaw('BEGIN');
+      if (items.length === 1) {
+        // alone: no savepoint needed, a failure rolls the whole transaction back
+        b.itemStarted();
+        outcomes.push({ ok: true, value: await items[0]!.fn() });
+      } else {
+        for (const [i, item] of items.entries()) await this.runItem(item, i, outcomes);
+        // the last one's tail alone, so that a failure of it leaves a write-back to compute again
+        await b.confirmTail();
+      }
+      b.deferCounterWriteBack();
+      b.deferRaw('COMMIT');
+      await b.flush();
+    } catch (err) {
+      failure = { err };
+      b.dropPendingAfter(0);
+      await client.query('ROLLBACK', []).catch(() => undefined);
+    } finally {
+      b.detach();
+      client.release();
+    }
+    items.forEach((item, i) => {
+      const o = outcomes[i];
+      if (failure) item.reject(o && !o.ok ? o.err : failure.err);
+      else if (o?.ok) item.resolve(o.value);
+      else item.reject(o?.err);
+    });
+  }
+
+  /**
+   * One transaction of a batch in its savepoint: its failure rolls back only what it did. Its outcome is
+   * set when it ends, and becomes its error if its tail (sent with the next one's first query) fails.
+   */
+  private async runItem(item: Item, index: number, outcomes: Outcome[]): Promise<void> {
+    const b = this.batch;
+    const name = `i${index}`;
+    const mark = b.pendingCount;
+    const sends = b.sends;
+    b.deferRaw(`SAVEPOINT ${name}`);
+    b.itemSavepoint = name;
+    b.itemStarted();
+    b.itemBefore = b.snapshot();
+    try {
+      const value = await item.fn();
+      b.deferRaw(`RELEASE ${name}`);
+      outcomes[index] = { ok: true, value };
+      // the rest of it travels with the next transaction's first answered statement
+      b.tail = {
+        name,
+        end: b.pendingCount,
+        before: b.itemBefore,
+        settle: (err) => {
+          if (err !== undefined) outcomes[index] = { ok: false, err };
+        },
+      };
+    } catch (err) {
+      outcomes[index] = { ok: false, err };
+      b.restore(b.itemBefore);
+      if (b.sends === sends) {
+        // nothing of it reached the server, not even its SAVEPOINT: forget it (a tail before it waits on)
+        b.dropPendingAfter(mark);
+      } else {
+        b.dropPendingAfter(0);
+        // if this fails too, the batch fails (runBatch's catch)
+        b.deferRaw(`ROLLBACK TO SAVEPOINT ${name}`);
+        b.deferRaw(`RELEASE ${name}`);
+        await b.flush();
+      }
+    } finally {
+      b.itemSavepoint = undefined;
+    }
+  }
+}
+
+type Outcome = { ok: true; value: unknown } | { ok: false; err: unknown };

@@ -8,6 +8,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { HubConfig } from './config/hub-config.js';
 import type { HubService } from './core/contract.js';
+import type { Federation } from './federation/federation.js';
+import { federationRoutes } from './federation/federation-routes.js';
 import { type ClientCertificateAuth, createClientCertificateAuth } from './http/auth/client-certificate-auth.js';
 import { serverTlsOptions } from './http/auth/server-tls-options.js';
 import { v1ErrorHandler } from './http/v1/v1-error-handler.js';
@@ -20,7 +22,8 @@ import { opsRoutes } from './observability/ops-routes.js';
 import type { HubPki } from './pki/hub-pki.js';
 
 /** The hub as the HTTP front end needs it; `stats` (when there) feeds the gauges of /metrics. */
-export type ServedHub = HubService & Partial<HubStatsSource> & { readonly pki?: HubPki };
+export type ServedHub = HubService &
+  Partial<HubStatsSource> & { readonly pki?: HubPki; readonly federation?: Federation | undefined };
 
 export interface ServerDeps {
   hub: ServedHub;
@@ -125,6 +128,10 @@ export async function createServer(config: HubConfig, deps: ServerDeps): Promise
   const vxp = { hub, config, certificates, ...(deps.now ? { now: deps.now } : {}) };
   await app.register(vxpRoutes, vxp);
   await app.register(vxpRoutes, { prefix: '/vxp', ...vxp });
+  // hub-to-hub links (federation), signed by the linked hubs' pinned keys
+  if (hub.federation) {
+    await app.register(federationRoutes, { prefix: '/federation/v1', hub, federation: hub.federation, config });
+  }
   return app;
 }
 

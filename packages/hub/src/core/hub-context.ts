@@ -5,6 +5,7 @@ import type { BlobStore } from '../blobs/blob-store.js';
 import type { HubConfig } from '../config/hub-config.js';
 import type { InboxNotifier } from '../delivery/inbox-notifier.js';
 import type { DirectoryService } from '../directory/directory-service.js';
+import type { Federation } from '../federation/federation.js';
 import type { IntakePool } from '../intake/workers/intake-pool.js';
 import type { HubPki } from '../pki/hub-pki.js';
 import type { Store } from '../store/store.js';
@@ -22,6 +23,8 @@ export interface HubContext {
   pki: HubPki;
   /** worker threads that analyze held package bodies (`intake.workers`); absent: all on the event loop */
   intakeWorkers?: IntakePool;
+  /** links to other hubs (config `federation`); absent: a hub on its own */
+  federation?: Federation;
 }
 
 /** Calls an observer hook, keeping a faulty metrics hook away from the operation it observes. */

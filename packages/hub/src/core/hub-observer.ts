@@ -10,4 +10,6 @@ export interface HubObserver {
   acked?(state: AckState): void;
   /** a recipient read a package for the first time */
   delivered?(): void;
+  /** federation: one attempt to deliver an outbox entry over the link to `peer` */
+  linkDelivery?(peer: string, outcome: 'ok' | 'retry' | 'dead'): void;
 }

@@ -10,6 +10,7 @@ import { openAttachment, openPackage } from '../delivery/open-package.js';
 import { sent } from '../delivery/sent.js';
 import { timeline } from '../delivery/timeline.js';
 import { type DemoCredentials, initDemo } from '../directory/demo-credentials.js';
+import type { Federation } from '../federation/federation.js';
 import { submit } from '../intake/submit.js';
 import type { HubPki } from '../pki/hub-pki.js';
 import { getReceipt } from '../receipts/get-receipt.js';
@@ -49,6 +50,13 @@ export class LienthongHub implements Hub {
     this.inspector = new AttachmentInspector(ctx);
     // resumes whatever a previous run left uninspected
     this.inspector.kick();
+    // federation: forwarders resume the outbox where the previous run left it; directory exchange
+    ctx.federation?.start();
+  }
+
+  /** links to other hubs, when configured */
+  get federation(): Federation | undefined {
+    return this.ctx.federation;
   }
 
   get pki(): HubPki {
@@ -186,6 +194,7 @@ export class LienthongHub implements Hub {
     if (this.closed) return;
     this.closed = true;
     await this.ctx.notifier.close();
+    await this.ctx.federation?.close();
     await Promise.allSettled([...this.collecting]);
     await this.inspector.close();
     await this.checkpoints.stop();

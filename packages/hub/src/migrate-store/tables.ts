@@ -28,6 +28,12 @@ export const COPIED_TABLES: readonly CopiedTable[] = [
   { name: 'audit_log', key: ['id'] },
   { name: 'audit_checkpoints', key: ['seq'] },
   { name: 'inline_blobs', key: ['key'], batch: 32 },
+  // federation (migration 008)
+  { name: 'federation_outbox', key: ['seq'] },
+  { name: 'federation_cursors', key: ['peer'] },
+  { name: 'federation_inbound', key: ['doc_id'] },
+  { name: 'federation_seen', key: ['peer', 'message_id'] },
+  { name: 'federation_link_stats', key: ['peer'] },
   { name: 'counters', key: ['name'] },
 ];
 

@@ -100,6 +100,13 @@ describe('loadConfig', () => {
         LIENTHONG_S3_SECRET_ACCESS_KEY: 's3cret',
         LIENTHONG_S3_PREFIX: 'hub-1/',
         LIENTHONG_S3_PART_SIZE_MIB: '16',
+        LIENTHONG_FEDERATION_PARENT: '{"hubId":"hub.national","url":"https://national.example.vn/","certificate":"/etc/lt/national.pem"}',
+        LIENTHONG_FEDERATION_CHILDREN: '[{"hubId":"hub.district","url":"http://10.0.0.9:8080","certificate":"/etc/lt/district.pem"}]',
+        LIENTHONG_FEDERATION_LINK_KEY: '/etc/lt/link.key',
+        LIENTHONG_FEDERATION_SYNC_INTERVAL: '10',
+        LIENTHONG_FEDERATION_RETRY_BASE_MS: '500',
+        LIENTHONG_FEDERATION_RETRY_MAX_MS: '30000',
+        LIENTHONG_FEDERATION_CLOCK_SKEW: '120',
       },
     });
     assert.deepEqual(c, {
@@ -148,7 +155,47 @@ describe('loadConfig', () => {
           partSizeMiB: 16,
         },
       },
+      federation: {
+        parent: { hubId: 'hub.national', url: 'https://national.example.vn', certificate: '/etc/lt/national.pem' },
+        children: [{ hubId: 'hub.district', url: 'http://10.0.0.9:8080', certificate: '/etc/lt/district.pem' }],
+        linkKey: '/etc/lt/link.key',
+        syncIntervalSeconds: 10,
+        retryBaseMs: 500,
+        retryMaxMs: 30000,
+        clockSkewSeconds: 120,
+      },
     });
+  });
+
+  test('federation: links need a hub id, an http(s) URL and a pinned key; no link to itself or twice', () => {
+    assert.deepEqual(loadConfig({ env: {} }).federation, {
+      children: [],
+      syncIntervalSeconds: 30,
+      retryBaseMs: 1000,
+      retryMaxMs: 60000,
+      clockSkewSeconds: 300,
+    });
+    const peer = { hubId: 'hub.a', url: 'http://a:1', certificate: 'a.pem' };
+    assert.throws(
+      () => loadConfig({ env: {}, overrides: { federation: { parent: { ...peer, url: 'ftp://a' } } } }),
+      /federation.parent.url .*http\(s\) URL/,
+    );
+    assert.throws(
+      () => loadConfig({ env: {}, overrides: { federation: { children: [peer, peer] } } }),
+      /hub hub.a is linked twice/,
+    );
+    assert.throws(
+      () => loadConfig({ env: {}, overrides: { hubId: 'hub.a', federation: { parent: peer } } }),
+      /this hub's own id/,
+    );
+    assert.throws(
+      () => loadConfig({ env: { LIENTHONG_FEDERATION_CHILDREN: '{not json' } }),
+      /federation.children .*must be JSON/,
+    );
+    assert.throws(
+      () => loadConfig({ env: {}, overrides: { federation: { parent: { ...peer, key: 'x' } as never } } }),
+      /unknown key "key"/,
+    );
   });
 
   test('blobs: fs by default; s3 needs a valid bucket, key pairs and a part size S3 accepts', () => {

@@ -100,8 +100,10 @@ describe('loadConfig', () => {
         LIENTHONG_S3_SECRET_ACCESS_KEY: 's3cret',
         LIENTHONG_S3_PREFIX: 'hub-1/',
         LIENTHONG_S3_PART_SIZE_MIB: '16',
-        LIENTHONG_FEDERATION_PARENT: '{"hubId":"hub.national","url":"https://national.example.vn/","certificate":"/etc/lt/national.pem"}',
-        LIENTHONG_FEDERATION_CHILDREN: '[{"hubId":"hub.district","url":"http://10.0.0.9:8080","certificate":"/etc/lt/district.pem"}]',
+        LIENTHONG_FEDERATION_PARENT:
+          '{"hubId":"hub.national","url":"https://national.example.vn/","certificate":"/etc/lt/national.pem"}',
+        LIENTHONG_FEDERATION_CHILDREN:
+          '[{"hubId":"hub.district","url":"http://10.0.0.9:8080","certificate":"/etc/lt/district.pem"}]',
         LIENTHONG_FEDERATION_LINK_KEY: '/etc/lt/link.key',
         LIENTHONG_FEDERATION_SYNC_INTERVAL: '10',
         LIENTHONG_FEDERATION_RETRY_BASE_MS: '500',

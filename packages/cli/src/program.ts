@@ -8,6 +8,7 @@ import { registerCa } from './commands/ca.js';
 import { registerFetch } from './commands/fetch.js';
 import { registerGc } from './commands/gc.js';
 import { registerInbox } from './commands/inbox.js';
+import { registerLinks } from './commands/links.js';
 import { registerMigrate } from './commands/migrate.js';
 import { registerMigrateStore } from './commands/migrate-store.js';
 import { registerReceipt } from './commands/receipt.js';
@@ -52,6 +53,7 @@ export function createProgram(): Command {
   registerVerify(program);
   registerCa(program);
   registerStats(program);
+  registerLinks(program);
   registerGc(program);
   registerBackup(program);
   registerMigrate(program);

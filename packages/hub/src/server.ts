@@ -41,6 +41,7 @@ export async function createServer(config: HubConfig, deps: ServerDeps): Promise
   const { hub } = deps;
   const metrics = deps.metrics ?? createHubMetrics();
   if (hub.stats) metrics.bindStats(hub as HubStatsSource);
+  if (hub.federation) metrics.bindLinks(hub.federation);
 
   const https = await serverTlsOptions(config.tls, hub.pki);
   const certificates = config.tls.requestClientCert ? await clientCertificates(config, hub, deps.now) : undefined;
@@ -188,6 +189,8 @@ export async function startHub(config: HubConfig, opts: StartHubOptions = {}): P
     await hub.close().catch(() => {});
     throw err;
   }
+  // federation: forwarders resume the outbox where the previous run left it; directory exchange starts
+  hub.startFederation();
   const address = server.server.address();
   const port = typeof address === 'object' && address ? address.port : config.listen.port;
   const scheme = server.server instanceof TlsServer ? 'https' : 'http';

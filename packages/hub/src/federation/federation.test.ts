@@ -244,6 +244,24 @@ describe('federation between three hubs', () => {
     );
   });
 
+  test('a revoke follows the package to the other hubs and takes back the copies not read there', async () => {
+    const a = hubOf(HUB_A);
+    const original = await documentPackage(COMMUNE_A, [MINISTRY, COMMUNE_B]);
+    const originalId = await docIdOf(original);
+    await a.submit({ principal: as(COMMUNE_A), body: body(original), messageType: 'edoc' });
+    const has = (hub: string, code: string) => async () =>
+      (await hubOf(hub).inbox(as(code), { messageType: 'edoc' })).items.some((i) => i.documentId === originalId);
+    await eventually('the ministry has it', has(NATIONAL, MINISTRY));
+    await eventually('commune B has it', has(HUB_B, COMMUNE_B));
+    const revoke = await documentPackage(COMMUNE_A, [MINISTRY, COMMUNE_B], {
+      business: { docType: 1, documentId: originalId },
+    });
+    const r = await a.submit({ principal: as(COMMUNE_A), body: body(revoke), messageType: 'edoc' });
+    assert.deepEqual([...r.recipients].sort(), [MINISTRY, COMMUNE_B].sort());
+    await eventually('the ministry no longer has it', async () => !(await has(NATIONAL, MINISTRY)()));
+    await eventually('commune B no longer has it', async () => !(await has(HUB_B, COMMUNE_B)()));
+  });
+
   test('a retried forward is recognised: the package is not stored twice', async () => {
     const identity = await loadLinkIdentity({ dataDir: node(HUB_A).dataDir, federation: {} } as never);
     const bytes = await documentPackage(COMMUNE_A, [MINISTRY]);

@@ -4,6 +4,7 @@
 // (a 4xx other than 401/408/429: a loop, an invalid package) makes the row dead and is reported.
 
 import { createHash } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { Readable } from 'node:stream';
 import type { HubContext } from '../core/hub-context.js';
 import { spliceAt } from '../delivery/open-package.js';
@@ -15,6 +16,8 @@ import { type LinkAnswer, linkRequest } from './link-client.js';
 
 const POLL_MS = 1000;
 const BATCH = 50;
+/** longer than a request may take (120 s), so a lease never lapses under a send in flight */
+const LEASE_MS = 300_000;
 
 type Outcome = { ok: true; remoteDocId?: string } | { ok: false; permanent: boolean; error: string };
 
@@ -23,12 +26,19 @@ export class LinkForwarder {
   private running: Promise<void> | undefined;
   private wake: (() => void) | undefined;
   private kicked = false;
+  /**
+   * this node, as a lease holder (several hub nodes on one PostgreSQL database): stable across restarts of
+   * the node (host and data directory), so a node killed and restarted takes its lease back at once
+   */
+  private readonly holder: string;
 
   constructor(
     private readonly ctx: HubContext,
     private readonly federation: Federation,
     private readonly peer: LinkPeer,
-  ) {}
+  ) {
+    this.holder = `${hostname()}:${ctx.config.dataDir}`;
+  }
 
   start(): void {
     this.running = this.loop();
@@ -43,6 +53,8 @@ export class LinkForwarder {
     this.closed = true;
     this.wake?.();
     await this.running;
+    // hand the link over at once to another node, if there is one
+    await this.ctx.store.acquireLinkLease(this.peer.hubId, this.holder, new Date(0), 0).catch(() => undefined);
   }
 
   private async loop(): Promise<void> {
@@ -65,6 +77,10 @@ export class LinkForwarder {
     if (rows.length === 0) return POLL_MS;
     for (const row of rows) {
       if (this.closed) return 0;
+      // one node at a time forwards a link; the lease is renewed before each entry
+      if (!(await this.ctx.store.acquireLinkLease(this.peer.hubId, this.holder, new Date(), LEASE_MS))) {
+        return POLL_MS * 5;
+      }
       const due = row.nextAttemptAt.getTime() - Date.now();
       // the head waits for its retry time, and everything behind it waits for the head
       if (due > 0) return Math.min(due, POLL_MS * 5);

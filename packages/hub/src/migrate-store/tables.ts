@@ -34,6 +34,7 @@ export const COPIED_TABLES: readonly CopiedTable[] = [
   { name: 'federation_inbound', key: ['doc_id'] },
   { name: 'federation_seen', key: ['peer', 'message_id'] },
   { name: 'federation_link_stats', key: ['peer'] },
+  { name: 'federation_leases', key: ['peer'] },
   { name: 'counters', key: ['name'] },
 ];
 

@@ -384,6 +384,11 @@ export interface StoreOps {
   findInbound(peer: string, remoteDocId: string): Promise<string | undefined>;
   /** records a link message as applied; false when it was applied before (a retried message) */
   markLinkMessageSeen(peer: string, messageId: string, at: Date): Promise<boolean>;
+  /**
+   * Takes or renews the lease on forwarding the link to `peer` until now + ttlMs: true when `holder` has it
+   * (it held it, or the lease was free or expired). Several hub nodes on one database forward a link one at a time.
+   */
+  acquireLinkLease(peer: string, holder: string, now: Date, ttlMs: number): Promise<boolean>;
 }
 
 /** Where a package that came over a link came from. */

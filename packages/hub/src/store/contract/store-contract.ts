@@ -1159,6 +1159,17 @@ export function storeContract(backend: StoreBackend): void {
           assert.equal(await s.markLinkMessageSeen('hub.b', 'm1', now), true);
         },
       );
+
+      withStore('link leases: one holder at a time, renewed by it, taken over once expired', async (o) => {
+        const s = o.store;
+        assert.equal(await s.acquireLinkLease('hub.a', 'node-1', now, 1000), true);
+        assert.equal(await s.acquireLinkLease('hub.a', 'node-2', later(10), 1000), false);
+        assert.equal(await s.acquireLinkLease('hub.b', 'node-2', later(10), 1000), true, 'another link is free');
+        assert.equal(await s.acquireLinkLease('hub.a', 'node-1', later(500), 1000), true, 'renewed');
+        assert.equal(await s.acquireLinkLease('hub.a', 'node-2', later(1200), 1000), false, 'the renewal holds');
+        assert.equal(await s.acquireLinkLease('hub.a', 'node-2', later(1501), 1000), true, 'expired: taken over');
+        assert.equal(await s.acquireLinkLease('hub.a', 'node-1', later(1600), 1000), false);
+      });
     });
   });
 }

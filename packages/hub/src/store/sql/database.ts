@@ -234,6 +234,13 @@ export interface Database {
   federation_inbound: FederationInboundTable;
   federation_seen: FederationSeenTable;
   federation_link_stats: FederationLinkStatsTable;
+  federation_leases: FederationLeasesTable;
+}
+
+export interface FederationLeasesTable {
+  peer: string;
+  holder: string;
+  expires_at: number;
 }
 
 // ---- federation (migration 008) ----

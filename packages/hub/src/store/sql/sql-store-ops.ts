@@ -968,6 +968,27 @@ export class SqlStoreOps implements StoreOps {
     return r?.doc_id;
   }
 
+  async acquireLinkLease(peer: string, holder: string, now: Date, ttlMs: number): Promise<boolean> {
+    const expires = now.getTime() + ttlMs;
+    const r = await this.db
+      .insertInto('federation_leases')
+      .values({ peer, holder, expires_at: expires })
+      .onConflict((oc) =>
+        oc
+          .column('peer')
+          .doUpdateSet({ holder, expires_at: expires })
+          .where((eb) =>
+            eb.or([
+              eb('federation_leases.holder', '=', holder),
+              eb('federation_leases.expires_at', '<', now.getTime()),
+            ]),
+          ),
+      )
+      .returning('holder')
+      .execute();
+    return r.length > 0;
+  }
+
   async markLinkMessageSeen(peer: string, messageId: string, at: Date): Promise<boolean> {
     const r = await this.db
       .insertInto('federation_seen')

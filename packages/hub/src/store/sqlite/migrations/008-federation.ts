@@ -80,6 +80,14 @@ export function federationMigration(t: FederationColumnTypes): Migration {
         .addPrimaryKeyConstraint('federation_seen_pk', ['peer', 'message_id'])
         .execute();
 
+      // several hub nodes on one database: one node at a time forwards a link (in order)
+      await db.schema
+        .createTable('federation_leases')
+        .addColumn('peer', t.text, (c) => c.primaryKey())
+        .addColumn('holder', t.text, (c) => c.notNull())
+        .addColumn('expires_at', t.big, (c) => c.notNull())
+        .execute();
+
       await db.schema
         .createTable('federation_link_stats')
         .addColumn('peer', t.text, (c) => c.primaryKey())

@@ -24,6 +24,8 @@ declare module 'fastify' {
 }
 
 const ACK_BODY_MAX = 1024 * 1024;
+/** hub-to-hub routes are not part of the agencies' API: left out of the OpenAPI document */
+const HIDE = { hide: true };
 
 export async function federationRoutes(app: FastifyInstance, opts: FederationRoutesOptions): Promise<void> {
   const { hub, federation } = opts;
@@ -38,20 +40,20 @@ export async function federationRoutes(app: FastifyInstance, opts: FederationRou
   };
 
   /** who am I talking to: a link check (`lienthong links check`) */
-  app.get('/hello', async (request) => {
+  app.get('/hello', { schema: HIDE }, async (request) => {
     const l = link(request);
     await readSmallBody(request.body, 0);
     return { hubId: federation.selfId, peer: l.peer };
   });
 
-  app.get<{ Querystring: { since?: string; limit?: string } }>('/directory', async (request) => {
+  app.get<{ Querystring: { since?: string; limit?: string } }>('/directory', { schema: HIDE }, async (request) => {
     const l = link(request);
     const since = intParam(request.query.since ?? '0', 'since', 0, Number.MAX_SAFE_INTEGER);
     const limit = intParam(request.query.limit ?? '500', 'limit', 1, 1000);
     return federation.serveDirectory(l.peer, since, limit);
   });
 
-  app.post('/packages', async (request, reply) => {
+  app.post('/packages', { schema: HIDE }, async (request, reply) => {
     const l = link(request);
     const meta = checkPackageMeta(l.meta);
     if (meta.path.includes(federation.selfId)) {
@@ -79,7 +81,7 @@ export async function federationRoutes(app: FastifyInstance, opts: FederationRou
     return reply.code(result.duplicate ? 200 : 201).send({ docId: result.docId, duplicate: result.duplicate });
   });
 
-  app.post('/acks', async (request) => {
+  app.post('/acks', { schema: HIDE }, async (request) => {
     const l = link(request);
     const bytes = await readSmallBody(request.body, ACK_BODY_MAX);
     if (sha256Hex(bytes) !== l.bodySha256) {

@@ -87,6 +87,7 @@ export class Federation {
   private syncTimer: NodeJS.Timeout | undefined;
   private syncing: Promise<void> | undefined;
   private closed = false;
+  private lastOnDemand = 0;
 
   private constructor(
     private readonly ctx: HubContext,
@@ -333,6 +334,16 @@ export class Federation {
     const agencies = changes.map(({ agency, route }) => toWire(agency, route?.servedBy ?? this.selfId));
     const through = changes.length > 0 ? changes.at(-1)!.agency.version : since;
     return { through, more: changes.length === limit, agencies };
+  }
+
+  /**
+   * An intake met an unknown recipient: true (and a pull should follow) at most once every 5 seconds, so
+   * unknown codes cannot make this hub hammer its links.
+   */
+  pullOnDemand(now = Date.now()): boolean {
+    if (this.closed || now - this.lastOnDemand < 5000) return false;
+    this.lastOnDemand = now;
+    return true;
   }
 
   /** Pulls every link's directory changes now (also run every federation.syncIntervalSeconds). */

@@ -87,7 +87,7 @@ export async function submit(ctx: HubContext, req: SubmitRequest): Promise<Submi
     const at = new Date();
     const route = { pkg, docId, actor: p.systemId, at, to: req.to };
     // a dry run refuses unroutable packages before anything is moved into place
-    await routePackage(ctx.store, route);
+    await routeOrPull(ctx, route);
 
     // Durable bytes first: a document row is never committed without its blobs.
     const blobKey = await spooled.body.commit();
@@ -168,6 +168,17 @@ export async function submit(ctx: HubContext, req: SubmitRequest): Promise<Submi
     if (err instanceof HubError) await refused(ctx, req, err, sender, spooled);
     else ctx.logger.error({ err, by: p.systemId, requestId: req.requestId }, 'submit failed');
     throw err;
+  }
+}
+
+/** federation: an unknown recipient may be one the links have not told this hub about yet: pull, then try once more */
+async function routeOrPull(ctx: HubContext, route: Parameters<typeof routePackage>[1]): Promise<void> {
+  try {
+    await routePackage(ctx.store, route);
+  } catch (err) {
+    if (!(err instanceof HubError) || err.code !== 'unknown-recipient' || !ctx.federation?.pullOnDemand()) throw err;
+    await ctx.federation.syncNow();
+    await routePackage(ctx.store, route);
   }
 }
 

@@ -148,6 +148,15 @@ export class Federation {
   /** A package that came over a link: its sender must be an agency reached through that link. */
   async authorizeLinkSender(ops: StoreOps, peer: string, sender: string): Promise<void> {
     const route = (await ops.getAgencyRoutes([sender])).get(sender);
+    if (!route && !(await ops.getAgency(sender))) {
+      // an agency the peer added after this hub's last directory pull: pull now; the peer retries
+      if (this.pullOnDemand()) void this.syncNow();
+      throw new HubError(
+        'unavailable',
+        `From/OrganId ${sender} is not in hub ${this.selfId}'s directory yet; retry after the next directory exchange`,
+        { path: 'From/OrganId' },
+      );
+    }
     if (!route || route.via !== peer) {
       throw new HubError(
         'forbidden',

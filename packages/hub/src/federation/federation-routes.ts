@@ -9,7 +9,7 @@ import { acceptRawBodies } from '../http/accept-raw-bodies.js';
 import { readSmallBody } from '../http/read-small-body.js';
 import { rejectOversizedBodies } from '../http/reject-oversized-bodies.js';
 import type { AckMessage, Federation } from './federation.js';
-import { sha256Hex, type VerifiedLinkRequest } from './link-auth.js';
+import { LINK_HEADERS, sha256Hex, signLinkResponse, type VerifiedLinkRequest } from './link-auth.js';
 
 export interface FederationRoutesOptions {
   hub: HubService;
@@ -33,6 +33,24 @@ export async function federationRoutes(app: FastifyInstance, opts: FederationRou
   rejectOversizedBodies(app, opts.config.limits.maxBodyBytes);
   app.addHook('onRequest', async (request) => {
     request.link = federation.verifier.verify(request.method, request.url, request.headers);
+  });
+  // every answer to a verified link request is signed: the peer believes an acceptance only from this hub
+  app.addHook('onSend', async (request, reply, payload) => {
+    const nonce = request.headers[LINK_HEADERS.nonce];
+    if (!request.link || typeof nonce !== 'string') return payload;
+    const body = typeof payload === 'string' || Buffer.isBuffer(payload) ? payload : payload == null ? '' : undefined;
+    if (body === undefined) return payload;
+    reply.header(
+      LINK_HEADERS.responseSignature,
+      signLinkResponse(federation.identity.privateKey, {
+        from: federation.selfId,
+        to: request.link.peer,
+        nonce,
+        status: reply.statusCode,
+        body,
+      }),
+    );
+    return payload;
   });
   const link = (request: FastifyRequest): VerifiedLinkRequest => {
     if (!request.link) throw new HubError('unauthenticated', 'a signed hub link request is required');

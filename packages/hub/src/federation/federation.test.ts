@@ -17,7 +17,7 @@ import { type StartedHub, startHub } from '../server.js';
 import { eventually, LinkProxy, prepareHubDir } from './federation-test-support.js';
 import { sha256Hex } from './link-auth.js';
 import { linkRequest } from './link-client.js';
-import { loadLinkIdentity } from './link-key.js';
+import { loadLinkIdentity, loadPeerKey } from './link-key.js';
 
 const NATIONAL = 'hub.national';
 const HUB_A = 'hub.province-a';
@@ -338,6 +338,32 @@ describe('federation between three hubs', () => {
     const ok = await hello(real.privateKey);
     assert.equal(ok.status, 200, ok.text);
     assert.deepEqual(ok.body, { hubId: NATIONAL, peer: HUB_A });
+    // the answer is signed by the national hub's pinned key; another key does not verify it
+    const pinned = await loadPeerKey(node(NATIONAL).pub);
+    const signed = await linkRequest({
+      baseUrl: url,
+      from: HUB_A,
+      to: NATIONAL,
+      key: real.privateKey,
+      method: 'GET',
+      path: '/federation/v1/hello',
+      bodySha256: sha256Hex(''),
+      peerKey: pinned,
+    });
+    assert.equal(signed.status, 200);
+    await assert.rejects(
+      linkRequest({
+        baseUrl: url,
+        from: HUB_A,
+        to: NATIONAL,
+        key: real.privateKey,
+        method: 'GET',
+        path: '/federation/v1/hello',
+        bodySha256: sha256Hex(''),
+        peerKey: generateKeyPairSync('ed25519').publicKey,
+      }),
+      /not signed by hub hub.national's pinned key/,
+    );
 
     const forged = await hello(generateKeyPairSync('ed25519').privateKey);
     assert.equal(forged.status, 401);

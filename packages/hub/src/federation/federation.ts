@@ -385,6 +385,7 @@ export class Federation {
         path: `/federation/v1/directory?since=${since}&limit=${DIRECTORY_PAGE}`,
         bodySha256: EMPTY,
         timeoutMs: 30_000,
+        peerKey: p.key,
       });
       if (answer.status !== 200) {
         throw new Error(`hub ${p.hubId} answered ${answer.status} to a directory pull: ${answer.text.slice(0, 300)}`);

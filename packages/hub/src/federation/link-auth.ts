@@ -19,7 +19,39 @@ export const LINK_HEADERS = {
   bodySha256: 'x-lt-link-body-sha256',
   meta: 'x-lt-link-meta',
   signature: 'x-lt-link-signature',
+  /** on answers: the answering hub's signature (responseSignatureString) */
+  responseSignature: 'x-lt-link-response-signature',
 } as const;
+
+/**
+ * What a hub signs in its answer to a link request: who answers whom, the request's nonce (so an answer
+ * cannot be replayed to another request), the status and the body's SHA-256.
+ */
+export function responseSignatureString(r: {
+  from: string;
+  to: string;
+  nonce: string;
+  status: number;
+  bodySha256: string;
+}): string {
+  return ['lienthong-link-response-v1', r.from, r.to, r.nonce, String(r.status), r.bodySha256].join('\n');
+}
+
+export function signLinkResponse(
+  key: KeyObject,
+  r: { from: string; to: string; nonce: string; status: number; body: Uint8Array | string },
+): string {
+  const s = responseSignatureString({ ...r, bodySha256: sha256Hex(r.body) });
+  return sign(null, Buffer.from(s), key).toString('base64url');
+}
+
+export function verifyLinkResponse(
+  key: KeyObject,
+  r: { from: string; to: string; nonce: string; status: number; body: Uint8Array | string; signature: string },
+): boolean {
+  const s = responseSignatureString({ ...r, bodySha256: sha256Hex(r.body) });
+  return verify(null, Buffer.from(s), key, Buffer.from(r.signature, 'base64url'));
+}
 
 export const EMPTY_SHA256 = createHash('sha256').digest('hex');
 

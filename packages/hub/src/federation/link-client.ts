@@ -5,7 +5,7 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { signLinkRequest } from './link-auth.js';
+import { LINK_HEADERS, signLinkRequest, verifyLinkResponse } from './link-auth.js';
 
 export interface LinkAnswer {
   status: number;
@@ -27,6 +27,8 @@ export interface LinkRequest {
   body?: Buffer | (() => AsyncIterable<Uint8Array>);
   contentType?: string;
   timeoutMs?: number;
+  /** the peer's pinned key: the answer must carry its signature, or the call fails (and is retried) */
+  peerKey?: KeyObject;
 }
 
 /** Sends a signed link request; network failures reject, any HTTP answer resolves. */
@@ -53,7 +55,27 @@ export async function linkRequest(r: LinkRequest): Promise<LinkAnswer> {
       res.on('data', (c: Buffer) => parts.push(c));
       res.on('error', reject);
       res.on('end', () => {
-        const text = Buffer.concat(parts).toString('utf8');
+        const bytes = Buffer.concat(parts);
+        if (r.peerKey) {
+          const signature = res.headers[LINK_HEADERS.responseSignature];
+          const ok =
+            typeof signature === 'string' &&
+            verifyLinkResponse(r.peerKey, {
+              from: r.to,
+              to: r.from,
+              nonce: headers[LINK_HEADERS.nonce]!,
+              status: res.statusCode ?? 0,
+              body: bytes,
+              signature,
+            });
+          if (!ok) {
+            reject(
+              new Error(`the answer from ${url.origin} (${res.statusCode}) is not signed by hub ${r.to}'s pinned key`),
+            );
+            return;
+          }
+        }
+        const text = bytes.toString('utf8');
         let body: unknown;
         try {
           body = text === '' ? undefined : JSON.parse(text);

@@ -228,6 +228,7 @@ export class LinkForwarder {
       body,
       contentType,
       timeoutMs: 120_000,
+      peerKey: this.peer.key,
     });
   }
 

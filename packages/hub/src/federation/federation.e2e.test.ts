@@ -167,7 +167,7 @@ async function recipientsWork(documentIds: string[]): Promise<void> {
         const mine = (await allEdocs(c)).filter((i) => documentIds.includes(i.documentId!));
         return mine.length >= documentIds.length ? mine : undefined;
       },
-      45_000,
+      90_000,
       200,
     );
     // exactly once each, in the order they were sent
@@ -217,7 +217,7 @@ async function senderGetsStatuses(sent: Array<{ docId: string; documentId: strin
       const mine = items.filter((i) => sent.some((s) => s.docId === i.responseForDocId));
       return mine.length >= expected ? mine : undefined;
     },
-    45_000,
+    90_000,
     250,
   );
   assert.equal(statuses.length, expected, 'no status arrived twice');
@@ -272,7 +272,7 @@ test('the A↔national link cut and hub B killed mid-flow: every package and sta
   // the link goes down both ways; the sender keeps sending (hub A accepts and queues)
   linkA.cut();
   linkN.cut();
-  for (let i = 0; i < 4; i++) await send(documentIds, sent);
+  for (let i = 0; i < 2; i++) await send(documentIds, sent);
   const a = client(COMMUNE_A, HUB_A);
   const waiting = await a.timeline(sent[0]!.docId);
   assert.deepEqual(
@@ -309,7 +309,7 @@ test('after the hubs stop, the timeline at every hub shows each hop', async () =
   const b = await open(HUB_B);
   try {
     const sentAtA = (await a.sent({ systemId: COMMUNE_A, via: 'api-key' }, { messageType: 'edoc', limit: 100 })).items;
-    assert.ok(sentAtA.length >= 6);
+    assert.equal(sentAtA.length, 4, 'one package in the first test, three in the second');
     for (const s of sentAtA) {
       const ta = await a.timeline(admin, s.docId);
       assert.deepEqual(

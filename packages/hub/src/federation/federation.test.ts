@@ -278,6 +278,33 @@ describe('federation between three hubs', () => {
     assert.equal(view!.dead, 0, 'not refused for good');
   });
 
+  test('a package the next hub refuses for good is dead at the sender: delivery failed, event, audit, links view', async () => {
+    const a = hubOf(HUB_A);
+    const store = (a as unknown as { ctx: { store: import('../store/store.js').Store } }).ctx.store;
+    // an agency hub A believes is behind the national hub, which has never heard of it
+    const ghost = '000.00.99.H99';
+    await store.transaction((tx) =>
+      tx.upsertRemoteAgency(
+        { code: ghost, name: 'ghost', level: 3, enabled: true, deleted: false, servedBy: 'hub.ghost', via: NATIONAL },
+        new Date(),
+      ),
+    );
+    const bytes = await documentPackage(COMMUNE_A, [ghost]);
+    const { docId: refused } = await a.submit({ principal: as(COMMUNE_A), body: body(bytes), messageType: 'edoc' });
+    const tl = await eventually('the delivery failed', async () => {
+      const t = await a.timeline(as(COMMUNE_A), refused);
+      return t.recipients[0]!.state === 'fail' ? t : undefined;
+    });
+    const r = tl.recipients[0]!;
+    assert.match(r.events.at(-1)!.detail ?? '', /hub hub.national: 422 unknown-recipient/);
+    assert.equal(r.events.at(-1)!.kind, 'forward-failed');
+    const [view] = await a.federationLinks();
+    assert.equal(view!.dead, 1);
+    assert.equal(view!.queueDepth, 0, 'the queue moved on');
+    const audit = await a.listAudit(0, 10_000);
+    assert.ok(audit.some((e) => e.action === 'federation-dead' && e.subject === refused && e.outcome === 'refused'));
+  });
+
   test('a retried forward is recognised: the package is not stored twice', async () => {
     const identity = await loadLinkIdentity({ dataDir: node(HUB_A).dataDir, federation: {} } as never);
     const bytes = await documentPackage(COMMUNE_A, [MINISTRY]);

@@ -9,6 +9,7 @@ import { registerFetch } from './commands/fetch.js';
 import { registerGateway } from './commands/gateway.js';
 import { registerGc } from './commands/gc.js';
 import { registerInbox } from './commands/inbox.js';
+import { registerLinks } from './commands/links.js';
 import { registerMigrate } from './commands/migrate.js';
 import { registerMigrateStore } from './commands/migrate-store.js';
 import { registerReceipt } from './commands/receipt.js';
@@ -55,6 +56,7 @@ export function createProgram(): Command {
   registerVerify(program);
   registerCa(program);
   registerStats(program);
+  registerLinks(program);
   registerGc(program);
   registerBackup(program);
   registerMigrate(program);

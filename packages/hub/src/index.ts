@@ -9,6 +9,8 @@ export * from './core/contract.js';
 export { createHub } from './core/create-hub.js';
 export type { DemoCredential, DemoCredentials, Hub, HubStats } from './core/hub.js';
 export type { HubObserver } from './core/hub-observer.js';
+export type { LinkView } from './federation/federation.js';
+export { type LinkIdentity, linkKeyFile, loadLinkIdentity } from './federation/link-key.js';
 export {
   MigrateStoreInterrupted,
   type MigrateStoreOptions,

@@ -9,6 +9,8 @@ import type { Logger } from 'pino';
 import type { HubConfig } from './config/hub-config.js';
 import type { HubService } from './core/contract.js';
 import type { WebhookService } from './delivery/webhooks/webhook-service.js';
+import type { Federation } from './federation/federation.js';
+import { federationRoutes } from './federation/federation-routes.js';
 import { type ClientCertificateAuth, createClientCertificateAuth } from './http/auth/client-certificate-auth.js';
 import { serverTlsOptions } from './http/auth/server-tls-options.js';
 import { v1ErrorHandler } from './http/v1/v1-error-handler.js';
@@ -22,7 +24,11 @@ import type { HubPki } from './pki/hub-pki.js';
 
 /** The hub as the HTTP front end needs it; `stats` (when there) feeds the gauges of /metrics. */
 export type ServedHub = HubService &
-  Partial<HubStatsSource> & { readonly pki?: HubPki; readonly webhooks?: WebhookService };
+  Partial<HubStatsSource> & {
+    readonly pki?: HubPki;
+    readonly webhooks?: WebhookService;
+    readonly federation?: Federation | undefined;
+  };
 
 export interface ServerDeps {
   hub: ServedHub;
@@ -40,6 +46,7 @@ export async function createServer(config: HubConfig, deps: ServerDeps): Promise
   const { hub } = deps;
   const metrics = deps.metrics ?? createHubMetrics();
   if (hub.stats) metrics.bindStats(hub as HubStatsSource);
+  if (hub.federation) metrics.bindLinks(hub.federation);
 
   const https = await serverTlsOptions(config.tls, hub.pki);
   const certificates = config.tls.requestClientCert ? await clientCertificates(config, hub, deps.now) : undefined;
@@ -134,6 +141,10 @@ export async function createServer(config: HubConfig, deps: ServerDeps): Promise
   const vxp = { hub, config, certificates, ...(deps.now ? { now: deps.now } : {}) };
   await app.register(vxpRoutes, vxp);
   await app.register(vxpRoutes, { prefix: '/vxp', ...vxp });
+  // hub-to-hub links (federation), signed by the linked hubs' pinned keys
+  if (hub.federation) {
+    await app.register(federationRoutes, { prefix: '/federation/v1', hub, federation: hub.federation, config });
+  }
   return app;
 }
 
@@ -191,6 +202,8 @@ export async function startHub(config: HubConfig, opts: StartHubOptions = {}): P
     await hub.close().catch(() => {});
     throw err;
   }
+  // federation: forwarders resume the outbox where the previous run left it; directory exchange starts
+  hub.startFederation();
   const address = server.server.address();
   const port = typeof address === 'object' && address ? address.port : config.listen.port;
   const scheme = server.server instanceof TlsServer ? 'https' : 'http';

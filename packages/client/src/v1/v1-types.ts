@@ -4,7 +4,8 @@
 import type { BusinessDocType, Priority, StatusCode, TraceHeader } from '@lienthong/edxml';
 
 export type MessageType = 'edoc' | 'status';
-export type DeliveryState = 'pending' | 'processing' | 'done' | 'fail' | 'withdrawn';
+/** `forwarding`: waiting to cross a link to the hub serving the recipient (federation) */
+export type DeliveryState = 'pending' | 'processing' | 'done' | 'fail' | 'withdrawn' | 'forwarding';
 export type AckState = 'done' | 'fail' | 'processing';
 
 export interface SubmitResult {

@@ -16,10 +16,13 @@ export async function takeBack(
   const withdrawn = new Set<string>();
   const forwarded = new Set<string>();
   for (const target of targets) {
-    for (const d of await ops.getDeliveries(target.docId)) {
+    const deliveries = await ops.getDeliveries(target.docId);
+    // federation: a copy handed to another hub is taken back there, by the new package travelling after it
+    const remote = await ops.getAgencyRoutes(deliveries.map((d) => d.recipient));
+    for (const d of deliveries) {
       if (only && !only.has(d.recipient)) continue;
       if (d.state === 'withdrawn') continue;
-      if (d.state === 'pending' && d.fetchedAt === undefined) {
+      if (d.state === 'pending' && d.fetchedAt === undefined && !remote.has(d.recipient)) {
         plan.withdrawals.push({ docId: target.docId, recipient: d.recipient });
         plan.events.push({
           docId: target.docId,

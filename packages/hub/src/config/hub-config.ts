@@ -45,6 +45,8 @@ export interface HubConfig {
   tls: TlsConfig;
   blobs: BlobsConfig;
   webhooks: WebhooksConfig;
+  /** links to other hubs (docs/protocols/federation.md); no parent and no children: a hub on its own */
+  federation: FederationConfig;
 }
 
 /** Push delivery to agencies' webhooks (delivery/webhooks/, docs/protocols/webhooks.md). */
@@ -65,6 +67,31 @@ export interface WebhooksConfig {
   pollIntervalMs: number;
   /** host names a webhook URL may name (exact, or `*.example.vn` for subdomains); empty: any host */
   allowedHosts: string[];
+}
+
+/** One linked hub: its id, where it listens, and its pinned link key. */
+export interface FederationPeer {
+  /** the peer's hubId (the id it writes into TraceHeaders) */
+  hubId: string;
+  /** its base URL, e.g. https://hub.hanoi.gov.vn */
+  url: string;
+  /** PEM file of the peer's link public key (or a certificate carrying it): pinned, the only key accepted for it */
+  certificate: string;
+}
+
+export interface FederationConfig {
+  parent?: FederationPeer;
+  children: FederationPeer[];
+  /** this hub's link key (Ed25519, PKCS#8 PEM); default `<dataDir>/keys/link.key`, generated at first start */
+  linkKey?: string;
+  /** seconds between directory pulls on each link (default 30) */
+  syncIntervalSeconds: number;
+  /** first retry delay of a failed delivery over a link, in ms (doubled each time, with jitter; default 1000) */
+  retryBaseMs: number;
+  /** longest retry delay, in ms (default 60000) */
+  retryMaxMs: number;
+  /** a signed link request older or newer than this is refused (default 300) */
+  clockSkewSeconds: number;
 }
 
 export interface BlobsConfig {

@@ -118,6 +118,15 @@ describe('loadConfig', () => {
         LIENTHONG_WEBHOOK_HORIZON: '3600',
         LIENTHONG_WEBHOOK_POLL_MS: '250',
         LIENTHONG_WEBHOOK_ALLOWED_HOSTS: 'QLVB.tayninh.gov.vn, *.gov.vn',
+        LIENTHONG_FEDERATION_PARENT:
+          '{"hubId":"hub.national","url":"https://national.example.vn/","certificate":"/etc/lt/national.pem"}',
+        LIENTHONG_FEDERATION_CHILDREN:
+          '[{"hubId":"hub.district","url":"http://10.0.0.9:8080","certificate":"/etc/lt/district.pem"}]',
+        LIENTHONG_FEDERATION_LINK_KEY: '/etc/lt/link.key',
+        LIENTHONG_FEDERATION_SYNC_INTERVAL: '10',
+        LIENTHONG_FEDERATION_RETRY_BASE_MS: '500',
+        LIENTHONG_FEDERATION_RETRY_MAX_MS: '30000',
+        LIENTHONG_FEDERATION_CLOCK_SKEW: '120',
       },
     });
     assert.deepEqual(c, {
@@ -176,7 +185,47 @@ describe('loadConfig', () => {
         pollIntervalMs: 250,
         allowedHosts: ['qlvb.tayninh.gov.vn', '*.gov.vn'],
       },
+      federation: {
+        parent: { hubId: 'hub.national', url: 'https://national.example.vn', certificate: '/etc/lt/national.pem' },
+        children: [{ hubId: 'hub.district', url: 'http://10.0.0.9:8080', certificate: '/etc/lt/district.pem' }],
+        linkKey: '/etc/lt/link.key',
+        syncIntervalSeconds: 10,
+        retryBaseMs: 500,
+        retryMaxMs: 30000,
+        clockSkewSeconds: 120,
+      },
     });
+  });
+
+  test('federation: links need a hub id, an http(s) URL and a pinned key; no link to itself or twice', () => {
+    assert.deepEqual(loadConfig({ env: {} }).federation, {
+      children: [],
+      syncIntervalSeconds: 30,
+      retryBaseMs: 1000,
+      retryMaxMs: 60000,
+      clockSkewSeconds: 300,
+    });
+    const peer = { hubId: 'hub.a', url: 'http://a:1', certificate: 'a.pem' };
+    assert.throws(
+      () => loadConfig({ env: {}, overrides: { federation: { parent: { ...peer, url: 'ftp://a' } } } }),
+      /federation.parent.url .*http\(s\) URL/,
+    );
+    assert.throws(
+      () => loadConfig({ env: {}, overrides: { federation: { children: [peer, peer] } } }),
+      /hub hub.a is linked twice/,
+    );
+    assert.throws(
+      () => loadConfig({ env: {}, overrides: { hubId: 'hub.a', federation: { parent: peer } } }),
+      /this hub's own id/,
+    );
+    assert.throws(
+      () => loadConfig({ env: { LIENTHONG_FEDERATION_CHILDREN: '{not json' } }),
+      /federation.children .*must be JSON/,
+    );
+    assert.throws(
+      () => loadConfig({ env: {}, overrides: { federation: { parent: { ...peer, key: 'x' } as never } } }),
+      /unknown key "key"/,
+    );
   });
 
   test('webhooks: the back-off bounds are checked', () => {

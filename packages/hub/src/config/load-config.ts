@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { ConfigError } from './config-error.js';
-import type { HubConfig } from './hub-config.js';
+import type { FederationPeer, HubConfig } from './hub-config.js';
 
 export type ConfigOverrides = {
   [K in keyof HubConfig]?: HubConfig[K] extends object ? Partial<HubConfig[K]> : HubConfig[K];
@@ -19,7 +19,20 @@ export interface LoadConfigOptions {
   cwd?: string;
 }
 
-type Kind = 'string' | 'path' | 'paths' | 'list' | 'int' | 'size' | 'bool' | 'level' | 'url' | 'database-url' | 'enum';
+type Kind =
+  | 'string'
+  | 'path'
+  | 'paths'
+  | 'list'
+  | 'int'
+  | 'size'
+  | 'bool'
+  | 'level'
+  | 'url'
+  | 'database-url'
+  | 'enum'
+  | 'peer'
+  | 'peers';
 interface KeySpec {
   path: string;
   env: string;
@@ -89,6 +102,20 @@ export const CONFIG_KEYS: readonly KeySpec[] = [
   { path: 'webhooks.horizonSeconds', env: 'LIENTHONG_WEBHOOK_HORIZON', kind: 'int', min: 1, max: 2_592_000 },
   { path: 'webhooks.pollIntervalMs', env: 'LIENTHONG_WEBHOOK_POLL_MS', kind: 'int', min: 10, max: 60_000 },
   { path: 'webhooks.allowedHosts', env: 'LIENTHONG_WEBHOOK_ALLOWED_HOSTS', kind: 'list' },
+  // federation: parent and children are objects {hubId, url, certificate} (JSON in the environment)
+  { path: 'federation.parent', env: 'LIENTHONG_FEDERATION_PARENT', kind: 'peer' },
+  { path: 'federation.children', env: 'LIENTHONG_FEDERATION_CHILDREN', kind: 'peers' },
+  { path: 'federation.linkKey', env: 'LIENTHONG_FEDERATION_LINK_KEY', kind: 'path' },
+  {
+    path: 'federation.syncIntervalSeconds',
+    env: 'LIENTHONG_FEDERATION_SYNC_INTERVAL',
+    kind: 'int',
+    min: 1,
+    max: 86_400,
+  },
+  { path: 'federation.retryBaseMs', env: 'LIENTHONG_FEDERATION_RETRY_BASE_MS', kind: 'int', min: 10, max: 3_600_000 },
+  { path: 'federation.retryMaxMs', env: 'LIENTHONG_FEDERATION_RETRY_MAX_MS', kind: 'int', min: 10, max: 86_400_000 },
+  { path: 'federation.clockSkewSeconds', env: 'LIENTHONG_FEDERATION_CLOCK_SKEW', kind: 'int', min: 1, max: 86_400 },
 ];
 
 const DEFAULTS: HubConfig = {
@@ -125,6 +152,7 @@ const DEFAULTS: HubConfig = {
     pollIntervalMs: 1_000,
     allowedHosts: [],
   },
+  federation: { children: [], syncIntervalSeconds: 30, retryBaseMs: 1000, retryMaxMs: 60_000, clockSkewSeconds: 300 },
 };
 
 const SIZE_UNITS: Record<string, number> = {
@@ -187,6 +215,7 @@ export function loadConfig(opts: LoadConfigOptions = {}): HubConfig {
     throw new ConfigError('webhooks.maxDelayMs', 'webhooks.maxDelayMs must not be below webhooks.initialDelayMs');
   }
   config.webhooks.allowedHosts = config.webhooks.allowedHosts.map((h) => h.toLowerCase());
+  checkFederation(config, cwd);
   if (!trust.devCa && trust.anchors.length === 0 && trust.signaturePolicy !== 'off') {
     throw new ConfigError(
       'trust.anchors',
@@ -194,6 +223,46 @@ export function loadConfig(opts: LoadConfigOptions = {}): HubConfig {
     );
   }
   return config;
+}
+
+function peer(path: string, index: number, value: unknown, source: string): FederationPeer {
+  const where = index >= 0 ? `${path}[${index}]` : path;
+  if (!isPlainObject(value))
+    throw new ConfigError(path, `${where} (from ${source}): must be {hubId, url, certificate}`);
+  for (const key of Object.keys(value)) {
+    if (!['hubId', 'url', 'certificate'].includes(key)) {
+      throw new ConfigError(path, `${where} (from ${source}): unknown key "${key}" (hubId, url, certificate)`);
+    }
+  }
+  const { hubId, url, certificate } = value as Record<string, unknown>;
+  if (typeof hubId !== 'string' || !/^[\w.:-]{1,100}$/.test(hubId)) {
+    throw new ConfigError(path, `${where}.hubId (from ${source}): must be a hub id (letters, digits, . _ : -)`);
+  }
+  if (typeof url !== 'string' || !URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) {
+    throw new ConfigError(path, `${where}.url (from ${source}): must be an http(s) URL`);
+  }
+  if (typeof certificate !== 'string' || certificate.trim() === '') {
+    throw new ConfigError(path, `${where}.certificate (from ${source}): must be the path of the peer's link key PEM`);
+  }
+  return { hubId, url: url.replace(/\/+$/, ''), certificate: certificate.trim() };
+}
+
+function checkFederation(config: HubConfig, cwd: string): void {
+  const f = config.federation;
+  if (f.linkKey) f.linkKey = resolve(cwd, f.linkKey);
+  const peers = [...(f.parent ? [f.parent] : []), ...f.children];
+  const seen = new Set<string>();
+  for (const p of peers) {
+    p.certificate = resolve(cwd, p.certificate);
+    if (p.hubId === config.hubId) {
+      throw new ConfigError('federation', `federation: a linked hub has this hub's own id ${p.hubId}`);
+    }
+    if (seen.has(p.hubId)) throw new ConfigError('federation', `federation: hub ${p.hubId} is linked twice`);
+    seen.add(p.hubId);
+  }
+  if (f.retryMaxMs < f.retryBaseMs) {
+    throw new ConfigError('federation.retryMaxMs', 'federation.retryMaxMs must not be below federation.retryBaseMs');
+  }
 }
 
 // S3's bucket naming rules (what MinIO and Ceph RGW accept too)
@@ -308,6 +377,20 @@ function coerce(spec: KeySpec, value: unknown, source: string): unknown {
       if (['1', 'true', 'yes', 'on'].includes(s)) return true;
       if (['0', 'false', 'no', 'off'].includes(s)) return false;
       return fail('must be true or false');
+    }
+    case 'peer':
+    case 'peers': {
+      let v = value;
+      if (typeof v === 'string') {
+        try {
+          v = JSON.parse(v);
+        } catch {
+          fail('must be JSON');
+        }
+      }
+      const list = spec.kind === 'peers' ? v : [v];
+      if (!Array.isArray(list)) return fail('must be a list of {hubId, url, certificate}');
+      return spec.kind === 'peers' ? list.map((p, i) => peer(spec.path, i, p, source)) : peer(spec.path, -1, v, source);
     }
     case 'int':
     case 'size': {

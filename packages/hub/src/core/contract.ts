@@ -9,14 +9,16 @@ export type { SignaturePolicy } from '../config/hub-config.js';
 
 export type MessageType = 'edoc' | 'status';
 /** Transport state of one delivery (VXP updateStatus values, plus the hub's own states). */
-export type DeliveryState = 'pending' | 'processing' | 'done' | 'fail' | 'withdrawn';
+/** `forwarding`: the recipient is served by another hub and the package waits in the outbox towards it (federation) */
+export type DeliveryState = 'pending' | 'processing' | 'done' | 'fail' | 'withdrawn' | 'forwarding';
 export type AckState = 'done' | 'fail' | 'processing';
 
 /** Who is calling, after authentication. */
 export interface Principal {
   /** the authenticated system: an agency code or a tenant system id (e.g. `vxp.saas.03`) */
   systemId: string;
-  via: 'vxp-hmac' | 'api-key' | 'admin' | 'mtls';
+  /** `hub-link`: a linked hub (federation), systemId `hub:<hubId>` */
+  via: 'vxp-hmac' | 'api-key' | 'admin' | 'mtls' | 'hub-link';
 }
 
 export interface SubmitRequest {
@@ -33,6 +35,8 @@ export interface SubmitRequest {
   declaredSha256?: string;
   /** request id for logs and audit */
   requestId?: string;
+  /** federation only: the package came over a link from this hub (set by the /federation routes, never by agencies) */
+  link?: { peer: string; remoteDocId: string; path: string[] };
 }
 
 export interface SubmitResult {

@@ -8,6 +8,7 @@ import { InboxNotifier } from '../delivery/inbox-notifier.js';
 import { DirectoryService } from '../directory/directory-service.js';
 import { loadMasterKey } from '../directory/master-key.js';
 import { SecretSealer } from '../directory/secret-sealer.js';
+import { Federation } from '../federation/federation.js';
 import { IntakePool } from '../intake/workers/intake-pool.js';
 import { openHubPki } from '../pki/hub-pki.js';
 import { describeStore, openStore } from '../store/open-store.js';
@@ -58,6 +59,8 @@ export async function createHub(
       logger: opts.logger,
     });
   }
+  // federation: links to a parent hub and child hubs (started by the hub, after its own start-up)
+  ctx.federation = await Federation.open(ctx);
   const { backend, location } = describeStore(config);
   opts.logger.info(
     { dataDir: config.dataDir, hubId: config.hubId, store: backend, database: location },

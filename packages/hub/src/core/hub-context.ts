@@ -6,6 +6,7 @@ import type { HubConfig } from '../config/hub-config.js';
 import type { InboxNotifier } from '../delivery/inbox-notifier.js';
 import type { DirectoryService } from '../directory/directory-service.js';
 import type { SecretSealer } from '../directory/secret-sealer.js';
+import type { Federation } from '../federation/federation.js';
 import type { IntakePool } from '../intake/workers/intake-pool.js';
 import type { HubPki } from '../pki/hub-pki.js';
 import type { Store } from '../store/store.js';
@@ -25,6 +26,8 @@ export interface HubContext {
   intakeWorkers?: IntakePool;
   /** seals stored secrets with the master key (webhook signing secrets) */
   sealer?: SecretSealer;
+  /** links to other hubs (config `federation`); absent: a hub on its own */
+  federation?: Federation;
 }
 
 /** Calls an observer hook, keeping a faulty metrics hook away from the operation it observes. */

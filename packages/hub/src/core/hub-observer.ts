@@ -12,4 +12,6 @@ export interface HubObserver {
   delivered?(): void;
   /** a webhook notification's attempt ended: sent (2xx), failed (to be retried), dead (given up), skipped */
   webhookAttempt?(outcome: 'sent' | 'failed' | 'dead' | 'skipped'): void;
+  /** federation: one attempt to deliver an outbox entry over the link to `peer` */
+  linkDelivery?(peer: string, outcome: 'ok' | 'retry' | 'dead'): void;
 }

@@ -3,6 +3,7 @@ import type { AuditVerdict } from '../audit/verify-audit-log.js';
 import type { GcOptions, GcReport } from '../blobs/collect-garbage.js';
 import type { WebhookService } from '../delivery/webhooks/webhook-service.js';
 import type { DemoCredentials } from '../directory/demo-credentials.js';
+import type { LinkView } from '../federation/federation.js';
 import type { HubPki } from '../pki/hub-pki.js';
 import type { AuditCheckpointRecord, AuditRecord, SignatureStatsRow, WebhookQueueStats } from '../store/store.js';
 import type { Agency, HubService, SignaturePolicy } from './contract.js';
@@ -59,4 +60,11 @@ export interface Hub extends HubService {
   /** resolves once the dispatcher has nothing under way (tests) */
   webhooksIdle(): Promise<void>;
   webhookQueueStats(): Promise<WebhookQueueStats>;
+  /**
+   * Federation: starts the forwarders and the directory exchange of the configured links (startHub does it once
+   * the server listens; administration commands that open a hub never do).
+   */
+  startFederation(): void;
+  /** per link: queue depth, oldest waiting entry, last success, error rate (docs/protocols/federation.md) */
+  federationLinks(): Promise<LinkView[]>;
 }

@@ -12,6 +12,7 @@ import { timeline } from '../delivery/timeline.js';
 import { WebhookDispatcher } from '../delivery/webhooks/webhook-dispatcher.js';
 import { WebhookService } from '../delivery/webhooks/webhook-service.js';
 import { type DemoCredentials, initDemo } from '../directory/demo-credentials.js';
+import { type Federation, type LinkView, linkViews } from '../federation/federation.js';
 import { submit } from '../intake/submit.js';
 import type { HubPki } from '../pki/hub-pki.js';
 import { getReceipt } from '../receipts/get-receipt.js';
@@ -66,6 +67,27 @@ export class LienthongHub implements Hub {
   }
   webhookQueueStats(): Promise<WebhookQueueStats> {
     return this.webhooks.queueStats();
+  }
+
+  /** links to other hubs, when configured */
+  get federation(): Federation | undefined {
+    return this.ctx.federation;
+  }
+
+  startFederation(): void {
+    if (this.closed) throw new Error('hub is closed');
+    this.ctx.federation?.start();
+  }
+
+  async federationLinks(): Promise<LinkView[]> {
+    if (this.ctx.federation) return this.ctx.federation.links();
+    // a hub opened without its links configured: what the store remembers of each peer
+    const [summary, stats] = await Promise.all([this.ctx.store.outboxSummary(), this.ctx.store.listLinkStats()]);
+    const peers = [...new Set([...summary.map((s) => s.peer), ...stats.map((s) => s.peer)])].sort();
+    return linkViews(
+      this.ctx.store,
+      peers.map((hubId) => ({ hubId, role: 'child' as const, url: '' })),
+    );
   }
 
   get pki(): HubPki {
@@ -204,6 +226,7 @@ export class LienthongHub implements Hub {
     this.closed = true;
     await this.dispatcher.stop();
     await this.ctx.notifier.close();
+    await this.ctx.federation?.close();
     await Promise.allSettled([...this.collecting]);
     await this.inspector.close();
     await this.checkpoints.stop();

@@ -22,6 +22,7 @@ export async function acknowledge(
     throw new HubError('bad-request', `status must be one of ${ACK_STATES.join(', ')}`, { path: 'status' });
   }
   const text = description?.slice(0, MAX_DESCRIPTION);
+  let link: string | undefined;
   const changed = await ctx.store.transaction(async (tx) => {
     const access = await documentAccess(ctx, p, docId, tx);
     if (access.own.length === 0) {
@@ -76,8 +77,18 @@ export async function acknowledge(
         details: { state, description: text, recipients: changed },
         at: now,
       });
+      // federation: a package that came over a link sends the acknowledgement back to the hub it came from
+      if (ctx.federation) {
+        link = await ctx.federation.onTransport(tx, docId, changed, {
+          kind: 'ack',
+          state,
+          ...(text === undefined ? {} : { description: text }),
+          at: now,
+        });
+      }
     }
     return changed.length;
   });
+  if (link) ctx.federation?.kick([link]);
   if (changed > 0) observe(ctx, (o) => o.acked?.(state));
 }

@@ -60,6 +60,7 @@ export async function* spliceAt(
 }
 
 async function recordFetch(ctx: HubContext, p: Principal, docId: string, recipients: string[]): Promise<void> {
+  let link: string | undefined;
   const firstTime = await ctx.store.transaction(async (tx) => {
     const now = new Date();
     // the deliveries fetched for the first time, found and marked by one statement (kept in seq order)
@@ -75,8 +76,11 @@ async function recordFetch(ctx: HubContext, p: Principal, docId: string, recipie
       details: { recipients, first: fresh.length > 0 },
       at: now,
     });
+    // federation: a package that came over a link tells the hub it came from that it was fetched
+    if (ctx.federation) link = await ctx.federation.onTransport(tx, docId, fresh, { kind: 'fetched', at: now });
     return fresh.length;
   });
+  if (link) ctx.federation?.kick([link]);
   for (let i = 0; i < firstTime; i++) observe(ctx, (o) => o.delivered?.());
 }
 

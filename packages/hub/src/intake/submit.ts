@@ -12,7 +12,7 @@ import { type HubContext, observe } from '../core/hub-context.js';
 import { documentReceipt } from '../receipts/document-receipt.js';
 import { issueReceipt } from '../receipts/issue-receipt.js';
 import { verifyAtIntake } from '../signatures/verify-at-intake.js';
-import type { AttachmentRecord, DocumentRecord, InlineBlob } from '../store/store.js';
+import type { AttachmentRecord, DocumentRecord, InlineBlob, StoreOps } from '../store/store.js';
 import { commitPackage } from './commit-package.js';
 import { checkDocumentIdFree, findResubmission } from './dedupe.js';
 import { digestMatches } from './digest-match.js';
@@ -75,7 +75,7 @@ export async function submit(ctx: HubContext, req: SubmitRequest): Promise<Submi
         },
       );
     }
-    await authorizeSender(ctx.store, p, sender, req.declaredFrom);
+    await authorizeAny(ctx, ctx.store, req, sender);
 
     const earlier = await findResubmission(ctx.store, sender, sha256);
     if (earlier) return await resubmitted(ctx, req, earlier, spooled, started);
@@ -87,7 +87,7 @@ export async function submit(ctx: HubContext, req: SubmitRequest): Promise<Submi
     const at = new Date();
     const route = { pkg, docId, actor: p.systemId, at, to: req.to };
     // a dry run refuses unroutable packages before anything is moved into place
-    await routePackage(ctx.store, route);
+    await routeOrPull(ctx, route);
 
     // Durable bytes first: a document row is never committed without its blobs.
     const blobKey = await spooled.body.commit();
@@ -98,8 +98,8 @@ export async function submit(ctx: HubContext, req: SubmitRequest): Promise<Submi
 
     const outcome = await ctx.store.transaction(async (tx) => {
       const raced = await findResubmission(tx, sender!, sha256);
-      if (raced) return { duplicateOf: raced, plan: undefined, warnings: [], receipt: undefined };
-      await authorizeSender(tx, p, sender!, req.declaredFrom);
+      if (raced) return { duplicateOf: raced, plan: undefined, warnings: [], receipt: undefined, links: undefined };
+      await authorizeAny(ctx, tx, req, sender!);
       await checkDocumentIdFree(tx, pkg, sender!);
       const plan = await routePackage(tx, route);
       const record = documentRecord({
@@ -129,8 +129,13 @@ export async function submit(ctx: HubContext, req: SubmitRequest): Promise<Submi
         warnings: allWarnings,
       });
       if (signature) await tx.insertSignature({ docId, ...signature.verdict });
-      return { duplicateOf: undefined, plan, warnings: allWarnings, receipt };
+      // federation: remote recipients go into the outbox towards the next hub, in this transaction
+      const links = ctx.federation
+        ? await ctx.federation.onCommit(tx, { docId, pkg, plan, actor: p.systemId, at, link: req.link })
+        : [];
+      return { duplicateOf: undefined, plan, warnings: allWarnings, receipt, links };
     });
+    if (outcome.links && outcome.links.length > 0) ctx.federation?.kick(outcome.links);
     if (outcome.duplicateOf) return await resubmitted(ctx, req, outcome.duplicateOf, spooled, started);
 
     const plan = outcome.plan!;
@@ -164,6 +169,28 @@ export async function submit(ctx: HubContext, req: SubmitRequest): Promise<Submi
     else ctx.logger.error({ err, by: p.systemId, requestId: req.requestId }, 'submit failed');
     throw err;
   }
+}
+
+/** federation: an unknown recipient may be one the links have not told this hub about yet: pull, then try once more */
+async function routeOrPull(ctx: HubContext, route: Parameters<typeof routePackage>[1]): Promise<void> {
+  try {
+    await routePackage(ctx.store, route);
+  } catch (err) {
+    if (!(err instanceof HubError) || err.code !== 'unknown-recipient' || !ctx.federation?.pullOnDemand()) throw err;
+    await ctx.federation.syncNow();
+    await routePackage(ctx.store, route);
+  }
+}
+
+/** an agency's own submission, or (federation) a package a linked hub forwards for an agency behind it */
+function authorizeAny(ctx: HubContext, ops: StoreOps, req: SubmitRequest, sender: string): Promise<void> {
+  if (req.link) {
+    if (!ctx.federation || req.principal.via !== 'hub-link') {
+      throw new HubError('forbidden', 'a forwarded package needs a hub link', { path: 'link' });
+    }
+    return ctx.federation.authorizeLinkSender(ops, req.link.peer, sender);
+  }
+  return authorizeSender(ops, req.principal, sender, req.declaredFrom);
 }
 
 function withPath(path: string, message: string): string {

@@ -30,6 +30,13 @@ export const COPIED_TABLES: readonly CopiedTable[] = [
   { name: 'inline_blobs', key: ['key'], batch: 32 },
   { name: 'webhooks', key: ['agency'] },
   { name: 'webhook_notifications', key: ['id'] },
+  // federation (migration 008)
+  { name: 'federation_outbox', key: ['seq'] },
+  { name: 'federation_cursors', key: ['peer'] },
+  { name: 'federation_inbound', key: ['doc_id'] },
+  { name: 'federation_seen', key: ['peer', 'message_id'] },
+  { name: 'federation_link_stats', key: ['peer'] },
+  { name: 'federation_leases', key: ['peer'] },
   { name: 'counters', key: ['name'] },
 ];
 

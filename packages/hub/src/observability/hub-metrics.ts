@@ -1,5 +1,19 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
+/** federation: per-link figures (Federation.links) */
+export interface LinkStatsSource {
+  links(): Promise<
+    Array<{
+      hubId: string;
+      queueDepth: number;
+      oldestWaitingSeconds?: number;
+      dead: number;
+      errorRate: number;
+      lastSuccessAt?: Date;
+    }>
+  >;
+}
+
 export interface HubStatsSource {
   stats(): Promise<{ documents: number; pendingDeliveries: number; agencies: number }>;
   /** webhook notifications waiting and given up (all nodes: read from the store) */
@@ -13,6 +27,7 @@ export interface MetricsObserver {
   acked(state: string): void;
   delivered(): void;
   webhookAttempt(outcome: 'sent' | 'failed' | 'dead' | 'skipped'): void;
+  linkDelivery(peer: string, outcome: string): void;
 }
 
 export interface HubMetrics {
@@ -21,6 +36,8 @@ export interface HubMetrics {
   httpDuration: Histogram<'route' | 'method' | 'status'>;
   /** where the gauges read documents / pending deliveries from, once the hub exists */
   bindStats(source: HubStatsSource): void;
+  /** where the per-link gauges read from (federation) */
+  bindLinks(source: LinkStatsSource): void;
 }
 
 /** One prom-client registry per hub (not the global one, so several hubs can share a process, as in tests). */
@@ -141,12 +158,65 @@ export function createHubMetrics(): HubMetrics {
       if (s) this.set(s.oldestDueAt ? Math.max(0, (Date.now() - s.oldestDueAt.getTime()) / 1000) : 0);
     },
   });
+  // ---- federation: per link (peer hub id) ----
+  let linkSource: LinkStatsSource | undefined;
+  let linkSnapshot: ReturnType<LinkStatsSource['links']> | undefined;
+  const readLinks = () => {
+    linkSnapshot ??= (linkSource ? linkSource.links() : Promise.resolve([])).finally(() => {
+      setImmediate(() => {
+        linkSnapshot = undefined;
+      });
+    });
+    return linkSnapshot;
+  };
+  const linkGauge = (
+    name: string,
+    help: string,
+    value: (l: Awaited<ReturnType<LinkStatsSource['links']>>[number]) => number | undefined,
+  ) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ['peer'],
+      registers: [registry],
+      async collect() {
+        this.reset();
+        for (const l of await readLinks()) {
+          const v = value(l);
+          if (v !== undefined) this.set({ peer: l.hubId }, v);
+        }
+      },
+    });
+  linkGauge('lienthong_link_queue_depth', 'Outbox entries waiting to cross the link to this hub', (l) => l.queueDepth);
+  linkGauge(
+    'lienthong_link_oldest_waiting_seconds',
+    'Age of the oldest outbox entry waiting for the link (0: none waiting)',
+    (l) => l.oldestWaitingSeconds ?? 0,
+  );
+  linkGauge('lienthong_link_last_success_timestamp_seconds', 'When an entry last crossed the link (Unix time)', (l) =>
+    l.lastSuccessAt ? l.lastSuccessAt.getTime() / 1000 : undefined,
+  );
+  linkGauge('lienthong_link_error_ratio', 'Failed attempts / all attempts over the link', (l) => l.errorRate);
+  linkGauge(
+    'lienthong_link_dead_entries',
+    'Outbox entries the peer refused for good (reported, not retried)',
+    (l) => l.dead,
+  );
+  const linkDeliveries = new Counter({
+    name: 'lienthong_link_attempts_total',
+    help: 'Attempts to deliver an outbox entry over a link, by peer and outcome (ok, retry, dead)',
+    labelNames: ['peer', 'outcome'],
+    registers: [registry],
+  });
 
   return {
     registry,
     httpDuration,
     bindStats(s) {
       source = s;
+    },
+    bindLinks(s) {
+      linkSource = s;
     },
     observer: {
       accepted(messageType, _bytes, ms) {
@@ -164,6 +234,9 @@ export function createHubMetrics(): HubMetrics {
       },
       webhookAttempt(outcome) {
         webhookAttempts.inc({ outcome });
+      },
+      linkDelivery(peer, outcome) {
+        linkDeliveries.inc({ peer, outcome });
       },
     },
   };

@@ -399,6 +399,44 @@ export interface StoreOps {
     horizonMs: number,
   ): Promise<number>;
   webhookQueueStats(now: Date, agency?: string): Promise<WebhookQueueStats>;
+  // ---- federation (migration 008; docs/protocols/federation.md) --------------------------------------
+  /**
+   * Inserts or updates an agency learned over a link: served by `servedBy`, reached through `via`.
+   * An agency this hub serves itself is never overwritten ('local'). Bumps the directory version when
+   * something changed, so the change travels on to the other links.
+   */
+  upsertRemoteAgency(agency: RemoteAgencyRecord, at: Date): Promise<'inserted' | 'updated' | 'unchanged' | 'local'>;
+  /**
+   * Directory changes after `sinceVersion` (disabled and deleted rows included), oldest version first,
+   * leaving out the agencies reached through `excludeVia` (what a peer told us is not told back to it).
+   */
+  listDirectoryChanges(sinceVersion: number, excludeVia: string, limit: number): Promise<DirectoryChange[]>;
+  /** the agencies among `codes` served by another hub; agencies of this hub are not in the map */
+  getAgencyRoutes(codes: readonly string[]): Promise<Map<string, AgencyRoute>>;
+  getFederationCursor(peer: string): Promise<number>;
+  setFederationCursor(peer: string, version: number, at: Date): Promise<void>;
+  /** appends to the outbox: each entry gets the next `federation_outbox_seq` (commit order) */
+  enqueueOutbox(entries: NewOutboxEntry[], at: Date): Promise<number[]>;
+  /** the waiting entries towards `peer`, in seq order */
+  listWaitingOutbox(peer: string, limit: number): Promise<OutboxEntry[]>;
+  updateOutbox(seq: number, patch: OutboxPatch): Promise<void>;
+  /** entries towards `peer`, newest first (any state) */
+  listOutbox(peer: string, limit: number): Promise<OutboxEntry[]>;
+  /** per peer with outbox entries: waiting count, oldest waiting entry's creation time, dead count */
+  outboxSummary(): Promise<OutboxSummaryRow[]>;
+  recordLinkResult(peer: string, ok: boolean, at: Date, error?: string): Promise<void>;
+  listLinkStats(): Promise<LinkStatsRecord[]>;
+  /** remembers that `docId` came over the link from `peer`, where it is `remoteDocId` */
+  insertInbound(docId: string, link: InboundRecord): Promise<void>;
+  getInbound(docId: string): Promise<InboundRecord | undefined>;
+  findInbound(peer: string, remoteDocId: string): Promise<string | undefined>;
+  /** records a link message as applied; false when it was applied before (a retried message) */
+  markLinkMessageSeen(peer: string, messageId: string, at: Date): Promise<boolean>;
+  /**
+   * Takes or renews the lease on forwarding the link to `peer` until now + ttlMs: true when `holder` has it
+   * (it held it, or the lease was free or expired). Several hub nodes on one database forward a link one at a time.
+   */
+  acquireLinkLease(peer: string, holder: string, now: Date, ttlMs: number): Promise<boolean>;
 }
 
 // ── Webhooks: push delivery (migration 007) ─────────────────────────────────────────────────────────
@@ -465,6 +503,90 @@ export interface WebhookQueueStats {
   dead: number;
   /** the earliest due time among pending notifications */
   oldestDueAt?: Date;
+}
+
+/** Where a package that came over a link came from. */
+export interface InboundRecord {
+  peer: string;
+  /** its DocId at that hub */
+  remoteDocId: string;
+  /** the hubs it went through before this one, oldest first */
+  path: string[];
+}
+
+/** An agency as a linked hub describes it. */
+export interface RemoteAgencyRecord {
+  code: string;
+  parentCode?: string;
+  name: string;
+  level: number;
+  email?: string;
+  phone?: string;
+  fax?: string;
+  enabled: boolean;
+  deleted: boolean;
+  servedBy: string;
+  via: string;
+}
+
+export interface AgencyRoute {
+  servedBy: string;
+  via: string;
+}
+
+export interface DirectoryChange {
+  agency: AgencyRecord;
+  /** undefined: served by this hub */
+  route?: AgencyRoute;
+}
+
+export type OutboxKind = 'package' | 'ack';
+export type OutboxState = 'waiting' | 'sent' | 'dead';
+
+export interface NewOutboxEntry {
+  peer: string;
+  kind: OutboxKind;
+  docId?: string;
+  recipients?: string[];
+  /** a link message (acks): JSON-serialisable */
+  payload?: unknown;
+}
+
+export interface OutboxEntry extends NewOutboxEntry {
+  seq: number;
+  state: OutboxState;
+  attempts: number;
+  nextAttemptAt: Date;
+  lastError?: string;
+  remoteDocId?: string;
+  createdAt: Date;
+  doneAt?: Date;
+}
+
+export interface OutboxPatch {
+  state?: OutboxState;
+  attempts?: number;
+  nextAttemptAt?: Date;
+  lastError?: string | null;
+  remoteDocId?: string;
+  doneAt?: Date;
+}
+
+export interface OutboxSummaryRow {
+  peer: string;
+  waiting: number;
+  oldestWaitingAt?: Date;
+  dead: number;
+  sent: number;
+}
+
+export interface LinkStatsRecord {
+  peer: string;
+  successes: number;
+  failures: number;
+  lastSuccessAt?: Date;
+  lastFailureAt?: Date;
+  lastError?: string;
 }
 
 /** A small blob stored in the database instead of as a file: key = lowercase hex SHA-256 of bytes. */

@@ -35,7 +35,7 @@ export interface V1RoutesOptions {
 const security = [{ apiKey: [] }];
 const DocIdParams = Type.Object({ docId: Type.String({ minLength: 1, maxLength: 200 }) });
 const TypeQuery = Type.Union([Type.Literal('edoc'), Type.Literal('status')], { default: 'edoc' });
-const STATES = ['pending', 'processing', 'done', 'fail', 'withdrawn'];
+const STATES = ['pending', 'processing', 'done', 'fail', 'withdrawn', 'forwarding'];
 
 /** The native API (docs/protocols/v1.md). */
 export async function v1Routes(app: FastifyInstance, opts: V1RoutesOptions): Promise<void> {

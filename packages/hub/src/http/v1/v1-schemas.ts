@@ -5,7 +5,7 @@ const Opt = <T extends TSchema>(s: T) => Type.Optional(s);
 const DateTime = Type.String({ format: 'date-time' });
 const MessageType = Type.Union([Type.Literal('edoc'), Type.Literal('status')]);
 export const DeliveryStateSchema = Type.Union(
-  ['pending', 'processing', 'done', 'fail', 'withdrawn'].map((s) => Type.Literal(s)),
+  ['pending', 'processing', 'done', 'fail', 'withdrawn', 'forwarding'].map((s) => Type.Literal(s)),
   { $id: 'DeliveryState' },
 );
 const StatusCode = Type.String({ pattern: '^(0[1-6]|1[356])$', description: 'edXML StatusCode: 01…06, 13, 15, 16' });

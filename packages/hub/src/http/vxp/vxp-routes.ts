@@ -40,7 +40,7 @@ interface VxpContext {
   reply: FastifyReply;
 }
 
-const STATES: DeliveryState[] = ['pending', 'processing', 'done', 'fail', 'withdrawn'];
+const STATES: DeliveryState[] = ['pending', 'processing', 'done', 'fail', 'withdrawn', 'forwarding'];
 const ACK_STATES: AckState[] = ['done', 'fail', 'processing'];
 const JSON_TYPE = 'application/json; charset=utf-8';
 

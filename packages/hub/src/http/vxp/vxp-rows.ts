@@ -7,6 +7,7 @@ export const STATE_DESCRIPTIONS: Record<DeliveryState, string> = {
   done: 'Đã nhận',
   fail: 'Nhận lỗi',
   withdrawn: 'Đã thu hồi',
+  forwarding: 'Đang chuyển tiếp',
 };
 
 /** One `getReceivedEdocList` row, keys in the order the SDKs print them. */

@@ -1229,5 +1229,146 @@ export function storeContract(backend: StoreBackend): void {
         { concurrent: true },
       );
     });
+
+    // ---- federation (migration 008) ----
+    describe('federation', () => {
+      withStore('agency routes: remote agencies are upserted, listed for sync except back to their link', async (o) => {
+        const s = o.store;
+        await s.insertAgency(agency('LOCAL'), now);
+        const remote = (code: string, via: string, extra: Record<string, unknown> = {}) => ({
+          code,
+          name: `Agency ${code}`,
+          level: 1,
+          enabled: true,
+          deleted: false,
+          servedBy: `hub.of.${code}`,
+          via,
+          ...extra,
+        });
+        assert.equal(await s.transaction((tx) => tx.upsertRemoteAgency(remote('R1', 'hub.parent'), now)), 'inserted');
+        assert.equal(await s.transaction((tx) => tx.upsertRemoteAgency(remote('R2', 'hub.child'), now)), 'inserted');
+        assert.equal(await s.transaction((tx) => tx.upsertRemoteAgency(remote('R1', 'hub.parent'), now)), 'unchanged');
+        // a peer cannot take over an agency this hub serves
+        assert.equal(await s.transaction((tx) => tx.upsertRemoteAgency(remote('LOCAL', 'hub.child'), now)), 'local');
+        const routes = await s.getAgencyRoutes(['LOCAL', 'R1', 'R2', 'NONE']);
+        assert.deepEqual(Object.fromEntries(routes), {
+          R1: { servedBy: 'hub.of.R1', via: 'hub.parent' },
+          R2: { servedBy: 'hub.of.R2', via: 'hub.child' },
+        });
+        // what the child may learn: everything but what it told us, oldest version first
+        const toChild = await s.listDirectoryChanges(0, 'hub.child', 100);
+        assert.deepEqual(
+          toChild.map((c) => [c.agency.code, c.route?.servedBy]),
+          [
+            ['LOCAL', undefined],
+            ['R1', 'hub.of.R1'],
+          ],
+        );
+        const v = toChild[0]!.agency.version;
+        assert.deepEqual(
+          (await s.listDirectoryChanges(v, 'hub.child', 100)).map((c) => c.agency.code),
+          ['R1'],
+        );
+        // a change moves the agency to a newer version; a deletion is listed too
+        assert.equal(
+          await s.transaction((tx) => tx.upsertRemoteAgency(remote('R1', 'hub.parent', { deleted: true }), later(1))),
+          'updated',
+        );
+        const after = await s.listDirectoryChanges(0, 'hub.child', 100);
+        assert.deepEqual(
+          after.map((c) => [c.agency.code, c.agency.deleted]),
+          [
+            ['LOCAL', false],
+            ['R1', true],
+          ],
+        );
+        assert.equal(await s.getFederationCursor('hub.parent'), 0);
+        await s.setFederationCursor('hub.parent', 42, now);
+        await s.setFederationCursor('hub.parent', 43, later(1));
+        assert.equal(await s.getFederationCursor('hub.parent'), 43);
+      });
+
+      withStore(
+        'outbox: seq in commit order per link, state changes, summary; inbound and seen messages',
+        async (o) => {
+          const s = o.store;
+          await s.insertAgency(agency('S'), now);
+          await intake(s, doc('d1', 'S'), []);
+          const seqs = await s.transaction((tx) =>
+            tx.enqueueOutbox(
+              [
+                { peer: 'hub.a', kind: 'package', docId: 'd1', recipients: ['X', 'Y'] },
+                { peer: 'hub.b', kind: 'package', docId: 'd1', recipients: ['Z'] },
+              ],
+              now,
+            ),
+          );
+          const [ack] = await s.transaction((tx) =>
+            tx.enqueueOutbox(
+              [{ peer: 'hub.a', kind: 'ack', docId: 'd1', recipients: ['X'], payload: { id: 'm1' } }],
+              later(5),
+            ),
+          );
+          assert.ok(seqs[0]! < seqs[1]! && seqs[1]! < ack!);
+          const waiting = await s.listWaitingOutbox('hub.a', 10);
+          assert.deepEqual(
+            waiting.map((w) => [w.seq, w.kind, w.recipients, w.payload ?? null]),
+            [
+              [seqs[0], 'package', ['X', 'Y'], null],
+              [ack, 'ack', ['X'], { id: 'm1' }],
+            ],
+          );
+          await s.updateOutbox(seqs[0]!, { state: 'sent', doneAt: later(9), remoteDocId: 'r1', attempts: 1 });
+          assert.deepEqual(
+            (await s.listWaitingOutbox('hub.a', 10)).map((w) => w.seq),
+            [ack],
+          );
+          await s.updateOutbox(ack!, { attempts: 3, nextAttemptAt: later(100), lastError: 'refused' });
+          const [retried] = await s.listWaitingOutbox('hub.a', 10);
+          assert.equal(retried!.attempts, 3);
+          assert.equal(retried!.nextAttemptAt.getTime(), later(100).getTime());
+          assert.equal(retried!.lastError, 'refused');
+          assert.deepEqual(await s.outboxSummary(), [
+            { peer: 'hub.a', waiting: 1, oldestWaitingAt: later(5), dead: 0, sent: 1 },
+            { peer: 'hub.b', waiting: 1, oldestWaitingAt: now, dead: 0, sent: 0 },
+          ]);
+
+          await s.recordLinkResult('hub.a', true, now);
+          await s.recordLinkResult('hub.a', false, later(1), 'boom');
+          await s.recordLinkResult('hub.a', true, later(2));
+          assert.deepEqual(await s.listLinkStats(), [
+            {
+              peer: 'hub.a',
+              successes: 2,
+              failures: 1,
+              lastSuccessAt: later(2),
+              lastFailureAt: later(1),
+              lastError: 'boom',
+            },
+          ]);
+
+          await s.insertInbound('d1', { peer: 'hub.a', remoteDocId: 'remote-1', path: ['hub.z'] });
+          assert.deepEqual(await s.getInbound('d1'), { peer: 'hub.a', remoteDocId: 'remote-1', path: ['hub.z'] });
+          assert.equal(await s.findInbound('hub.a', 'remote-1'), 'd1');
+          assert.equal(await s.findInbound('hub.b', 'remote-1'), undefined);
+          await assert.rejects(s.insertInbound('d1', { peer: 'hub.a', remoteDocId: 'remote-2', path: [] }));
+
+          assert.equal(await s.markLinkMessageSeen('hub.a', 'm1', now), true);
+          assert.equal(await s.markLinkMessageSeen('hub.a', 'm1', now), false);
+          assert.equal(await s.markLinkMessageSeen('hub.b', 'm1', now), true);
+        },
+      );
+
+      withStore('link leases: one holder at a time, renewed by it, taken over once expired', async (o) => {
+        const s = o.store;
+        assert.equal(await s.acquireLinkLease('hub.a', 'node-1', now, 1000), true);
+        assert.equal(await s.acquireLinkLease('hub.a', 'node-2', later(10), 1000), false);
+        assert.equal(await s.acquireLinkLease('hub.b', 'node-2', later(10), 1000), true, 'another link is free');
+        assert.equal(await s.acquireLinkLease('hub.a', 'node-1', later(500), 1000), true, 'renewed');
+        assert.equal(await s.acquireLinkLease('hub.a', 'node-2', later(1200), 1000), false, 'the renewal holds');
+        assert.equal(await s.acquireLinkLease('hub.a', 'node-2', later(1501), 1000), true, 'expired: taken over');
+        assert.equal(await s.acquireLinkLease('hub.a', 'node-1', later(1600), 1000), false);
+      });
+    });
   });
 }

@@ -31,6 +31,10 @@ export interface AgenciesTable {
   deleted: number;
   created_at: number;
   updated_at: number;
+  /** federation (migration 008): the hub serving this agency, NULL for this hub */
+  served_by?: string | null;
+  /** federation (migration 008): the linked hub it is reached through, NULL for this hub */
+  via_hub?: string | null;
 }
 
 export interface CredentialsTable {
@@ -226,6 +230,68 @@ export interface Database {
   inline_blobs: InlineBlobsTable;
   webhooks: WebhooksTable;
   webhook_notifications: WebhookNotificationsTable;
+  // federation (migration 008)
+  federation_outbox: FederationOutboxTable;
+  federation_cursors: FederationCursorsTable;
+  federation_inbound: FederationInboundTable;
+  federation_seen: FederationSeenTable;
+  federation_link_stats: FederationLinkStatsTable;
+  federation_leases: FederationLeasesTable;
+}
+
+export interface FederationLeasesTable {
+  peer: string;
+  holder: string;
+  expires_at: number;
+}
+
+// ---- federation (migration 008) ----
+
+export interface FederationOutboxTable {
+  seq: number;
+  peer: string;
+  kind: string;
+  doc_id: string | null;
+  /** JSON list of agency codes */
+  recipients: string | null;
+  /** JSON of a link message */
+  payload: string | null;
+  state: string;
+  attempts: number;
+  next_attempt_at: number;
+  last_error: string | null;
+  remote_doc_id: string | null;
+  created_at: number;
+  done_at: number | null;
+}
+
+export interface FederationCursorsTable {
+  peer: string;
+  version: number;
+  updated_at: number;
+}
+
+export interface FederationInboundTable {
+  doc_id: string;
+  peer: string;
+  remote_doc_id: string;
+  /** JSON list of hub ids */
+  path: string;
+}
+
+export interface FederationSeenTable {
+  peer: string;
+  message_id: string;
+  at: number;
+}
+
+export interface FederationLinkStatsTable {
+  peer: string;
+  successes: number;
+  failures: number;
+  last_success_at: number | null;
+  last_failure_at: number | null;
+  last_error: string | null;
 }
 
 export interface InlineBlobsTable {

@@ -9,6 +9,8 @@ import type {
   AgencyFilter,
   AgencyPatch,
   AgencyRecord,
+  // federation
+  AgencyRoute,
   AttachmentInspectionRecord,
   AttachmentRecord,
   AuditCheckpointRecord,
@@ -17,15 +19,25 @@ import type {
   CredentialRecord,
   DeliveryPatch,
   DeliveryRecord,
+  DirectoryChange,
   DocumentRecord,
   EventRecord,
+  InboundRecord,
   InboxFilter,
   InboxRow,
   InlineBlob,
+  LinkStatsRecord,
   NewAgencyRecord,
   NewDocumentRecord,
+  NewOutboxEntry,
   NewWebhookRecord,
+  OutboxEntry,
+  OutboxKind,
+  OutboxPatch,
+  OutboxState,
+  OutboxSummaryRow,
   RelationRecord,
+  RemoteAgencyRecord,
   SentFilter,
   SignatureRecord,
   SignatureStatsRow,
@@ -51,7 +63,7 @@ import {
   listAuditCheckpoints,
   previousAuditHash,
 } from './audit-chain-queries.js';
-import type { Database, DeliveriesTable, DocumentsTable } from './database.js';
+import type { Database, DeliveriesTable, DocumentsTable, FederationOutboxTable } from './database.js';
 import { getInlineBlob, inlineBlobSize, insertInlineBlobs, referencedBlobKeys } from './inline-blob-queries.js';
 import { insertRows, precompiled } from './precompiled.js';
 import { getReceipt, insertReceipt } from './receipt-queries.js';
@@ -81,7 +93,7 @@ import {
   webhookQueueStats,
 } from './webhook-queries.js';
 
-type Counter = 'directory_version' | 'document_seq' | 'delivery_seq' | 'audit_id';
+type Counter = 'directory_version' | 'document_seq' | 'delivery_seq' | 'audit_id' | 'federation_outbox_seq';
 
 const DOCUMENT_COLUMNS = [
   'doc_id',
@@ -783,4 +795,304 @@ export class SqlStoreOps implements StoreOps {
   webhookQueueStats(now: Date, agency?: string): Promise<WebhookQueueStats> {
     return webhookQueueStats(this.db, now, agency);
   }
+  // ---- federation (migration 008; docs/protocols/federation.md) --------------------------------------
+
+  async upsertRemoteAgency(a: RemoteAgencyRecord, at: Date): Promise<'inserted' | 'updated' | 'unchanged' | 'local'> {
+    const row = await this.db.selectFrom('agencies').selectAll().where('code', '=', a.code).executeTakeFirst();
+    const routeSet = { served_by: a.servedBy, via_hub: a.via };
+    if (!row) {
+      if (a.deleted) return 'unchanged';
+      await this.insertAgency(
+        {
+          code: a.code,
+          parentCode: a.parentCode,
+          name: a.name,
+          level: a.level,
+          email: a.email,
+          phone: a.phone,
+          fax: a.fax,
+          enabled: a.enabled,
+          isTenant: false,
+          demo: false,
+        },
+        at,
+      );
+      await this.db.updateTable('agencies').set(routeSet).where('code', '=', a.code).execute();
+      return 'inserted';
+    }
+    const local = (row.served_by ?? null) === null;
+    // a code this hub serves (and that is not deleted here) stays this hub's
+    if (local && row.deleted === 0) return 'local';
+    const same =
+      row.deleted === (a.deleted ? 1 : 0) &&
+      row.enabled === (a.enabled ? 1 : 0) &&
+      row.name === a.name &&
+      (row.parent_code ?? undefined) === a.parentCode &&
+      row.level === a.level &&
+      (row.email ?? undefined) === a.email &&
+      (row.phone ?? undefined) === a.phone &&
+      (row.fax ?? undefined) === a.fax &&
+      row.served_by === a.servedBy &&
+      row.via_hub === a.via;
+    if (same) return 'unchanged';
+    await this.updateAgency(
+      a.code,
+      {
+        parentCode: a.parentCode ?? null,
+        name: a.name,
+        level: a.level,
+        email: a.email ?? null,
+        phone: a.phone ?? null,
+        fax: a.fax ?? null,
+        enabled: a.enabled,
+        deleted: a.deleted,
+        isTenant: false,
+        tenantId: null,
+      } as never,
+      at,
+    );
+    await this.db.updateTable('agencies').set(routeSet).where('code', '=', a.code).execute();
+    return 'updated';
+  }
+
+  async listDirectoryChanges(sinceVersion: number, excludeVia: string, limit: number): Promise<DirectoryChange[]> {
+    const rows = await this.db
+      .selectFrom('agencies')
+      .selectAll()
+      .where('version', '>', sinceVersion)
+      .where((eb) => eb.or([eb('via_hub', 'is', null), eb('via_hub', '!=', excludeVia)]))
+      .orderBy('version')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => {
+      const route = r.served_by && r.via_hub ? { servedBy: r.served_by, via: r.via_hub } : undefined;
+      return { agency: toAgency(r), ...(route ? { route } : {}) };
+    });
+  }
+
+  async getAgencyRoutes(codes: readonly string[]): Promise<Map<string, AgencyRoute>> {
+    const out = new Map<string, AgencyRoute>();
+    if (codes.length === 0) return out;
+    const rows = await this.db
+      .selectFrom('agencies')
+      .select(['code', 'served_by', 'via_hub'])
+      .where('code', 'in', [...codes])
+      .where('via_hub', 'is not', null)
+      .execute();
+    for (const r of rows) if (r.served_by && r.via_hub) out.set(r.code, { servedBy: r.served_by, via: r.via_hub });
+    return out;
+  }
+
+  async getFederationCursor(peer: string): Promise<number> {
+    const r = await this.db
+      .selectFrom('federation_cursors')
+      .select('version')
+      .where('peer', '=', peer)
+      .executeTakeFirst();
+    return r ? Number(r.version) : 0;
+  }
+
+  async setFederationCursor(peer: string, version: number, at: Date): Promise<void> {
+    await this.db
+      .insertInto('federation_cursors')
+      .values({ peer, version, updated_at: at.getTime() })
+      .onConflict((oc) => oc.column('peer').doUpdateSet({ version, updated_at: at.getTime() }))
+      .execute();
+  }
+
+  async enqueueOutbox(entries: NewOutboxEntry[], at: Date): Promise<number[]> {
+    const seqs: number[] = [];
+    for (const e of entries) {
+      const seq = await this.next('federation_outbox_seq');
+      await this.db
+        .insertInto('federation_outbox')
+        .values({
+          seq,
+          peer: e.peer,
+          kind: e.kind,
+          doc_id: e.docId ?? null,
+          recipients: e.recipients ? JSON.stringify(e.recipients) : null,
+          payload: e.payload === undefined ? null : JSON.stringify(e.payload),
+          state: 'waiting',
+          attempts: 0,
+          next_attempt_at: at.getTime(),
+          last_error: null,
+          remote_doc_id: null,
+          created_at: at.getTime(),
+          done_at: null,
+        })
+        .execute();
+      seqs.push(seq);
+    }
+    return seqs;
+  }
+
+  async listWaitingOutbox(peer: string, limit: number): Promise<OutboxEntry[]> {
+    const rows = await this.db
+      .selectFrom('federation_outbox')
+      .selectAll()
+      .where('peer', '=', peer)
+      .where('state', '=', 'waiting')
+      .orderBy('seq')
+      .limit(limit)
+      .execute();
+    return rows.map(toOutbox);
+  }
+
+  async listOutbox(peer: string, limit: number): Promise<OutboxEntry[]> {
+    const rows = await this.db
+      .selectFrom('federation_outbox')
+      .selectAll()
+      .where('peer', '=', peer)
+      .orderBy('seq', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map(toOutbox);
+  }
+
+  async updateOutbox(seq: number, p: OutboxPatch): Promise<void> {
+    const set: Partial<FederationOutboxTable> = {};
+    if (p.state !== undefined) set.state = p.state;
+    if (p.attempts !== undefined) set.attempts = p.attempts;
+    if (p.nextAttemptAt !== undefined) set.next_attempt_at = p.nextAttemptAt.getTime();
+    if (p.lastError !== undefined) set.last_error = p.lastError;
+    if (p.remoteDocId !== undefined) set.remote_doc_id = p.remoteDocId;
+    if (p.doneAt !== undefined) set.done_at = p.doneAt.getTime();
+    if (Object.keys(set).length === 0) return;
+    await this.db.updateTable('federation_outbox').set(set).where('seq', '=', seq).execute();
+  }
+
+  async outboxSummary(): Promise<OutboxSummaryRow[]> {
+    const rows = await this.db
+      .selectFrom('federation_outbox')
+      .select((eb) => ['peer', 'state', eb.fn.countAll<number>().as('n'), eb.fn.min<number>('created_at').as('oldest')])
+      .groupBy(['peer', 'state'])
+      .orderBy('peer')
+      .execute();
+    const out = new Map<string, OutboxSummaryRow>();
+    for (const r of rows) {
+      const row = out.get(r.peer) ?? { peer: r.peer, waiting: 0, dead: 0, sent: 0 };
+      const n = Number(r.n);
+      if (r.state === 'waiting') {
+        row.waiting = n;
+        row.oldestWaitingAt = new Date(Number(r.oldest));
+      } else if (r.state === 'dead') row.dead = n;
+      else if (r.state === 'sent') row.sent = n;
+      out.set(r.peer, row);
+    }
+    return [...out.values()];
+  }
+
+  async recordLinkResult(peer: string, ok: boolean, at: Date, error?: string): Promise<void> {
+    const t = at.getTime();
+    await this.db
+      .insertInto('federation_link_stats')
+      .values({
+        peer,
+        successes: ok ? 1 : 0,
+        failures: ok ? 0 : 1,
+        last_success_at: ok ? t : null,
+        last_failure_at: ok ? null : t,
+        last_error: ok ? null : (error ?? null),
+      })
+      .onConflict((oc) =>
+        oc.column('peer').doUpdateSet(
+          ok
+            ? { successes: sql`federation_link_stats.successes + 1`, last_success_at: t }
+            : {
+                failures: sql`federation_link_stats.failures + 1`,
+                last_failure_at: t,
+                last_error: error ?? null,
+              },
+        ),
+      )
+      .execute();
+  }
+
+  async listLinkStats(): Promise<LinkStatsRecord[]> {
+    const rows = await this.db.selectFrom('federation_link_stats').selectAll().orderBy('peer').execute();
+    return rows.map((r) => ({
+      peer: r.peer,
+      successes: Number(r.successes),
+      failures: Number(r.failures),
+      ...(r.last_success_at === null ? {} : { lastSuccessAt: new Date(Number(r.last_success_at)) }),
+      ...(r.last_failure_at === null ? {} : { lastFailureAt: new Date(Number(r.last_failure_at)) }),
+      ...(r.last_error === null ? {} : { lastError: r.last_error }),
+    }));
+  }
+
+  async insertInbound(docId: string, link: InboundRecord): Promise<void> {
+    await this.db
+      .insertInto('federation_inbound')
+      .values({ doc_id: docId, peer: link.peer, remote_doc_id: link.remoteDocId, path: JSON.stringify(link.path) })
+      .execute();
+  }
+
+  async getInbound(docId: string): Promise<InboundRecord | undefined> {
+    const r = await this.db
+      .selectFrom('federation_inbound')
+      .select(['peer', 'remote_doc_id', 'path'])
+      .where('doc_id', '=', docId)
+      .executeTakeFirst();
+    return r && { peer: r.peer, remoteDocId: r.remote_doc_id, path: JSON.parse(r.path) as string[] };
+  }
+
+  async findInbound(peer: string, remoteDocId: string): Promise<string | undefined> {
+    const r = await this.db
+      .selectFrom('federation_inbound')
+      .select('doc_id')
+      .where('peer', '=', peer)
+      .where('remote_doc_id', '=', remoteDocId)
+      .executeTakeFirst();
+    return r?.doc_id;
+  }
+
+  async acquireLinkLease(peer: string, holder: string, now: Date, ttlMs: number): Promise<boolean> {
+    const expires = now.getTime() + ttlMs;
+    const r = await this.db
+      .insertInto('federation_leases')
+      .values({ peer, holder, expires_at: expires })
+      .onConflict((oc) =>
+        oc
+          .column('peer')
+          .doUpdateSet({ holder, expires_at: expires })
+          .where((eb) =>
+            eb.or([
+              eb('federation_leases.holder', '=', holder),
+              eb('federation_leases.expires_at', '<', now.getTime()),
+            ]),
+          ),
+      )
+      .returning('holder')
+      .execute();
+    return r.length > 0;
+  }
+
+  async markLinkMessageSeen(peer: string, messageId: string, at: Date): Promise<boolean> {
+    const r = await this.db
+      .insertInto('federation_seen')
+      .values({ peer, message_id: messageId, at: at.getTime() })
+      .onConflict((oc) => oc.doNothing())
+      .returning('peer')
+      .execute();
+    return r.length > 0;
+  }
+}
+
+function toOutbox(r: FederationOutboxTable): OutboxEntry {
+  return {
+    seq: Number(r.seq),
+    peer: r.peer,
+    kind: r.kind as OutboxKind,
+    ...(r.doc_id === null ? {} : { docId: r.doc_id }),
+    ...(r.recipients === null ? {} : { recipients: JSON.parse(r.recipients) as string[] }),
+    ...(r.payload === null ? {} : { payload: JSON.parse(r.payload) as unknown }),
+    state: r.state as OutboxState,
+    attempts: r.attempts,
+    nextAttemptAt: new Date(Number(r.next_attempt_at)),
+    ...(r.last_error === null ? {} : { lastError: r.last_error }),
+    ...(r.remote_doc_id === null ? {} : { remoteDocId: r.remote_doc_id }),
+    createdAt: new Date(Number(r.created_at)),
+    ...(r.done_at === null ? {} : { doneAt: new Date(Number(r.done_at)) }),
+  };
 }

@@ -6,6 +6,7 @@ import { receiptsAndAuditChain } from './003-receipts-and-audit-chain.js';
 import { attachmentSignatures } from './004-attachment-signatures.js';
 import { inlineBlobs } from './005-inline-blobs.js';
 import { webhooks } from './007-webhooks.js';
+import { federation } from './008-federation.js';
 
 /**
  * Every PostgreSQL migration, in version order: the same versions and names as SQLite's list
@@ -21,4 +22,5 @@ export const migrations: Migration[] = [
   inlineBlobs,
   blobKeyIndexes,
   webhooks,
+  federation,
 ];

@@ -6,6 +6,7 @@ import { attachmentSignatures } from './004-attachment-signatures.js';
 import { inlineBlobs } from './005-inline-blobs.js';
 import { blobKeyIndexes } from './006-blob-key-indexes.js';
 import { webhooks } from './007-webhooks.js';
+import { federation } from './008-federation.js';
 
 /** Every migration, in version order. Append only: a released migration never changes. */
 export const migrations: Migration[] = [
@@ -16,4 +17,5 @@ export const migrations: Migration[] = [
   inlineBlobs,
   blobKeyIndexes,
   webhooks,
+  federation,
 ];

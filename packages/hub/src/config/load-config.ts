@@ -81,6 +81,13 @@ export const CONFIG_KEYS: readonly KeySpec[] = [
   { path: 'blobs.s3.secretAccessKey', env: 'LIENTHONG_S3_SECRET_ACCESS_KEY', kind: 'string' },
   { path: 'blobs.s3.prefix', env: 'LIENTHONG_S3_PREFIX', kind: 'string', empty: true },
   { path: 'blobs.s3.partSizeMiB', env: 'LIENTHONG_S3_PART_SIZE_MIB', kind: 'int', min: 5, max: 5120 },
+  { path: 'console.enabled', env: 'LIENTHONG_CONSOLE', kind: 'bool' },
+  { path: 'console.dir', env: 'LIENTHONG_CONSOLE_DIR', kind: 'path' },
+  { path: 'console.lockoutThreshold', env: 'LIENTHONG_CONSOLE_LOCKOUT_THRESHOLD', kind: 'int', min: 1, max: 1000 },
+  { path: 'console.lockoutMinutes', env: 'LIENTHONG_CONSOLE_LOCKOUT_MINUTES', kind: 'int', min: 1, max: 10_080 },
+  { path: 'console.sessionIdleMinutes', env: 'LIENTHONG_CONSOLE_SESSION_IDLE', kind: 'int', min: 1, max: 10_080 },
+  { path: 'console.sessionMaxHours', env: 'LIENTHONG_CONSOLE_SESSION_MAX', kind: 'int', min: 1, max: 720 },
+  { path: 'console.maxUploadBytes', env: 'LIENTHONG_CONSOLE_MAX_UPLOAD', kind: 'size', min: 1 },
 ];
 
 const DEFAULTS: HubConfig = {
@@ -107,6 +114,14 @@ const DEFAULTS: HubConfig = {
   },
   tls: { dev: false, clientCa: [], requestClientCert: false },
   blobs: { backend: 'fs', s3: { region: 'us-east-1', forcePathStyle: true, prefix: '', partSizeMiB: 8 } },
+  console: {
+    enabled: true,
+    lockoutThreshold: 5,
+    lockoutMinutes: 15,
+    sessionIdleMinutes: 30,
+    sessionMaxHours: 12,
+    maxUploadBytes: 50 * 1024 * 1024,
+  },
 };
 
 const SIZE_UNITS: Record<string, number> = {

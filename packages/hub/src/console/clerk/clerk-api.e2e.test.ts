@@ -11,15 +11,17 @@ const B = '000.00.00.H41';
 const C = '000.00.00.G22';
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n%%EOF\n');
 
+// biome-ignore lint/suspicious/noExplicitAny: tests read answers and assert on them
+type Answer = any;
+
 interface Clerk {
   cookie: string;
   csrf: string;
-  // biome-ignore lint/suspicious/noExplicitAny: tests read answers and assert on them
   call(
     method: string,
     path: string,
     body?: unknown,
-  ): Promise<{ status: number; json: any; headers: Headers; bytes: Buffer }>;
+  ): Promise<{ status: number; json: Answer; headers: Headers; bytes: Buffer }>;
 }
 
 describe('console clerk API', () => {
@@ -42,14 +44,14 @@ describe('console clerk API', () => {
     });
     assert.equal(r.status, 200);
     const cookie = r.headers.get('set-cookie')!.split(';')[0]!;
-    const csrf = (await r.json()).csrfToken as string;
+    const csrf = ((await r.json()) as { csrfToken: string }).csrfToken;
     return {
       cookie,
       csrf,
       async call(method, path, body) {
         const headers: Record<string, string> = { cookie };
         if (method !== 'GET') headers['x-csrf-token'] = csrf;
-        let payload: BodyInit | undefined;
+        let payload: FormData | string | undefined;
         if (body instanceof FormData) payload = body;
         else if (body !== undefined) {
           headers['content-type'] = 'application/json';

@@ -40,7 +40,8 @@ test('migrate on PostgreSQL (--database, or LIENTHONG_DATABASE_URL); agency comm
     const report = JSON.parse(first.stdout);
     assert.equal(report.backend, 'postgres');
     assert.equal(report.applied[0].name, 'initial-schema');
-    assert.equal(report.applied.length, report.version);
+    // every migration, up to the newest (versions may have gaps: they are reserved per branch)
+    assert.equal(report.applied.at(-1).version, report.version);
     const again = await cli.lienthong(['migrate'], { LIENTHONG_DATABASE_URL: url.toString() });
     assert.equal(again.code, 0, again.stderr);
     assert.match(again.stdout, /^PostgreSQL postgres:\/\/postgres:\*\*\*@/m);

@@ -19,7 +19,16 @@ export function DocumentPage({ params }: { params: Record<string, string> }) {
   const docId = params.docId ?? '';
   const { t, formatDateTime, formatDate } = useI18n();
   const path = `/clerk/documents/${encodeURIComponent(docId)}`;
-  const { data, error, reload } = useLoad(() => api.get<DocumentView>(path), path, { pollMs: 5_000 });
+  const full = useLoad(() => api.get<DocumentView>(path), path);
+  // polling reads only the timeline (the package is not read again)
+  const live = useLoad(() => api.get<DocumentView>(`${path}?parts=timeline`), path, { pollMs: 5_000 });
+  const data =
+    full.data && live.data ? { ...full.data, recipients: live.data.recipients, related: live.data.related } : full.data;
+  const error = full.error;
+  const reload = () => {
+    void full.reload();
+    void live.reload();
+  };
   const [preview, setPreview] = useState<number | undefined>();
   const justSent = useLocation().search.get('da-gui');
   const heading = useRef<HTMLHeadingElement>(null);

@@ -100,6 +100,13 @@ describe('loadConfig', () => {
         LIENTHONG_S3_SECRET_ACCESS_KEY: 's3cret',
         LIENTHONG_S3_PREFIX: 'hub-1/',
         LIENTHONG_S3_PART_SIZE_MIB: '16',
+        LIENTHONG_CONSOLE: 'false',
+        LIENTHONG_CONSOLE_DIR: '/srv/lienthong/console',
+        LIENTHONG_CONSOLE_LOCKOUT_THRESHOLD: '3',
+        LIENTHONG_CONSOLE_LOCKOUT_MINUTES: '30',
+        LIENTHONG_CONSOLE_SESSION_IDLE: '20',
+        LIENTHONG_CONSOLE_SESSION_MAX: '8',
+        LIENTHONG_CONSOLE_MAX_UPLOAD: '10MiB',
       },
     });
     assert.deepEqual(c, {
@@ -147,6 +154,15 @@ describe('loadConfig', () => {
           prefix: 'hub-1/',
           partSizeMiB: 16,
         },
+      },
+      console: {
+        enabled: false,
+        dir: '/srv/lienthong/console',
+        lockoutThreshold: 3,
+        lockoutMinutes: 30,
+        sessionIdleMinutes: 20,
+        sessionMaxHours: 8,
+        maxUploadBytes: 10 * 1024 * 1024,
       },
     });
   });

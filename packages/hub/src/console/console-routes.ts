@@ -5,6 +5,7 @@
 // it to the list below.
 
 import type { FastifyInstance } from 'fastify';
+import { accountsRoutes } from './accounts-routes.js';
 import { sessionHook } from './auth/require-console.js';
 import { clerkRoutes } from './clerk/clerk-routes.js';
 import type { ConsoleService } from './console-service.js';
@@ -19,6 +20,7 @@ export type ConsoleRoutePlugin = (app: FastifyInstance, opts: ConsoleRouteOption
 /** Route groups of /console/api, in registration order. */
 export const CONSOLE_API_PLUGINS: ConsoleRoutePlugin[] = [
   sessionRoutes,
+  accountsRoutes,
   clerkRoutes,
   // operators' routes (console/ops/): add here
 ];

@@ -117,4 +117,58 @@ describe('console sign-in', () => {
     const traversal = await httpCall(`${hub.url}/assets/..%2f..%2fpackage.json`);
     assert.equal(traversal.status, 404);
   });
+
+  test('accounts: a national operator creates and disables one (audited); a clerk may not; an auditor may list', async () => {
+    const session = async (username: string, password = account(username).password) => {
+      const r = await signIn(username, password);
+      assert.equal(r.status, 200, r.text());
+      return { cookie: cookieOf(r.headers['set-cookie']), csrf: r.json().csrfToken as string };
+    };
+    const op = await session('quantri');
+    const call = (s: { cookie: string; csrf: string }, method: string, path: string, body?: unknown) =>
+      httpCall(`${hub.url}/console/api${path}`, {
+        method,
+        headers: {
+          cookie: s.cookie,
+          'x-csrf-token': s.csrf,
+          ...(body ? { 'content-type': 'application/json' } : {}),
+        },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      });
+    const created = await call(op, 'POST', '/accounts', {
+      username: 'vanthu.g22',
+      password: 'mot-mat-khau-dai',
+      role: 'clerk',
+      agencyCode: '000.00.00.G22',
+    });
+    assert.equal(created.status, 201, created.text());
+    assert.equal(created.json().passwordHash, undefined);
+    const noAgency = await call(op, 'POST', '/accounts', {
+      username: 'x.y',
+      password: 'mot-mat-khau-dai',
+      role: 'clerk',
+    });
+    assert.equal(noAgency.status, 400);
+    assert.equal(noAgency.json().error.path, 'agencyCode');
+    const taken = await call(op, 'POST', '/accounts', {
+      username: 'vanthu.g22',
+      password: 'mot-mat-khau-dai',
+      role: 'auditor',
+    });
+    assert.equal(taken.status, 409);
+    const newbie = await session('vanthu.g22', 'mot-mat-khau-dai');
+    assert.equal((await call(newbie, 'GET', '/accounts')).status, 403);
+    const disabled = await call(op, 'PATCH', '/accounts/vanthu.g22', { disabled: true });
+    assert.equal(disabled.json().disabled, true);
+    assert.equal((await call(newbie, 'GET', '/session')).status, 401, 'disabling ends its sessions');
+    assert.equal((await signIn('vanthu.g22', 'mot-mat-khau-dai')).status, 401);
+    const auditor = await session('kiemtoan');
+    const list = await call(auditor, 'GET', '/accounts');
+    assert.ok(list.json().items.some((a: { username: string }) => a.username === 'vanthu.g22'));
+    assert.equal((await call(auditor, 'PATCH', '/accounts/vanthu.g22', { disabled: false })).status, 403);
+    const audit = await hub.hub.listAudit(0, 100_000);
+    for (const action of ['console-account-add', 'console-account-disable']) {
+      assert.ok(audit.some((e) => e.action === action && e.subject === 'vanthu.g22' && e.actor === 'console:quantri'));
+    }
+  });
 });

@@ -133,6 +133,9 @@ describe('console clerk API', () => {
       const rb = mine.json.recipients.find((r: { code: string }) => r.code === B);
       assert.equal(rb.statuses.at(-1).statusCode, code, `A sees ${code}`);
     }
+    const polled = await a.call('GET', `/clerk/documents/${docId}?parts=timeline`);
+    assert.equal(polled.json.recipients[0].statuses.length, 4);
+    assert.equal(polled.json.signerName, undefined, 'polling does not read the package again');
     const out = await a.call('GET', '/clerk/outbox');
     const row = out.json.items.find((i: { docId: string }) => i.docId === docId);
     assert.equal(row.recipients[0].lastStatus, '06');

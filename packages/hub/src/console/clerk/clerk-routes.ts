@@ -55,6 +55,7 @@ const RevokeBody = Type.Object(
   { reason: Type.String({ minLength: 1, maxLength: 1000 }) },
   { additionalProperties: false },
 );
+const DocumentQuery = Type.Object({ parts: Type.Optional(Type.Literal('timeline')) });
 const ListQuery = Type.Object({
   cursor: Type.Optional(Type.String({ maxLength: 200 })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
@@ -162,11 +163,17 @@ export async function clerkRoutes(app: FastifyInstance, opts: ConsoleRouteOption
     },
   );
 
-  app.get<{ Params: Static<typeof DocIdParams> }>(
+  app.get<{ Params: Static<typeof DocIdParams>; Querystring: Static<typeof DocumentQuery> }>(
     '/clerk/documents/:docId',
     {
       preHandler: clerk,
-      schema: { tags, summary: 'A document the agency received or sent, with its timeline', params: DocIdParams },
+      schema: {
+        tags,
+        summary:
+          'A document the agency received or sent, with its timeline (parts=timeline: only what changes, for polling)',
+        params: DocIdParams,
+        querystring: DocumentQuery,
+      },
     },
     async (request) => {
       const p = principalOf(request);
@@ -176,8 +183,11 @@ export async function clerkRoutes(app: FastifyInstance, opts: ConsoleRouteOption
       const record = await service.ctx.store.getDocument(timeline.docId);
       // the header (signer, type, dates) is read from the package; a recipient's read is recorded as `fetched`
       let header: DocumentPackage['header'] | undefined;
-      const pkg = await service.hub.openPackage(p, timeline.docId);
-      if (pkg.size <= HEADER_PARSE_LIMIT) {
+      const timelineOnly = request.query.parts === 'timeline';
+      const pkg = timelineOnly ? undefined : await service.hub.openPackage(p, timeline.docId);
+      if (!pkg) {
+        // polling: the timeline only
+      } else if (pkg.size <= HEADER_PARSE_LIMIT) {
         try {
           const parsed = await parseEdxml(pkg.stream as AsyncIterable<Uint8Array>);
           if (parsed.package.kind === 'document') header = parsed.package.header;
@@ -185,7 +195,7 @@ export async function clerkRoutes(app: FastifyInstance, opts: ConsoleRouteOption
           request.log.warn({ err, docId: timeline.docId }, 'console: the package header could not be read');
         }
       } else pkg.stream.destroy();
-      if (direction === 'in') {
+      if (direction === 'in' && !timelineOnly) {
         await service.ctx.store.markConsoleRead(request.consoleSession!.accountId, [timeline.docId], new Date());
       }
       const names = await Promise.all(timeline.recipients.map((r) => directory.name(r.code)));

@@ -40,19 +40,22 @@ export async function initDemoConsole(service: ConsoleService, creds: DemoCreden
         displayName: `Văn thư — ${c.name}`,
       })),
   ];
-  const accounts: DemoConsoleAccount[] = [];
-  for (const w of wanted) {
-    if (await service.accounts.get(w.username)) continue;
-    const password = randomBytes(12).toString('base64url');
-    await service.accounts.add({ ...w, password }, 'demo');
-    accounts.push({
-      username: w.username,
-      password,
-      role: w.role,
-      ...(w.agencyCode ? { agencyCode: w.agencyCode } : {}),
-      displayName: w.displayName,
-    });
-  }
+  // scrypt runs on libuv's thread pool: the accounts are hashed in parallel
+  const created = await Promise.all(
+    wanted.map(async (w): Promise<DemoConsoleAccount | undefined> => {
+      if (await service.accounts.get(w.username)) return undefined;
+      const password = randomBytes(12).toString('base64url');
+      await service.accounts.add({ ...w, password }, 'demo');
+      return {
+        username: w.username,
+        password,
+        role: w.role,
+        ...(w.agencyCode ? { agencyCode: w.agencyCode } : {}),
+        displayName: w.displayName,
+      };
+    }),
+  );
+  const accounts = created.filter((a) => a !== undefined);
   const updated: DemoCredentials = { ...creds, console: accounts };
   const temp = `${creds.file}.${process.pid}.tmp`;
   await writeFile(temp, `${JSON.stringify(updated, null, 2)}\n`, { mode: 0o600 });

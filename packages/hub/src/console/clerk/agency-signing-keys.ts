@@ -45,14 +45,30 @@ export class AgencySigningKeys {
     return { keyPem: sealer.open(row.keySealed, `signing-key:${agencyCode}`), certificatePem: row.certificate };
   }
 
-  /** Imports key files (demo agencies: <dataDir>/demo-keys/<code>.key and .pem) of agencies that have none yet. */
+  /**
+   * Imports key files (demo agencies: <dataDir>/demo-keys/<code>.key and .pem) of agencies that have none yet:
+   * read in parallel, written in one transaction (one commit, not one per agency).
+   */
   async importFiles(files: ReadonlyArray<{ code: string; key: string; certificate: string }>): Promise<number> {
-    let imported = 0;
-    for (const f of files) {
-      if (await this.ctx.store.getAgencySigningKey(f.code)) continue;
-      await this.put(f.code, await readFile(f.key, 'utf8'), await readFile(f.certificate, 'utf8'));
-      imported++;
-    }
-    return imported;
+    const sealer = await this.seal();
+    const wanted: (typeof files)[number][] = [];
+    for (const f of files) if (!(await this.ctx.store.getAgencySigningKey(f.code))) wanted.push(f);
+    if (wanted.length === 0) return 0;
+    const at = new Date();
+    const rows = await Promise.all(
+      wanted.map(async (f) => {
+        const [keyPem, certificate] = await Promise.all([readFile(f.key, 'utf8'), readFile(f.certificate, 'utf8')]);
+        return {
+          agencyCode: f.code,
+          keySealed: sealer.seal(keyPem, `signing-key:${f.code}`),
+          certificate,
+          createdAt: at,
+        };
+      }),
+    );
+    await this.ctx.store.transaction(async (tx) => {
+      for (const r of rows) await tx.putAgencySigningKey(r);
+    });
+    return rows.length;
   }
 }

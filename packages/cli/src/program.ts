@@ -5,6 +5,7 @@ import { registerAgency } from './commands/agency.js';
 import { registerAudit } from './commands/audit.js';
 import { registerBackup } from './commands/backup.js';
 import { registerCa } from './commands/ca.js';
+import { registerConsoleUser } from './commands/console-user.js';
 import { registerFetch } from './commands/fetch.js';
 import { registerGateway } from './commands/gateway.js';
 import { registerGc } from './commands/gc.js';
@@ -63,6 +64,7 @@ export function createProgram(): Command {
   registerMigrateStore(program);
   registerWebhooks(program);
   registerGateway(program);
+  registerConsoleUser(program);
   return program;
 }
 

@@ -7,6 +7,9 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { HubConfig } from './config/hub-config.js';
+import { consoleApi } from './console/console-routes.js';
+import type { ConsoleService } from './console/console-service.js';
+import { serveConsole } from './console/serve-console.js';
 import type { HubService } from './core/contract.js';
 import type { WebhookService } from './delivery/webhooks/webhook-service.js';
 import type { Federation } from './federation/federation.js';
@@ -28,6 +31,7 @@ export type ServedHub = HubService &
     readonly pki?: HubPki;
     readonly webhooks?: WebhookService;
     readonly federation?: Federation | undefined;
+    readonly console?: ConsoleService;
   };
 
 export interface ServerDeps {
@@ -144,6 +148,11 @@ export async function createServer(config: HubConfig, deps: ServerDeps): Promise
   // hub-to-hub links (federation), signed by the linked hubs' pinned keys
   if (hub.federation) {
     await app.register(federationRoutes, { prefix: '/federation/v1', hub, federation: hub.federation, config });
+  }
+  // ---- web console (docs/console.md): API under /console/api, the SPA at / ----
+  if (config.console.enabled && hub.console) {
+    await app.register(consoleApi, { prefix: '/console/api', console: hub.console });
+    await app.register(serveConsole, { ...(config.console.dir ? { dir: config.console.dir } : {}) });
   }
   return app;
 }

@@ -40,11 +40,14 @@ describe('audit hash chain', () => {
   const dirs: string[] = [];
   /** ids of interesting entries */
   let accept: number;
+  /** the admin's agency-add (after the demo directory and the demo console accounts) */
+  let added: number;
   let lone: number;
   let head: number;
 
   before(async () => {
     const hub = t.hub;
+    const demoAccounts = (await hub.console.accounts.list()).length;
     await hub.addAgency({ code: '000.00.99.H41', name: 'Sở Thử nghiệm' });
     const doc = await documentPackage(VPCP, [NGHE_AN]);
     const r = await hub.submit({ principal: as(VPCP), body: body(doc), messageType: 'edoc' });
@@ -66,12 +69,15 @@ describe('audit hash chain', () => {
     await hub.checkpointAudit();
     const entries = await hub.listAudit(0, 100);
     accept = entries.find((e) => e.action === 'accept')!.id;
+    added = entries.find((e) => e.action === 'agency-add')!.id;
     lone = entries.find((e) => e.action === 'fetch')!.id;
     head = entries.at(-1)!.id;
     assert.deepEqual(
       entries.map((e) => `${e.action}${e.outcome === 'refused' ? '!' : ''}`),
       [
         'directory-load',
+        // the demo console accounts (console/demo-accounts.ts)
+        ...Array.from({ length: demoAccounts }, () => 'console-account-add'),
         'agency-add',
         'accept',
         'submit!',
@@ -221,9 +227,9 @@ describe('audit hash chain', () => {
         'x',
         '"actor":"admin"',
         '"actor":"x"',
-        2,
+        added,
       );
-      rehash(db, 2);
+      rehash(db, added);
       db.exec('DELETE FROM audit_checkpoints');
       const h = rows(db).at(-1)!;
       const jws = signCheckpoint({ seq: h.id, hash: h.hash }, forger.privateKey, [

@@ -47,6 +47,8 @@ export interface HubConfig {
   webhooks: WebhooksConfig;
   /** links to other hubs (docs/protocols/federation.md); no parent and no children: a hub on its own */
   federation: FederationConfig;
+  /** the web console at `/` (docs/console.md) */
+  console: ConsoleConfig;
 }
 
 /** Push delivery to agencies' webhooks (delivery/webhooks/, docs/protocols/webhooks.md). */
@@ -92,6 +94,23 @@ export interface FederationConfig {
   retryMaxMs: number;
   /** a signed link request older or newer than this is refused (default 300) */
   clockSkewSeconds: number;
+}
+
+export interface ConsoleConfig {
+  /** serve the console (SPA at `/`, API under `/console/api/`); default true */
+  enabled: boolean;
+  /** the console's built files (default: packages/console/dist beside the hub package) */
+  dir?: string;
+  /** sign-in failures in a row that lock an account (default 5) */
+  lockoutThreshold: number;
+  /** how long a locked account stays locked (default 15) */
+  lockoutMinutes: number;
+  /** a session unused this long ends (default 30) */
+  sessionIdleMinutes: number;
+  /** a session ends this long after sign-in, used or not (default 12) */
+  sessionMaxHours: number;
+  /** largest attachment a clerk may upload when composing (default 50 MiB) */
+  maxUploadBytes: number;
 }
 
 export interface BlobsConfig {

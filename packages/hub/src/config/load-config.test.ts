@@ -127,6 +127,13 @@ describe('loadConfig', () => {
         LIENTHONG_FEDERATION_RETRY_BASE_MS: '500',
         LIENTHONG_FEDERATION_RETRY_MAX_MS: '30000',
         LIENTHONG_FEDERATION_CLOCK_SKEW: '120',
+        LIENTHONG_CONSOLE: 'false',
+        LIENTHONG_CONSOLE_DIR: '/srv/lienthong/console',
+        LIENTHONG_CONSOLE_LOCKOUT_THRESHOLD: '3',
+        LIENTHONG_CONSOLE_LOCKOUT_MINUTES: '30',
+        LIENTHONG_CONSOLE_SESSION_IDLE: '20',
+        LIENTHONG_CONSOLE_SESSION_MAX: '8',
+        LIENTHONG_CONSOLE_MAX_UPLOAD: '10MiB',
       },
     });
     assert.deepEqual(c, {
@@ -193,6 +200,15 @@ describe('loadConfig', () => {
         retryBaseMs: 500,
         retryMaxMs: 30000,
         clockSkewSeconds: 120,
+      },
+      console: {
+        enabled: false,
+        dir: '/srv/lienthong/console',
+        lockoutThreshold: 3,
+        lockoutMinutes: 30,
+        sessionIdleMinutes: 20,
+        sessionMaxHours: 8,
+        maxUploadBytes: 10 * 1024 * 1024,
       },
     });
   });

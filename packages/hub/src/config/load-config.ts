@@ -116,6 +116,13 @@ export const CONFIG_KEYS: readonly KeySpec[] = [
   { path: 'federation.retryBaseMs', env: 'LIENTHONG_FEDERATION_RETRY_BASE_MS', kind: 'int', min: 10, max: 3_600_000 },
   { path: 'federation.retryMaxMs', env: 'LIENTHONG_FEDERATION_RETRY_MAX_MS', kind: 'int', min: 10, max: 86_400_000 },
   { path: 'federation.clockSkewSeconds', env: 'LIENTHONG_FEDERATION_CLOCK_SKEW', kind: 'int', min: 1, max: 86_400 },
+  { path: 'console.enabled', env: 'LIENTHONG_CONSOLE', kind: 'bool' },
+  { path: 'console.dir', env: 'LIENTHONG_CONSOLE_DIR', kind: 'path' },
+  { path: 'console.lockoutThreshold', env: 'LIENTHONG_CONSOLE_LOCKOUT_THRESHOLD', kind: 'int', min: 1, max: 1000 },
+  { path: 'console.lockoutMinutes', env: 'LIENTHONG_CONSOLE_LOCKOUT_MINUTES', kind: 'int', min: 1, max: 10_080 },
+  { path: 'console.sessionIdleMinutes', env: 'LIENTHONG_CONSOLE_SESSION_IDLE', kind: 'int', min: 1, max: 10_080 },
+  { path: 'console.sessionMaxHours', env: 'LIENTHONG_CONSOLE_SESSION_MAX', kind: 'int', min: 1, max: 720 },
+  { path: 'console.maxUploadBytes', env: 'LIENTHONG_CONSOLE_MAX_UPLOAD', kind: 'size', min: 1 },
 ];
 
 const DEFAULTS: HubConfig = {
@@ -153,6 +160,14 @@ const DEFAULTS: HubConfig = {
     allowedHosts: [],
   },
   federation: { children: [], syncIntervalSeconds: 30, retryBaseMs: 1000, retryMaxMs: 60_000, clockSkewSeconds: 300 },
+  console: {
+    enabled: true,
+    lockoutThreshold: 5,
+    lockoutMinutes: 15,
+    sessionIdleMinutes: 30,
+    sessionMaxHours: 12,
+    maxUploadBytes: 50 * 1024 * 1024,
+  },
 };
 
 const SIZE_UNITS: Record<string, number> = {

@@ -4,6 +4,8 @@ import type { CertificateInput } from '@lienthong/trust';
 import { CheckpointScheduler } from '../audit/checkpoint-scheduler.js';
 import { type AuditVerdict, verifyAuditLog } from '../audit/verify-audit-log.js';
 import { collectGarbage, type GcOptions, type GcReport } from '../blobs/collect-garbage.js';
+import { ConsoleService } from '../console/console-service.js';
+import { initDemoConsole } from '../console/demo-accounts.js';
 import { acknowledge } from '../delivery/acknowledge.js';
 import { countPending, inbox } from '../delivery/inbox.js';
 import { openAttachment, openPackage } from '../delivery/open-package.js';
@@ -48,7 +50,11 @@ export class LienthongHub implements Hub {
   readonly webhooks: WebhookService;
   private readonly dispatcher: WebhookDispatcher;
 
+  /** the web console's accounts, sessions and services (packages/hub/src/console) */
+  readonly console: ConsoleService;
+
   constructor(private readonly ctx: HubContext) {
+    this.console = new ConsoleService(ctx, this);
     this.checkpoints = new CheckpointScheduler(ctx);
     this.checkpoints.start();
     this.inspector = new AttachmentInspector(ctx);
@@ -205,8 +211,10 @@ export class LienthongHub implements Hub {
     return this.ctx.pki.crls.refresh();
   }
 
-  initDemo(): Promise<DemoCredentials> {
-    return initDemo(this.ctx.config.dataDir, this.ctx.store, this.ctx.directory, this.ctx.pki.devCaDir);
+  async initDemo(): Promise<DemoCredentials> {
+    const creds = await initDemo(this.ctx.config.dataDir, this.ctx.store, this.ctx.directory, this.ctx.pki.devCaDir);
+    // console: demo accounts and the demo agencies' signing keys
+    return initDemoConsole(this.console, creds);
   }
 
   async health(): Promise<HealthReport> {

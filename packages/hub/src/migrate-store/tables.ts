@@ -37,6 +37,11 @@ export const COPIED_TABLES: readonly CopiedTable[] = [
   { name: 'federation_seen', key: ['peer', 'message_id'] },
   { name: 'federation_link_stats', key: ['peer'] },
   { name: 'federation_leases', key: ['peer'] },
+  // console (migration 009)
+  { name: 'console_accounts', key: ['id'] },
+  { name: 'console_sessions', key: ['id'] },
+  { name: 'console_reads', key: ['account_id', 'doc_id'] },
+  { name: 'agency_signing_keys', key: ['agency_code'] },
   { name: 'counters', key: ['name'] },
 ];
 

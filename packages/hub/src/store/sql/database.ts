@@ -237,6 +237,11 @@ export interface Database {
   federation_seen: FederationSeenTable;
   federation_link_stats: FederationLinkStatsTable;
   federation_leases: FederationLeasesTable;
+  // --- console (migration 009) ---
+  console_accounts: ConsoleAccountsTable;
+  console_sessions: ConsoleSessionsTable;
+  console_reads: ConsoleReadsTable;
+  agency_signing_keys: AgencySigningKeysTable;
 }
 
 export interface FederationLeasesTable {
@@ -341,4 +346,42 @@ export interface WebhookNotificationsTable {
   last_status: number | null;
   last_error: string | null;
   done_at: number | null;
+}
+
+// --- console (migration 009) ---
+
+export interface ConsoleAccountsTable {
+  id: string;
+  username: string;
+  password_hash: string;
+  role: string;
+  agency_code: string | null;
+  display_name: string;
+  disabled: number;
+  failed_count: number;
+  locked_until: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ConsoleSessionsTable {
+  id: string;
+  account_id: string;
+  csrf_token: string;
+  created_at: number;
+  expires_at: number;
+  last_seen_at: number;
+}
+
+export interface ConsoleReadsTable {
+  account_id: string;
+  doc_id: string;
+  read_at: number;
+}
+
+export interface AgencySigningKeysTable {
+  agency_code: string;
+  key_sealed: string;
+  certificate: string;
+  created_at: number;
 }

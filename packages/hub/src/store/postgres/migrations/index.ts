@@ -7,6 +7,7 @@ import { attachmentSignatures } from './004-attachment-signatures.js';
 import { inlineBlobs } from './005-inline-blobs.js';
 import { webhooks } from './007-webhooks.js';
 import { federation } from './008-federation.js';
+import { consoleTables } from './009-console.js';
 
 /**
  * Every PostgreSQL migration, in version order: the same versions and names as SQLite's list
@@ -23,4 +24,5 @@ export const migrations: Migration[] = [
   blobKeyIndexes,
   webhooks,
   federation,
+  consoleTables,
 ];

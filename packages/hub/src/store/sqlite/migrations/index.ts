@@ -7,6 +7,7 @@ import { inlineBlobs } from './005-inline-blobs.js';
 import { blobKeyIndexes } from './006-blob-key-indexes.js';
 import { webhooks } from './007-webhooks.js';
 import { federation } from './008-federation.js';
+import { consoleTables } from './009-console.js';
 
 /** Every migration, in version order. Append only: a released migration never changes. */
 export const migrations: Migration[] = [
@@ -18,4 +19,5 @@ export const migrations: Migration[] = [
   blobKeyIndexes,
   webhooks,
   federation,
+  consoleTables,
 ];

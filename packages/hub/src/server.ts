@@ -7,6 +7,9 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { HubConfig } from './config/hub-config.js';
+import type { OpsConsole } from './console/ops/ops-console.js';
+import { type OpsAuth, opsConsoleRoutes } from './console/ops/ops-routes.js';
+import { authenticatedSystem } from './console/ops/request-identity.js';
 import type { HubService } from './core/contract.js';
 import { type ClientCertificateAuth, createClientCertificateAuth } from './http/auth/client-certificate-auth.js';
 import { serverTlsOptions } from './http/auth/server-tls-options.js';
@@ -20,7 +23,7 @@ import { opsRoutes } from './observability/ops-routes.js';
 import type { HubPki } from './pki/hub-pki.js';
 
 /** The hub as the HTTP front end needs it; `stats` (when there) feeds the gauges of /metrics. */
-export type ServedHub = HubService & Partial<HubStatsSource> & { readonly pki?: HubPki };
+export type ServedHub = HubService & Partial<HubStatsSource> & { readonly pki?: HubPki; readonly ops?: OpsConsole };
 
 export interface ServerDeps {
   hub: ServedHub;
@@ -29,6 +32,8 @@ export interface ServerDeps {
   metrics?: HubMetrics;
   /** the clock authentication judges timestamps and certificates by (default: the system clock) */
   now?: () => Date;
+  /** the console's sessions: serves the operator API under /console/api/ops when given */
+  opsAuth?: OpsAuth;
 }
 
 const REQUEST_ID = /^[\w.:@/+=-]{1,128}$/;
@@ -64,6 +69,9 @@ export async function createServer(config: HubConfig, deps: ServerDeps): Promise
     reply.header('x-request-id', request.id);
   });
   app.addHook('onResponse', async (request, reply) => {
+    const system = hub.ops && authenticatedSystem(request);
+    if (system)
+      hub.ops?.activity.record(system, reply.statusCode, request.method, request.routeOptions.url ?? 'unmatched');
     metrics.httpDuration.observe(
       { route: request.routeOptions.url ?? 'unmatched', method: request.method, status: String(reply.statusCode) },
       reply.elapsedTime / 1000,
@@ -120,6 +128,9 @@ export async function createServer(config: HubConfig, deps: ServerDeps): Promise
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   await app.register(opsRoutes, { hub, metrics });
+  if (hub.ops && deps.opsAuth) {
+    await app.register(opsConsoleRoutes, { prefix: '/console/api/ops', ops: hub.ops, auth: deps.opsAuth, metrics });
+  }
   await app.register(v1Routes, { prefix: '/v1', hub, config, shutdown: shutdown.signal, certificates });
   // The SDKs append the operation to the configured endpoint: both `http://hub` and `http://hub/vxp` work.
   const vxp = { hub, config, certificates, ...(deps.now ? { now: deps.now } : {}) };

@@ -44,6 +44,13 @@ export interface HubConfig {
   trust: TrustConfig;
   tls: TlsConfig;
   blobs: BlobsConfig;
+  /** the operator console (console/ops) */
+  ops: {
+    /** a delivery not acknowledged this many hours after it was created counts as overdue (default 24) */
+    ackDeadlineHours: number;
+    /** how often the statistics aggregator folds new packages, in milliseconds (default 500) */
+    statsIntervalMs: number;
+  };
 }
 
 export interface BlobsConfig {

@@ -81,6 +81,8 @@ export const CONFIG_KEYS: readonly KeySpec[] = [
   { path: 'blobs.s3.secretAccessKey', env: 'LIENTHONG_S3_SECRET_ACCESS_KEY', kind: 'string' },
   { path: 'blobs.s3.prefix', env: 'LIENTHONG_S3_PREFIX', kind: 'string', empty: true },
   { path: 'blobs.s3.partSizeMiB', env: 'LIENTHONG_S3_PART_SIZE_MIB', kind: 'int', min: 5, max: 5120 },
+  { path: 'ops.ackDeadlineHours', env: 'LIENTHONG_ACK_DEADLINE_HOURS', kind: 'int', min: 1, max: 8760 },
+  { path: 'ops.statsIntervalMs', env: 'LIENTHONG_STATS_INTERVAL_MS', kind: 'int', min: 50, max: 60_000 },
 ];
 
 const DEFAULTS: HubConfig = {
@@ -107,6 +109,7 @@ const DEFAULTS: HubConfig = {
   },
   tls: { dev: false, clientCa: [], requestClientCert: false },
   blobs: { backend: 'fs', s3: { region: 'us-east-1', forcePathStyle: true, prefix: '', partSizeMiB: 8 } },
+  ops: { ackDeadlineHours: 24, statsIntervalMs: 500 },
 };
 
 const SIZE_UNITS: Record<string, number> = {

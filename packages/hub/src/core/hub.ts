@@ -1,6 +1,7 @@
 import type { CertificateInput } from '@lienthong/trust';
 import type { AuditVerdict } from '../audit/verify-audit-log.js';
 import type { GcOptions, GcReport } from '../blobs/collect-garbage.js';
+import type { OpsConsole } from '../console/ops/ops-console.js';
 import type { DemoCredentials } from '../directory/demo-credentials.js';
 import type { HubPki } from '../pki/hub-pki.js';
 import type { AuditCheckpointRecord, AuditRecord, SignatureStatsRow } from '../store/store.js';
@@ -19,6 +20,8 @@ export interface HubStats {
 export interface Hub extends HubService {
   /** trust anchors, CRLs and the hub's own key and certificate chain */
   readonly pki: HubPki;
+  /** the operator console's server side (console/ops) */
+  readonly ops: OpsConsole;
   stats(): Promise<HubStats>;
   /**
    * Signs the audit chain's head with the hub's key, if it moved since the last checkpoint (also done every

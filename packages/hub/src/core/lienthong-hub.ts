@@ -4,6 +4,7 @@ import type { CertificateInput } from '@lienthong/trust';
 import { CheckpointScheduler } from '../audit/checkpoint-scheduler.js';
 import { type AuditVerdict, verifyAuditLog } from '../audit/verify-audit-log.js';
 import { collectGarbage, type GcOptions, type GcReport } from '../blobs/collect-garbage.js';
+import { OpsConsole } from '../console/ops/ops-console.js';
 import { acknowledge } from '../delivery/acknowledge.js';
 import { countPending, inbox } from '../delivery/inbox.js';
 import { openAttachment, openPackage } from '../delivery/open-package.js';
@@ -43,7 +44,12 @@ export class LienthongHub implements Hub {
   /** collections under way: close() waits for them (they stop early) before closing the store */
   private readonly collecting = new Set<Promise<unknown>>();
 
+  /** the operator console's server side (statistics aggregator, last-seen, directory and document admin) */
+  readonly ops: OpsConsole;
+
   constructor(private readonly ctx: HubContext) {
+    this.ops = new OpsConsole(ctx);
+    this.ops.start();
     this.checkpoints = new CheckpointScheduler(ctx);
     this.checkpoints.start();
     this.inspector = new AttachmentInspector(ctx);
@@ -189,6 +195,7 @@ export class LienthongHub implements Hub {
     await Promise.allSettled([...this.collecting]);
     await this.inspector.close();
     await this.checkpoints.stop();
+    await this.ops.close();
     await this.ctx.intakeWorkers?.close();
     this.ctx.pki.close();
     await this.ctx.store.close();

@@ -18,6 +18,7 @@ import type {
   Store,
   StoreOps,
 } from '../store.js';
+import { statsContract } from './stats-contract.js';
 
 export interface OpenedStore {
   store: Store;
@@ -1030,5 +1031,8 @@ export function storeContract(backend: StoreBackend): void {
         { concurrent: true },
       );
     });
+
+    // the operator console's statistics and searches (migration 010)
+    statsContract({ withStore, doc, statusDoc, intake, agency, now });
   });
 }

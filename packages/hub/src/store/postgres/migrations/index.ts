@@ -5,6 +5,7 @@ import { documentSignatures } from './002-document-signatures.js';
 import { receiptsAndAuditChain } from './003-receipts-and-audit-chain.js';
 import { attachmentSignatures } from './004-attachment-signatures.js';
 import { inlineBlobs } from './005-inline-blobs.js';
+import { consoleStats } from './010-console-stats.js';
 
 /**
  * Every PostgreSQL migration, in version order: the same versions and names as SQLite's list
@@ -19,4 +20,6 @@ export const migrations: Migration[] = [
   attachmentSignatures,
   inlineBlobs,
   blobKeyIndexes,
+  // 007 webhooks, 008 federation, 009 console accounts: other branches
+  consoleStats,
 ];

@@ -5,6 +5,7 @@ import { receiptsAndAuditChain } from './003-receipts-and-audit-chain.js';
 import { attachmentSignatures } from './004-attachment-signatures.js';
 import { inlineBlobs } from './005-inline-blobs.js';
 import { blobKeyIndexes } from './006-blob-key-indexes.js';
+import { consoleStats } from './010-console-stats.js';
 
 /** Every migration, in version order. Append only: a released migration never changes. */
 export const migrations: Migration[] = [
@@ -14,4 +15,6 @@ export const migrations: Migration[] = [
   attachmentSignatures,
   inlineBlobs,
   blobKeyIndexes,
+  // 007 webhooks, 008 federation, 009 console accounts: other branches
+  consoleStats,
 ];

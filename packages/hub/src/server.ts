@@ -160,6 +160,8 @@ export interface StartHubOptions {
   installSignalHandlers?: boolean;
   /** the clock authentication judges timestamps and certificates by (tests) */
   now?: () => Date;
+  /** the console's sessions for the operator API (/console/api/ops) */
+  opsAuth?: OpsAuth;
 }
 
 export interface StartedHub {
@@ -182,7 +184,13 @@ export async function startHub(config: HubConfig, opts: StartHubOptions = {}): P
   let demo: DemoCredentials | undefined;
   try {
     if (config.demo) demo = await hub.initDemo();
-    server = await createServer(config, { hub, logger, metrics, ...(opts.now ? { now: opts.now } : {}) });
+    server = await createServer(config, {
+      hub,
+      logger,
+      metrics,
+      ...(opts.now ? { now: opts.now } : {}),
+      ...(opts.opsAuth ? { opsAuth: opts.opsAuth } : {}),
+    });
     await server.listen({
       host: config.listen.host,
       port: config.listen.port,

@@ -5,6 +5,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildConsole } from './build-console.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 process.chdir(root);
@@ -21,6 +22,10 @@ const step = (what, cmd, args) => {
 if (!existsSync(join(root, 'node_modules', '.package-lock.json')))
   step('installing dependencies (first run)', 'npm', ['ci']);
 step('building', 'npx', ['tsc', '-b']);
+if (buildConsole() !== 0) {
+  console.error('lienthong: building the web console failed');
+  process.exit(1);
+}
 
 const args = process.argv.slice(2);
 const hubArgs = args.includes('--no-demo') ? args.filter((a) => a !== '--no-demo') : ['--demo', ...args];

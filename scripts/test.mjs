@@ -5,12 +5,15 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildConsole } from './build-console.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 process.chdir(root);
 
 if (!existsSync(join(root, 'node_modules'))) run('npm', ['ci']);
 run('npx', ['tsc', '-b']);
+// the web console's SPA (its browser test drives the build the hub serves)
+if (buildConsole() !== 0) process.exit(1);
 
 const filters = process.argv.slice(2);
 const files = [];

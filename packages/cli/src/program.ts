@@ -5,6 +5,7 @@ import { registerAgency } from './commands/agency.js';
 import { registerAudit } from './commands/audit.js';
 import { registerBackup } from './commands/backup.js';
 import { registerCa } from './commands/ca.js';
+import { registerConsoleUser } from './commands/console-user.js';
 import { registerFetch } from './commands/fetch.js';
 import { registerGc } from './commands/gc.js';
 import { registerInbox } from './commands/inbox.js';
@@ -56,6 +57,7 @@ export function createProgram(): Command {
   registerBackup(program);
   registerMigrate(program);
   registerMigrateStore(program);
+  registerConsoleUser(program);
   return program;
 }
 

@@ -10,6 +10,9 @@ import type { HubConfig } from './config/hub-config.js';
 import type { OpsConsole } from './console/ops/ops-console.js';
 import { type OpsAuth, opsConsoleRoutes } from './console/ops/ops-routes.js';
 import { authenticatedSystem } from './console/ops/request-identity.js';
+import { consoleApi } from './console/console-routes.js';
+import type { ConsoleService } from './console/console-service.js';
+import { serveConsole } from './console/serve-console.js';
 import type { HubService } from './core/contract.js';
 import { type ClientCertificateAuth, createClientCertificateAuth } from './http/auth/client-certificate-auth.js';
 import { serverTlsOptions } from './http/auth/server-tls-options.js';
@@ -23,7 +26,8 @@ import { opsRoutes } from './observability/ops-routes.js';
 import type { HubPki } from './pki/hub-pki.js';
 
 /** The hub as the HTTP front end needs it; `stats` (when there) feeds the gauges of /metrics. */
-export type ServedHub = HubService & Partial<HubStatsSource> & { readonly pki?: HubPki; readonly ops?: OpsConsole };
+export type ServedHub = HubService &
+  Partial<HubStatsSource> & { readonly pki?: HubPki; readonly console?: ConsoleService; readonly ops?: OpsConsole };
 
 export interface ServerDeps {
   hub: ServedHub;
@@ -136,6 +140,11 @@ export async function createServer(config: HubConfig, deps: ServerDeps): Promise
   const vxp = { hub, config, certificates, ...(deps.now ? { now: deps.now } : {}) };
   await app.register(vxpRoutes, vxp);
   await app.register(vxpRoutes, { prefix: '/vxp', ...vxp });
+  // ---- web console (docs/console.md): API under /console/api, the SPA at / ----
+  if (config.console.enabled && hub.console) {
+    await app.register(consoleApi, { prefix: '/console/api', console: hub.console });
+    await app.register(serveConsole, { ...(config.console.dir ? { dir: config.console.dir } : {}) });
+  }
   return app;
 }
 

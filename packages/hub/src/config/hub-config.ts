@@ -51,6 +51,25 @@ export interface HubConfig {
     /** how often the statistics aggregator folds new packages, in milliseconds (default 500) */
     statsIntervalMs: number;
   };
+  /** the web console at `/` (docs/console.md) */
+  console: ConsoleConfig;
+}
+
+export interface ConsoleConfig {
+  /** serve the console (SPA at `/`, API under `/console/api/`); default true */
+  enabled: boolean;
+  /** the console's built files (default: packages/console/dist beside the hub package) */
+  dir?: string;
+  /** sign-in failures in a row that lock an account (default 5) */
+  lockoutThreshold: number;
+  /** how long a locked account stays locked (default 15) */
+  lockoutMinutes: number;
+  /** a session unused this long ends (default 30) */
+  sessionIdleMinutes: number;
+  /** a session ends this long after sign-in, used or not (default 12) */
+  sessionMaxHours: number;
+  /** largest attachment a clerk may upload when composing (default 50 MiB) */
+  maxUploadBytes: number;
 }
 
 export interface BlobsConfig {

@@ -83,6 +83,13 @@ export const CONFIG_KEYS: readonly KeySpec[] = [
   { path: 'blobs.s3.partSizeMiB', env: 'LIENTHONG_S3_PART_SIZE_MIB', kind: 'int', min: 5, max: 5120 },
   { path: 'ops.ackDeadlineHours', env: 'LIENTHONG_ACK_DEADLINE_HOURS', kind: 'int', min: 1, max: 8760 },
   { path: 'ops.statsIntervalMs', env: 'LIENTHONG_STATS_INTERVAL_MS', kind: 'int', min: 50, max: 60_000 },
+  { path: 'console.enabled', env: 'LIENTHONG_CONSOLE', kind: 'bool' },
+  { path: 'console.dir', env: 'LIENTHONG_CONSOLE_DIR', kind: 'path' },
+  { path: 'console.lockoutThreshold', env: 'LIENTHONG_CONSOLE_LOCKOUT_THRESHOLD', kind: 'int', min: 1, max: 1000 },
+  { path: 'console.lockoutMinutes', env: 'LIENTHONG_CONSOLE_LOCKOUT_MINUTES', kind: 'int', min: 1, max: 10_080 },
+  { path: 'console.sessionIdleMinutes', env: 'LIENTHONG_CONSOLE_SESSION_IDLE', kind: 'int', min: 1, max: 10_080 },
+  { path: 'console.sessionMaxHours', env: 'LIENTHONG_CONSOLE_SESSION_MAX', kind: 'int', min: 1, max: 720 },
+  { path: 'console.maxUploadBytes', env: 'LIENTHONG_CONSOLE_MAX_UPLOAD', kind: 'size', min: 1 },
 ];
 
 const DEFAULTS: HubConfig = {
@@ -110,6 +117,14 @@ const DEFAULTS: HubConfig = {
   tls: { dev: false, clientCa: [], requestClientCert: false },
   blobs: { backend: 'fs', s3: { region: 'us-east-1', forcePathStyle: true, prefix: '', partSizeMiB: 8 } },
   ops: { ackDeadlineHours: 24, statsIntervalMs: 500 },
+  console: {
+    enabled: true,
+    lockoutThreshold: 5,
+    lockoutMinutes: 15,
+    sessionIdleMinutes: 30,
+    sessionMaxHours: 12,
+    maxUploadBytes: 50 * 1024 * 1024,
+  },
 };
 
 const SIZE_UNITS: Record<string, number> = {

@@ -1,6 +1,7 @@
 import type { CertificateInput } from '@lienthong/trust';
 import type { AuditVerdict } from '../audit/verify-audit-log.js';
 import type { GcOptions, GcReport } from '../blobs/collect-garbage.js';
+import type { ConsoleService } from '../console/console-service.js';
 import type { OpsConsole } from '../console/ops/ops-console.js';
 import type { DemoCredentials } from '../directory/demo-credentials.js';
 import type { HubPki } from '../pki/hub-pki.js';
@@ -18,6 +19,8 @@ export interface HubStats {
 
 /** The hub as a server runs it: the HubService plus start-up and monitoring helpers. */
 export interface Hub extends HubService {
+  /** the web console's accounts, sessions and services (docs/console.md) */
+  readonly console: ConsoleService;
   /** trust anchors, CRLs and the hub's own key and certificate chain */
   readonly pki: HubPki;
   /** the operator console's server side (console/ops) */

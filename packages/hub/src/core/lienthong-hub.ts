@@ -4,6 +4,8 @@ import type { CertificateInput } from '@lienthong/trust';
 import { CheckpointScheduler } from '../audit/checkpoint-scheduler.js';
 import { type AuditVerdict, verifyAuditLog } from '../audit/verify-audit-log.js';
 import { collectGarbage, type GcOptions, type GcReport } from '../blobs/collect-garbage.js';
+import { ConsoleService } from '../console/console-service.js';
+import { initDemoConsole } from '../console/demo-accounts.js';
 import { OpsConsole } from '../console/ops/ops-console.js';
 import { acknowledge } from '../delivery/acknowledge.js';
 import { countPending, inbox } from '../delivery/inbox.js';
@@ -44,10 +46,14 @@ export class LienthongHub implements Hub {
   /** collections under way: close() waits for them (they stop early) before closing the store */
   private readonly collecting = new Set<Promise<unknown>>();
 
+  /** the web console's accounts, sessions and services (packages/hub/src/console) */
+  readonly console: ConsoleService;
+
   /** the operator console's server side (statistics aggregator, last-seen, directory and document admin) */
   readonly ops: OpsConsole;
 
   constructor(private readonly ctx: HubContext) {
+    this.console = new ConsoleService(ctx, this);
     this.ops = new OpsConsole(ctx);
     this.ops.start();
     this.checkpoints = new CheckpointScheduler(ctx);
@@ -172,8 +178,10 @@ export class LienthongHub implements Hub {
     return this.ctx.pki.crls.refresh();
   }
 
-  initDemo(): Promise<DemoCredentials> {
-    return initDemo(this.ctx.config.dataDir, this.ctx.store, this.ctx.directory, this.ctx.pki.devCaDir);
+  async initDemo(): Promise<DemoCredentials> {
+    const creds = await initDemo(this.ctx.config.dataDir, this.ctx.store, this.ctx.directory, this.ctx.pki.devCaDir);
+    // console: demo accounts and the demo agencies' signing keys
+    return initDemoConsole(this.console, creds);
   }
 
   async health(): Promise<HealthReport> {

@@ -38,6 +38,17 @@ export interface DemoCredentials {
   all: DemoCredential[];
   /** signing certificates of the tenants' units */
   units?: DemoUnitCertificate[];
+  /** web console accounts (console/demo-accounts.ts) */
+  console?: DemoConsoleAccount[];
+}
+
+/** A demo account of the web console, with its password. */
+export interface DemoConsoleAccount {
+  username: string;
+  password: string;
+  role: 'national_operator' | 'provincial_operator' | 'auditor' | 'clerk';
+  agencyCode?: string;
+  displayName: string;
 }
 
 export const DEMO_CREDENTIALS_FILE = 'demo-credentials.json';

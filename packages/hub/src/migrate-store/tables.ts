@@ -28,6 +28,11 @@ export const COPIED_TABLES: readonly CopiedTable[] = [
   { name: 'audit_log', key: ['id'] },
   { name: 'audit_checkpoints', key: ['seq'] },
   { name: 'inline_blobs', key: ['key'], batch: 32 },
+  // console (migration 009)
+  { name: 'console_accounts', key: ['id'] },
+  { name: 'console_sessions', key: ['id'] },
+  { name: 'console_reads', key: ['account_id', 'doc_id'] },
+  { name: 'agency_signing_keys', key: ['agency_code'] },
   { name: 'counters', key: ['name'] },
 ];
 

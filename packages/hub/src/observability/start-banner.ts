@@ -11,6 +11,7 @@ interface BannerDemo {
     certificate?: string;
     key?: string;
   }>;
+  console?: Array<{ username: string; role: string; agencyCode?: string }>;
 }
 
 /** What `lienthong-hub` prints once it listens: where, and with `--demo` a few agencies' credentials. */
@@ -22,6 +23,7 @@ export function startBanner(config: HubConfig, url: string, demo?: BannerDemo): 
     `  health: ${url}/healthz  ${url}/readyz  metrics: ${url}/metrics`,
     `  data: ${config.dataDir}`,
   ];
+  if (config.console.enabled) lines.splice(1, 0, `  web console: ${url}/`);
   if (config.tls.dev && config.trust.devCa && !config.trust.hubCertificate) {
     lines.push(`  TLS: development certificate; clients trust ${join(config.dataDir, 'pki', 'ca', 'root.pem')} (--ca)`);
   }
@@ -43,6 +45,12 @@ export function startBanner(config: HubConfig, url: string, demo?: BannerDemo): 
         '  every demo agency has a signing key and certificate from the development CA (<code>.key, <code>.pem):',
         `    lienthong send FILE --sign ${signer.key} --cert ${signer.certificate}`,
       );
+    }
+    if (demo.console && demo.console.length > 0 && config.console.enabled) {
+      lines.push('', `Demo web console accounts (${url}/; passwords in ${demo.file}):`);
+      for (const a of demo.console) {
+        lines.push(`  ${a.username.padEnd(24)} ${a.role}${a.agencyCode ? ` ${a.agencyCode}` : ''}`);
+      }
     }
   }
   return `${lines.join('\n')}\n`;

@@ -351,6 +351,29 @@ export interface StoreOps {
    */
   referencedBlobKeys(keys: readonly string[]): Promise<Set<string>>;
 
+  // ---- console (migration 009; docs/console.md): accounts, sessions, read marks, agency signing keys ----
+  insertConsoleAccount(account: ConsoleAccountRecord): Promise<void>;
+  getConsoleAccount(id: string): Promise<ConsoleAccountRecord | undefined>;
+  getConsoleAccountByUsername(username: string): Promise<ConsoleAccountRecord | undefined>;
+  /** sorted by username */
+  listConsoleAccounts(): Promise<ConsoleAccountRecord[]>;
+  updateConsoleAccount(id: string, patch: ConsoleAccountPatch): Promise<void>;
+  insertConsoleSession(session: ConsoleSessionRecord): Promise<void>;
+  /** by the SHA-256 (hex) of the cookie's secret */
+  getConsoleSession(id: string): Promise<ConsoleSessionRecord | undefined>;
+  touchConsoleSession(id: string, lastSeenAt: Date): Promise<void>;
+  deleteConsoleSession(id: string): Promise<void>;
+  /** every session of an account (password change, disable); returns how many */
+  deleteConsoleSessionsOf(accountId: string): Promise<number>;
+  deleteExpiredConsoleSessions(now: Date): Promise<number>;
+  /** records that the account opened these documents (first time kept) */
+  markConsoleRead(accountId: string, docIds: readonly string[], at: Date): Promise<void>;
+  /** which of these documents the account has opened */
+  consoleReads(accountId: string, docIds: readonly string[]): Promise<Set<string>>;
+  /** insert or replace */
+  putAgencySigningKey(key: AgencySigningKeyRecord): Promise<void>;
+  getAgencySigningKey(agencyCode: string): Promise<AgencySigningKeyRecord | undefined>;
+
   // ---- operator console statistics and search (console/ops, migration 010) ----
   /**
    * Folds up to `limit` accepted packages after the statistics cursor into the pre-aggregated tables and
@@ -373,6 +396,55 @@ export interface StoreOps {
   /** documents by number, notation, folded subject, sender, recipient, time, state: newest first */
   searchDocuments(q: DocumentSearchQuery): Promise<DocumentRecord[]>;
 }
+
+// ---- console records (migration 009) ----
+
+export type ConsoleRole = 'national_operator' | 'provincial_operator' | 'auditor' | 'clerk';
+
+export interface ConsoleAccountRecord {
+  /** random, opaque */
+  id: string;
+  /** unique, lowercase */
+  username: string;
+  /** `scrypt$<N>$<r>$<p>$<salt b64url>$<hash b64url>` (console/auth/password.ts) */
+  passwordHash: string;
+  role: ConsoleRole;
+  /** a clerk's agency; a provincial operator's province (the subtree they see) */
+  agencyCode?: string;
+  displayName: string;
+  disabled: boolean;
+  /** sign-in failures since the last success */
+  failedCount: number;
+  lockedUntil?: Date;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type ConsoleAccountPatch = Partial<
+  Pick<ConsoleAccountRecord, 'passwordHash' | 'role' | 'displayName' | 'disabled' | 'failedCount'>
+> & { agencyCode?: string | null; lockedUntil?: Date | null; updatedAt: Date };
+
+export interface ConsoleSessionRecord {
+  /** lowercase hex SHA-256 of the cookie's 32 random bytes */
+  id: string;
+  accountId: string;
+  csrfToken: string;
+  createdAt: Date;
+  /** absolute expiry */
+  expiresAt: Date;
+  /** idle expiry counts from here */
+  lastSeenAt: Date;
+}
+
+export interface AgencySigningKeyRecord {
+  agencyCode: string;
+  /** PKCS#8 PEM sealed with the master key, context `signing-key:<code>` */
+  keySealed: string;
+  /** PEM: the agency's certificate, then its chain */
+  certificate: string;
+  createdAt: Date;
+}
+
 
 export interface StatsFoldResult {
   /** packages folded by this call */

@@ -903,6 +903,91 @@ export function storeContract(backend: StoreBackend): void {
       });
     });
 
+    // ---- console (migration 009) ----
+    describe('console accounts', () => {
+      withStore('accounts: unique usernames, patches, lock-out fields, listing by username', async (o) => {
+        const s = o.store;
+        const base = {
+          passwordHash: 'scrypt$32768$8$1$c2FsdA$aGFzaA',
+          displayName: 'Văn thư A',
+          disabled: false,
+          failedCount: 0,
+          createdAt: now,
+          updatedAt: now,
+        };
+        await s.insertConsoleAccount({ ...base, id: 'id-b', username: 'vanthu.b', role: 'clerk', agencyCode: 'B' });
+        await s.insertConsoleAccount({ ...base, id: 'id-a', username: 'admin', role: 'national_operator' });
+        await assert.rejects(
+          s.insertConsoleAccount({ ...base, id: 'id-c', username: 'admin', role: 'auditor' }),
+          'a username is unique',
+        );
+        assert.deepEqual(
+          (await s.listConsoleAccounts()).map((a) => a.username),
+          ['admin', 'vanthu.b'],
+        );
+        const b = await s.getConsoleAccountByUsername('vanthu.b');
+        assert.equal(b?.agencyCode, 'B');
+        assert.equal(b?.role, 'clerk');
+        assert.equal(b?.lockedUntil, undefined);
+        assert.equal((await s.getConsoleAccount('id-a'))?.agencyCode, undefined);
+        await s.updateConsoleAccount('id-b', { failedCount: 5, lockedUntil: later(900_000), updatedAt: later(1) });
+        const locked = await s.getConsoleAccount('id-b');
+        assert.equal(locked?.failedCount, 5);
+        assert.equal(locked?.lockedUntil?.getTime(), later(900_000).getTime());
+        assert.equal(locked?.updatedAt.getTime(), later(1).getTime());
+        await s.updateConsoleAccount('id-b', {
+          failedCount: 0,
+          lockedUntil: null,
+          disabled: true,
+          updatedAt: later(2),
+        });
+        const reset = await s.getConsoleAccount('id-b');
+        assert.equal(reset?.lockedUntil, undefined);
+        assert.equal(reset?.disabled, true);
+        assert.equal(reset?.passwordHash, base.passwordHash);
+        assert.equal(await s.getConsoleAccountByUsername('nobody'), undefined);
+      });
+
+      withStore('sessions: by hashed id, touch, delete one, all of an account, expired ones', async (o) => {
+        const s = o.store;
+        const session = (id: string, accountId: string, expiresAt: Date) => ({
+          id,
+          accountId,
+          csrfToken: `csrf-${id}`,
+          createdAt: now,
+          expiresAt,
+          lastSeenAt: now,
+        });
+        await s.insertConsoleSession(session('s1', 'a1', later(3_600_000)));
+        await s.insertConsoleSession(session('s2', 'a1', later(3_600_000)));
+        await s.insertConsoleSession(session('s3', 'a2', later(10)));
+        await s.touchConsoleSession('s1', later(5));
+        assert.equal((await s.getConsoleSession('s1'))?.lastSeenAt.getTime(), later(5).getTime());
+        assert.equal((await s.getConsoleSession('s1'))?.csrfToken, 'csrf-s1');
+        assert.equal(await s.deleteExpiredConsoleSessions(later(10)), 1);
+        assert.equal(await s.getConsoleSession('s3'), undefined);
+        await s.deleteConsoleSession('s2');
+        assert.equal(await s.getConsoleSession('s2'), undefined);
+        assert.equal(await s.deleteConsoleSessionsOf('a1'), 1);
+        assert.equal(await s.getConsoleSession('s1'), undefined);
+      });
+
+      withStore('read marks per account; signing keys replaced in place', async (o) => {
+        const s = o.store;
+        await s.markConsoleRead('a1', ['d1', 'd2'], now);
+        await s.markConsoleRead('a1', ['d2', 'd3'], later(1));
+        assert.deepEqual([...(await s.consoleReads('a1', ['d1', 'd3', 'd4']))].sort(), ['d1', 'd3']);
+        assert.equal((await s.consoleReads('a2', ['d1'])).size, 0);
+        assert.equal((await s.consoleReads('a1', [])).size, 0);
+        await s.putAgencySigningKey({ agencyCode: 'A', keySealed: 'v1.x', certificate: 'PEM1', createdAt: now });
+        await s.putAgencySigningKey({ agencyCode: 'A', keySealed: 'v1.y', certificate: 'PEM2', createdAt: later(1) });
+        const k = await s.getAgencySigningKey('A');
+        assert.equal(k?.keySealed, 'v1.y');
+        assert.equal(k?.certificate, 'PEM2');
+        assert.equal(await s.getAgencySigningKey('B'), undefined);
+      });
+    });
+
     describe('several writers on one database', () => {
       withStore(
         'two nodes appending at once: one gap-free linear chain',

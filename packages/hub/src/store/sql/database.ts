@@ -224,11 +224,54 @@ export interface Database {
   audit_checkpoints: AuditCheckpointsTable;
   document_signatures: DocumentSignaturesTable;
   inline_blobs: InlineBlobsTable;
+  // --- console (migration 009) ---
+  console_accounts: ConsoleAccountsTable;
+  console_sessions: ConsoleSessionsTable;
+  console_reads: ConsoleReadsTable;
+  agency_signing_keys: AgencySigningKeysTable;
 }
 
 export interface InlineBlobsTable {
   key: string;
   size: number;
   bytes: Uint8Array;
+  created_at: number;
+}
+
+// --- console (migration 009) ---
+
+export interface ConsoleAccountsTable {
+  id: string;
+  username: string;
+  password_hash: string;
+  role: string;
+  agency_code: string | null;
+  display_name: string;
+  disabled: number;
+  failed_count: number;
+  locked_until: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ConsoleSessionsTable {
+  id: string;
+  account_id: string;
+  csrf_token: string;
+  created_at: number;
+  expires_at: number;
+  last_seen_at: number;
+}
+
+export interface ConsoleReadsTable {
+  account_id: string;
+  doc_id: string;
+  read_at: number;
+}
+
+export interface AgencySigningKeysTable {
+  agency_code: string;
+  key_sealed: string;
+  certificate: string;
   created_at: number;
 }

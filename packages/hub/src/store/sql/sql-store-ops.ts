@@ -9,11 +9,15 @@ import type {
   AgencyFilter,
   AgencyPatch,
   AgencyRecord,
+  AgencySigningKeyRecord,
   AttachmentInspectionRecord,
   AttachmentRecord,
   AuditCheckpointRecord,
   AuditInput,
   AuditRecord,
+  ConsoleAccountPatch,
+  ConsoleAccountRecord,
+  ConsoleSessionRecord,
   CredentialRecord,
   DeliveryPatch,
   DeliveryRecord,
@@ -54,6 +58,7 @@ import {
   listAuditCheckpoints,
   previousAuditHash,
 } from './audit-chain-queries.js';
+import * as consoleQ from './console-queries.js';
 import type { Database, DeliveriesTable, DocumentsTable } from './database.js';
 import { getInlineBlob, inlineBlobSize, insertInlineBlobs, referencedBlobKeys } from './inline-blob-queries.js';
 import { insertRows, precompiled } from './precompiled.js';
@@ -712,6 +717,53 @@ export class SqlStoreOps implements StoreOps {
       .limit(limit)
       .execute();
     return rows.map(toAudit);
+  }
+
+  // ---- console (migration 009; docs/console.md) ----
+  insertConsoleAccount(account: ConsoleAccountRecord): Promise<void> {
+    return consoleQ.insertConsoleAccount(this.db, account);
+  }
+  getConsoleAccount(id: string): Promise<ConsoleAccountRecord | undefined> {
+    return consoleQ.getConsoleAccount(this.db, id);
+  }
+  getConsoleAccountByUsername(username: string): Promise<ConsoleAccountRecord | undefined> {
+    return consoleQ.getConsoleAccountByUsername(this.db, username);
+  }
+  listConsoleAccounts(): Promise<ConsoleAccountRecord[]> {
+    return consoleQ.listConsoleAccounts(this.db);
+  }
+  updateConsoleAccount(id: string, patch: ConsoleAccountPatch): Promise<void> {
+    return consoleQ.updateConsoleAccount(this.db, id, patch);
+  }
+  insertConsoleSession(session: ConsoleSessionRecord): Promise<void> {
+    return consoleQ.insertConsoleSession(this.db, session);
+  }
+  getConsoleSession(id: string): Promise<ConsoleSessionRecord | undefined> {
+    return consoleQ.getConsoleSession(this.db, id);
+  }
+  touchConsoleSession(id: string, lastSeenAt: Date): Promise<void> {
+    return consoleQ.touchConsoleSession(this.db, id, lastSeenAt);
+  }
+  deleteConsoleSession(id: string): Promise<void> {
+    return consoleQ.deleteConsoleSession(this.db, id);
+  }
+  deleteConsoleSessionsOf(accountId: string): Promise<number> {
+    return consoleQ.deleteConsoleSessionsOf(this.db, accountId);
+  }
+  deleteExpiredConsoleSessions(now: Date): Promise<number> {
+    return consoleQ.deleteExpiredConsoleSessions(this.db, now);
+  }
+  markConsoleRead(accountId: string, docIds: readonly string[], at: Date): Promise<void> {
+    return consoleQ.markConsoleRead(this.db, accountId, docIds, at);
+  }
+  consoleReads(accountId: string, docIds: readonly string[]): Promise<Set<string>> {
+    return consoleQ.consoleReads(this.db, accountId, docIds);
+  }
+  putAgencySigningKey(key: AgencySigningKeyRecord): Promise<void> {
+    return consoleQ.putAgencySigningKey(this.db, key);
+  }
+  getAgencySigningKey(agencyCode: string): Promise<AgencySigningKeyRecord | undefined> {
+    return consoleQ.getAgencySigningKey(this.db, agencyCode);
   }
 
   // ---- operator console statistics and search (console/ops, migration 010) ----

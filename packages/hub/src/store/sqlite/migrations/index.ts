@@ -5,6 +5,7 @@ import { receiptsAndAuditChain } from './003-receipts-and-audit-chain.js';
 import { attachmentSignatures } from './004-attachment-signatures.js';
 import { inlineBlobs } from './005-inline-blobs.js';
 import { blobKeyIndexes } from './006-blob-key-indexes.js';
+import { consoleTables } from './009-console.js';
 import { consoleStats } from './010-console-stats.js';
 
 /** Every migration, in version order. Append only: a released migration never changes. */
@@ -15,6 +16,7 @@ export const migrations: Migration[] = [
   attachmentSignatures,
   inlineBlobs,
   blobKeyIndexes,
-  // 007 webhooks, 008 federation, 009 console accounts: other branches
+  // 007 webhooks, 008 federation: other branches
+  consoleTables,
   consoleStats,
 ];

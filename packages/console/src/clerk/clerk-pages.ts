@@ -1,0 +1,3 @@
+import type { PageDef } from '../pages/registry.js';
+
+export const clerkPages: PageDef[] = [];

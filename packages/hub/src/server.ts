@@ -9,6 +9,9 @@ import type { Logger } from 'pino';
 import type { HubConfig } from './config/hub-config.js';
 import { consoleApi } from './console/console-routes.js';
 import type { ConsoleService } from './console/console-service.js';
+import type { OpsConsole } from './console/ops/ops-console.js';
+import { type OpsAuth, opsConsoleRoutes } from './console/ops/ops-routes.js';
+import { authenticatedSystem } from './console/ops/request-identity.js';
 import { serveConsole } from './console/serve-console.js';
 import type { HubService } from './core/contract.js';
 import type { WebhookService } from './delivery/webhooks/webhook-service.js';
@@ -32,6 +35,7 @@ export type ServedHub = HubService &
     readonly webhooks?: WebhookService;
     readonly federation?: Federation | undefined;
     readonly console?: ConsoleService;
+    readonly ops?: OpsConsole;
   };
 
 export interface ServerDeps {
@@ -41,6 +45,8 @@ export interface ServerDeps {
   metrics?: HubMetrics;
   /** the clock authentication judges timestamps and certificates by (default: the system clock) */
   now?: () => Date;
+  /** the console's sessions: serves the operator API under /console/api/ops when given */
+  opsAuth?: OpsAuth;
 }
 
 const REQUEST_ID = /^[\w.:@/+=-]{1,128}$/;
@@ -77,6 +83,9 @@ export async function createServer(config: HubConfig, deps: ServerDeps): Promise
     reply.header('x-request-id', request.id);
   });
   app.addHook('onResponse', async (request, reply) => {
+    const system = hub.ops && authenticatedSystem(request);
+    if (system)
+      hub.ops?.activity.record(system, reply.statusCode, request.method, request.routeOptions.url ?? 'unmatched');
     metrics.httpDuration.observe(
       { route: request.routeOptions.url ?? 'unmatched', method: request.method, status: String(reply.statusCode) },
       reply.elapsedTime / 1000,
@@ -133,6 +142,9 @@ export async function createServer(config: HubConfig, deps: ServerDeps): Promise
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   await app.register(opsRoutes, { hub, metrics });
+  if (hub.ops && deps.opsAuth) {
+    await app.register(opsConsoleRoutes, { prefix: '/console/api/ops', ops: hub.ops, auth: deps.opsAuth, metrics });
+  }
   await app.register(v1Routes, {
     prefix: '/v1',
     hub,
@@ -178,6 +190,8 @@ export interface StartHubOptions {
   installSignalHandlers?: boolean;
   /** the clock authentication judges timestamps and certificates by (tests) */
   now?: () => Date;
+  /** the console's sessions for the operator API (/console/api/ops) */
+  opsAuth?: OpsAuth;
 }
 
 export interface StartedHub {
@@ -201,7 +215,13 @@ export async function startHub(config: HubConfig, opts: StartHubOptions = {}): P
   try {
     if (config.demo) demo = await hub.initDemo();
     if (config.webhooks.enabled) hub.startWebhookDispatcher();
-    server = await createServer(config, { hub, logger, metrics, ...(opts.now ? { now: opts.now } : {}) });
+    server = await createServer(config, {
+      hub,
+      logger,
+      metrics,
+      ...(opts.now ? { now: opts.now } : {}),
+      ...(opts.opsAuth ? { opsAuth: opts.opsAuth } : {}),
+    });
     await server.listen({
       host: config.listen.host,
       port: config.listen.port,

@@ -47,6 +47,13 @@ export interface HubConfig {
   webhooks: WebhooksConfig;
   /** links to other hubs (docs/protocols/federation.md); no parent and no children: a hub on its own */
   federation: FederationConfig;
+  /** the operator console (console/ops) */
+  ops: {
+    /** a delivery not acknowledged this many hours after it was created counts as overdue (default 24) */
+    ackDeadlineHours: number;
+    /** how often the statistics aggregator folds new packages, in milliseconds (default 500) */
+    statsIntervalMs: number;
+  };
   /** the web console at `/` (docs/console.md) */
   console: ConsoleConfig;
 }

@@ -116,6 +116,8 @@ export const CONFIG_KEYS: readonly KeySpec[] = [
   { path: 'federation.retryBaseMs', env: 'LIENTHONG_FEDERATION_RETRY_BASE_MS', kind: 'int', min: 10, max: 3_600_000 },
   { path: 'federation.retryMaxMs', env: 'LIENTHONG_FEDERATION_RETRY_MAX_MS', kind: 'int', min: 10, max: 86_400_000 },
   { path: 'federation.clockSkewSeconds', env: 'LIENTHONG_FEDERATION_CLOCK_SKEW', kind: 'int', min: 1, max: 86_400 },
+  { path: 'ops.ackDeadlineHours', env: 'LIENTHONG_ACK_DEADLINE_HOURS', kind: 'int', min: 1, max: 8760 },
+  { path: 'ops.statsIntervalMs', env: 'LIENTHONG_STATS_INTERVAL_MS', kind: 'int', min: 50, max: 60_000 },
   { path: 'console.enabled', env: 'LIENTHONG_CONSOLE', kind: 'bool' },
   { path: 'console.dir', env: 'LIENTHONG_CONSOLE_DIR', kind: 'path' },
   { path: 'console.lockoutThreshold', env: 'LIENTHONG_CONSOLE_LOCKOUT_THRESHOLD', kind: 'int', min: 1, max: 1000 },
@@ -160,6 +162,7 @@ const DEFAULTS: HubConfig = {
     allowedHosts: [],
   },
   federation: { children: [], syncIntervalSeconds: 30, retryBaseMs: 1000, retryMaxMs: 60_000, clockSkewSeconds: 300 },
+  ops: { ackDeadlineHours: 24, statsIntervalMs: 500 },
   console: {
     enabled: true,
     lockoutThreshold: 5,

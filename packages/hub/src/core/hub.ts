@@ -2,6 +2,7 @@ import type { CertificateInput } from '@lienthong/trust';
 import type { AuditVerdict } from '../audit/verify-audit-log.js';
 import type { GcOptions, GcReport } from '../blobs/collect-garbage.js';
 import type { ConsoleService } from '../console/console-service.js';
+import type { OpsConsole } from '../console/ops/ops-console.js';
 import type { WebhookService } from '../delivery/webhooks/webhook-service.js';
 import type { DemoCredentials } from '../directory/demo-credentials.js';
 import type { LinkView } from '../federation/federation.js';
@@ -24,6 +25,8 @@ export interface Hub extends HubService {
   readonly console: ConsoleService;
   /** trust anchors, CRLs and the hub's own key and certificate chain */
   readonly pki: HubPki;
+  /** the operator console's server side (console/ops) */
+  readonly ops: OpsConsole;
   stats(): Promise<HubStats>;
   /**
    * Signs the audit chain's head with the hub's key, if it moved since the last checkpoint (also done every

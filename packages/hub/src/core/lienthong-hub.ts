@@ -6,6 +6,7 @@ import { type AuditVerdict, verifyAuditLog } from '../audit/verify-audit-log.js'
 import { collectGarbage, type GcOptions, type GcReport } from '../blobs/collect-garbage.js';
 import { ConsoleService } from '../console/console-service.js';
 import { initDemoConsole } from '../console/demo-accounts.js';
+import { OpsConsole } from '../console/ops/ops-console.js';
 import { acknowledge } from '../delivery/acknowledge.js';
 import { countPending, inbox } from '../delivery/inbox.js';
 import { openAttachment, openPackage } from '../delivery/open-package.js';
@@ -53,8 +54,13 @@ export class LienthongHub implements Hub {
   /** the web console's accounts, sessions and services (packages/hub/src/console) */
   readonly console: ConsoleService;
 
+  /** the operator console's server side (statistics aggregator, last-seen, directory and document admin) */
+  readonly ops: OpsConsole;
+
   constructor(private readonly ctx: HubContext) {
     this.console = new ConsoleService(ctx, this);
+    this.ops = new OpsConsole(ctx);
+    this.ops.start();
     this.checkpoints = new CheckpointScheduler(ctx);
     this.checkpoints.start();
     this.inspector = new AttachmentInspector(ctx);
@@ -238,6 +244,7 @@ export class LienthongHub implements Hub {
     await Promise.allSettled([...this.collecting]);
     await this.inspector.close();
     await this.checkpoints.stop();
+    await this.ops.close();
     await this.ctx.intakeWorkers?.close();
     this.ctx.pki.close();
     await this.ctx.store.close();

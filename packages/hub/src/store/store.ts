@@ -459,6 +459,28 @@ export interface StoreOps {
   /** insert or replace */
   putAgencySigningKey(key: AgencySigningKeyRecord): Promise<void>;
   getAgencySigningKey(agencyCode: string): Promise<AgencySigningKeyRecord | undefined>;
+
+  // ---- operator console statistics and search (console/ops, migration 010) ----
+  /**
+   * Folds up to `limit` accepted packages after the statistics cursor into the pre-aggregated tables and
+   * moves the cursor; run it inside `Store.transaction` (the cursor's row lock orders several nodes).
+   */
+  foldStats(limit: number): Promise<StatsFoldResult>;
+  /** the statistics cursor and the newest package's seq */
+  statsProgress(): Promise<{ cursor: number; head: number }>;
+  /** packages per day (yyyymmdd) or month (yyyymm), Vietnam time, per agency level and direction */
+  statsSeries(q: StatsQuery, bucket: 'day' | 'month'): Promise<StatsSeriesRow[]>;
+  /** per agency: packages sent (and how many with a valid signature) and received, sorted by code */
+  statsByAgency(q: StatsQuery): Promise<StatsAgencyRow[]>;
+  /** status codes returned per agency (all time), sorted by agency and code */
+  statsStatusCodes(agencies?: readonly string[]): Promise<StatsStatusCodeRow[]>;
+  /** records that these agencies were seen (keeps the later of stored and given) */
+  touchAgencies(seen: ReadonlyArray<{ code: string; at: Date }>): Promise<void>;
+  agenciesLastSeen(codes?: readonly string[]): Promise<Map<string, Date>>;
+  /** pending deliveries created before `before`, per recipient (most first) */
+  overdueDeliveries(q: OverdueQuery): Promise<OverdueSummary>;
+  /** documents by number, notation, folded subject, sender, recipient, time, state: newest first */
+  searchDocuments(q: DocumentSearchQuery): Promise<DocumentRecord[]>;
 }
 
 // ── Webhooks: push delivery (migration 007) ─────────────────────────────────────────────────────────
@@ -657,6 +679,74 @@ export interface AgencySigningKeyRecord {
   /** PEM: the agency's certificate, then its chain */
   certificate: string;
   createdAt: Date;
+}
+
+export interface StatsFoldResult {
+  /** packages folded by this call */
+  folded: number;
+  /** the cursor after it */
+  cursor: number;
+}
+
+export interface StatsQuery {
+  /** yyyymmdd, inclusive */
+  fromDay: number;
+  toDay: number;
+  agencies?: readonly string[];
+  levels?: readonly number[];
+  messageType?: MessageType;
+}
+
+export interface StatsSeriesRow {
+  bucket: number;
+  level: number;
+  direction: 'sent' | 'received';
+  count: number;
+}
+
+export interface StatsAgencyRow {
+  agencyCode: string;
+  sent: number;
+  sentSigned: number;
+  received: number;
+}
+
+export interface StatsStatusCodeRow {
+  agencyCode: string;
+  statusCode: string;
+  count: number;
+  firstAt: Date;
+  lastAt: Date;
+}
+
+export interface OverdueQuery {
+  before: Date;
+  recipients?: readonly string[];
+  messageType?: MessageType;
+  /** how many recipients to list */
+  limit: number;
+}
+
+export interface OverdueSummary {
+  total: number;
+  byRecipient: Array<{ recipient: string; count: number; oldest: Date }>;
+}
+
+export interface DocumentSearchQuery {
+  codeNumber?: string;
+  codeNotation?: string;
+  /** matched folded (lower case, no diacritics) as a substring */
+  subject?: string;
+  sender?: string;
+  recipient?: string;
+  state?: DeliveryState;
+  from?: Date;
+  to?: Date;
+  /** only documents sent by or delivered to one of these */
+  scope?: readonly string[];
+  /** page: documents with a smaller seq */
+  beforeSeq?: number;
+  limit: number;
 }
 
 /** A small blob stored in the database instead of as a file: key = lowercase hex SHA-256 of bytes. */

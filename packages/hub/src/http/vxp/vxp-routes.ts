@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import type {} from '@fastify/swagger';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { HubConfig } from '../../config/hub-config.js';
+import { markAuthenticated } from '../../console/ops/request-identity.js';
 import {
   type AckState,
   type DeliveryState,
@@ -78,9 +79,12 @@ export async function vxpRoutes(app: FastifyInstance, opts: VxpRoutesOptions): P
       timestampWindowSeconds: config.vxp.timestampWindowSeconds,
     };
     const agency = await opts.certificates?.identify(request.raw);
-    return agency
+    const auth = await (agency
       ? authenticateVxpWithCertificate(request.headers, agency, options)
-      : authenticateVxp(request.headers, options);
+      : authenticateVxp(request.headers, options));
+    // the operator console's last-seen and per-agency error counts (console/ops)
+    markAuthenticated(request, auth.systemId);
+    return auth;
   };
 
   /** registers one operation: authenticate, run, answer OK with the payload (or a stream the handler sent) */

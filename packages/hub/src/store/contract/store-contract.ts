@@ -18,6 +18,7 @@ import type {
   Store,
   StoreOps,
 } from '../store.js';
+import { statsContract } from './stats-contract.js';
 
 export interface OpenedStore {
   store: Store;
@@ -1455,5 +1456,8 @@ export function storeContract(backend: StoreBackend): void {
         assert.equal(await s.acquireLinkLease('hub.a', 'node-1', later(1600), 1000), false);
       });
     });
+
+    // the operator console's statistics and searches (migration 010)
+    statsContract({ withStore, doc, statusDoc, intake, agency, now });
   });
 }

@@ -25,6 +25,8 @@ import type {
   DeliveryRecord,
   DirectoryChange,
   DocumentRecord,
+  // console statistics (migration 010)
+  DocumentSearchQuery,
   EventRecord,
   InboundRecord,
   InboxFilter,
@@ -40,11 +42,18 @@ import type {
   OutboxPatch,
   OutboxState,
   OutboxSummaryRow,
+  OverdueQuery,
+  OverdueSummary,
   RelationRecord,
   RemoteAgencyRecord,
   SentFilter,
   SignatureRecord,
   SignatureStatsRow,
+  StatsAgencyRow,
+  StatsFoldResult,
+  StatsQuery,
+  StatsSeriesRow,
+  StatsStatusCodeRow,
   StoreOps,
   TraceRecord,
   UninspectedAttachment,
@@ -85,6 +94,7 @@ import {
   toTrace,
 } from './row-mappers.js';
 import { fromSignature, toSignature } from './signature-rows.js';
+import * as stats from './stats-queries.js';
 import {
   claimWebhookNotifications,
   deleteWebhook,
@@ -1127,6 +1137,35 @@ export class SqlStoreOps implements StoreOps {
   }
   getAgencySigningKey(agencyCode: string): Promise<AgencySigningKeyRecord | undefined> {
     return consoleQ.getAgencySigningKey(this.db, agencyCode);
+  }
+
+  // ---- operator console statistics and search (console/ops, migration 010) ----
+  foldStats(limit: number): Promise<StatsFoldResult> {
+    return stats.foldStats(this.db, limit);
+  }
+  statsProgress(): Promise<{ cursor: number; head: number }> {
+    return stats.statsProgress(this.db);
+  }
+  statsSeries(q: StatsQuery, bucket: 'day' | 'month'): Promise<StatsSeriesRow[]> {
+    return stats.statsSeries(this.db, q, bucket);
+  }
+  statsByAgency(q: StatsQuery): Promise<StatsAgencyRow[]> {
+    return stats.statsByAgency(this.db, q);
+  }
+  statsStatusCodes(agencies?: readonly string[]): Promise<StatsStatusCodeRow[]> {
+    return stats.statsStatusCodes(this.db, agencies);
+  }
+  touchAgencies(seen: ReadonlyArray<{ code: string; at: Date }>): Promise<void> {
+    return stats.touchAgencies(this.db, seen);
+  }
+  agenciesLastSeen(codes?: readonly string[]): Promise<Map<string, Date>> {
+    return stats.agenciesLastSeen(this.db, codes);
+  }
+  overdueDeliveries(q: OverdueQuery): Promise<OverdueSummary> {
+    return stats.overdueDeliveries(this.db, q);
+  }
+  async searchDocuments(q: DocumentSearchQuery): Promise<DocumentRecord[]> {
+    return (await stats.searchDocuments(this.db, q)).map(toDocument);
   }
 }
 

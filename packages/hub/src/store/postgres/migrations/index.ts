@@ -8,6 +8,7 @@ import { inlineBlobs } from './005-inline-blobs.js';
 import { webhooks } from './007-webhooks.js';
 import { federation } from './008-federation.js';
 import { consoleTables } from './009-console.js';
+import { consoleStats } from './010-console-stats.js';
 
 /**
  * Every PostgreSQL migration, in version order: the same versions and names as SQLite's list
@@ -25,4 +26,5 @@ export const migrations: Migration[] = [
   webhooks,
   federation,
   consoleTables,
+  consoleStats,
 ];

@@ -8,6 +8,7 @@ import { blobKeyIndexes } from './006-blob-key-indexes.js';
 import { webhooks } from './007-webhooks.js';
 import { federation } from './008-federation.js';
 import { consoleTables } from './009-console.js';
+import { consoleStats } from './010-console-stats.js';
 
 /** Every migration, in version order. Append only: a released migration never changes. */
 export const migrations: Migration[] = [
@@ -20,4 +21,5 @@ export const migrations: Migration[] = [
   webhooks,
   federation,
   consoleTables,
+  consoleStats,
 ];

@@ -1,0 +1,201 @@
+// Contract section `stats`: the operator console's pre-aggregated statistics and searches (migration
+// 010), on every backend. Called from store-contract.ts with its helpers.
+
+import assert from 'node:assert/strict';
+import { describe } from 'node:test';
+import type { NewAgencyRecord, NewDocumentRecord, SignatureRecord, Store } from '../store.js';
+import type { OpenedStore } from './store-contract.js';
+
+export interface StatsContractHelpers {
+  withStore(name: string, fn: (o: OpenedStore) => Promise<void>, opts?: { concurrent?: boolean }): void;
+  doc(docId: string, sender: string, extra?: Partial<NewDocumentRecord>): NewDocumentRecord;
+  statusDoc(docId: string, sender: string, about: string, code: string, at?: Date): NewDocumentRecord;
+  intake(s: Store, d: NewDocumentRecord, recipients: string[]): Promise<unknown>;
+  agency(code: string, extra?: Partial<NewAgencyRecord>): NewAgencyRecord;
+  now: Date;
+}
+
+const foldAll = async (s: Store) => {
+  let total = 0;
+  for (;;) {
+    const r = await s.transaction((tx) => tx.foldStats(3));
+    total += r.folded;
+    if (r.folded === 0) return total;
+  }
+};
+
+export function statsContract(h: StatsContractHelpers): void {
+  const { withStore, doc, statusDoc, intake, agency, now } = h;
+  // 2024-05-01T03:00Z is 10:00 on 1 May in Vietnam; 2024-05-01T18:00Z is already 2 May there
+  const nextVietnamDay = new Date('2024-05-01T18:00:00Z');
+  const valid = (docId: string): SignatureRecord => ({
+    docId,
+    status: 'valid',
+    weak: false,
+    policy: 'report',
+    reasons: [],
+    checkedAt: now,
+  });
+  const q = { fromDay: 20240501, toDay: 20240502, messageType: 'edoc' as const };
+
+  describe('stats', () => {
+    withStore(
+      'folding counts each package once: sent, received, signed, status codes, levels, Vietnam days',
+      async (o) => {
+        const s = o.store;
+        await s.insertAgency(agency('000.00.00.H53', { level: 1 }), now);
+        await s.insertAgency(agency('000.00.01.H53', { level: 2 }), now);
+        await intake(s, doc('a1', '000.00.00.H53', { subject: 'Quyết định về việc Đầu tư' }), ['000.00.01.H53', 'R']);
+        await s.insertSignature(valid('a1'));
+        await intake(s, doc('a2', '000.00.00.H53', { acceptedAt: nextVietnamDay }), ['000.00.01.H53']);
+        assert.deepEqual(await s.statsProgress(), { cursor: 0, head: 2 });
+        assert.equal(await foldAll(s), 2);
+        for (const [i, code] of ['01', '02', '03', '04', '05', '05'].entries()) {
+          await intake(s, statusDoc(`s${i}`, '000.00.01.H53', 'a1', code), ['000.00.00.H53']);
+        }
+        await intake(s, doc('a3', '000.00.01.H53'), ['000.00.00.H53']);
+        assert.equal(await foldAll(s), 7, 'only the packages after the cursor');
+        assert.equal(await foldAll(s), 0);
+        assert.deepEqual(await s.statsProgress(), { cursor: 9, head: 9 });
+
+        assert.deepEqual(await s.statsByAgency(q), [
+          { agencyCode: '000.00.00.H53', sent: 2, sentSigned: 1, received: 1 },
+          { agencyCode: '000.00.01.H53', sent: 1, sentSigned: 0, received: 2 },
+          { agencyCode: 'R', sent: 0, sentSigned: 0, received: 1 },
+        ]);
+        const series = await s.statsSeries(q, 'day');
+        const find = (bucket: number, level: number, direction: string) =>
+          series.find((r) => r.bucket === bucket && r.level === level && r.direction === direction)?.count;
+        assert.equal(find(20240501, 1, 'sent'), 1);
+        assert.equal(find(20240502, 1, 'sent'), 1, 'accepted at 18:00 UTC is the next day in Vietnam');
+        assert.equal(find(20240501, 2, 'received'), 1);
+        assert.equal(find(20240501, 0, 'received'), 1, 'an unknown non-code recipient is level 0');
+        const months = await s.statsSeries(q, 'month');
+        assert.deepEqual(
+          months.filter((r) => r.level === 1),
+          [
+            { bucket: 202405, level: 1, direction: 'received', count: 1 },
+            { bucket: 202405, level: 1, direction: 'sent', count: 2 },
+          ].sort((a, b) => (a.direction < b.direction ? -1 : 1)),
+        );
+        assert.deepEqual(await s.statsByAgency({ ...q, levels: [2] }), [
+          { agencyCode: '000.00.01.H53', sent: 1, sentSigned: 0, received: 2 },
+        ]);
+        assert.deepEqual(await s.statsByAgency({ ...q, agencies: [] }), []);
+        assert.deepEqual(await s.statsByAgency({ ...q, fromDay: 20240503, toDay: 20240510 }), []);
+
+        const codes = await s.statsStatusCodes();
+        assert.deepEqual(
+          codes.map((c) => [c.agencyCode, c.statusCode, c.count]),
+          [
+            ['000.00.01.H53', '01', 1],
+            ['000.00.01.H53', '02', 1],
+            ['000.00.01.H53', '03', 1],
+            ['000.00.01.H53', '04', 1],
+            ['000.00.01.H53', '05', 2],
+          ],
+        );
+        assert.equal(codes[0]!.firstAt.getTime(), now.getTime());
+        assert.deepEqual(await s.statsStatusCodes(['R']), []);
+      },
+    );
+
+    withStore('agency last-seen keeps the later instant', async (o) => {
+      const s = o.store;
+      await s.touchAgencies([
+        { code: 'A', at: new Date(2000) },
+        { code: 'B', at: new Date(1000) },
+      ]);
+      await s.touchAgencies([
+        { code: 'A', at: new Date(1000) },
+        { code: 'B', at: new Date(3000) },
+      ]);
+      const seen = await s.agenciesLastSeen();
+      assert.equal(seen.get('A')?.getTime(), 2000);
+      assert.equal(seen.get('B')?.getTime(), 3000);
+      assert.deepEqual([...(await s.agenciesLastSeen(['B'])).keys()], ['B']);
+    });
+
+    withStore('overdue acknowledgements: pending deliveries created before the deadline, per recipient', async (o) => {
+      const s = o.store;
+      await intake(s, doc('o1', 'S', { acceptedAt: new Date(now.getTime() - 48 * 3600e3) }), ['R1', 'R2']);
+      await intake(s, doc('o2', 'S', { acceptedAt: new Date(now.getTime() - 30 * 3600e3) }), ['R1']);
+      await intake(s, doc('o3', 'S'), ['R1']);
+      await s.updateDelivery('o1', 'R2', { state: 'done', updatedAt: now });
+      const before = new Date(now.getTime() - 24 * 3600e3);
+      const r = await s.overdueDeliveries({ before, limit: 10 });
+      assert.equal(r.total, 2);
+      assert.deepEqual(
+        r.byRecipient.map((x) => [x.recipient, x.count]),
+        [['R1', 2]],
+      );
+      assert.equal(r.byRecipient[0]!.oldest.getTime(), now.getTime() - 48 * 3600e3);
+      assert.equal((await s.overdueDeliveries({ before, recipients: ['R2'], limit: 10 })).total, 0);
+    });
+
+    withStore(
+      'document search: number, notation, folded subject, sender, recipient, state, time, scope, pages',
+      async (o) => {
+        const s = o.store;
+        await intake(
+          s,
+          doc('d1', 'S1', { subject: 'Quyết định về Đầu tư công', codeNumber: '12', codeNotation: 'QĐ-UBND' }),
+          ['R1'],
+        );
+        await intake(
+          s,
+          doc('d2', 'S2', { subject: 'Công văn 100% hoàn thành', codeNumber: '12', codeNotation: 'CV-STC' }),
+          ['R2'],
+        );
+        await intake(s, doc('d3', 'S1', { subject: 'Báo cáo quý', acceptedAt: nextVietnamDay }), ['R2']);
+        await foldAll(s);
+        const ids = async (x: Parameters<Store['searchDocuments']>[0]) =>
+          (await s.searchDocuments(x)).map((d) => d.docId);
+        assert.deepEqual(await ids({ codeNumber: '12', limit: 10 }), ['d2', 'd1']);
+        assert.deepEqual(await ids({ codeNumber: '12', codeNotation: 'QĐ-UBND', limit: 10 }), ['d1']);
+        assert.deepEqual(await ids({ subject: 'dau TU', limit: 10 }), ['d1'], 'without case or diacritics');
+        assert.deepEqual(await ids({ subject: 'cong', limit: 10 }), ['d2', 'd1']);
+        assert.deepEqual(await ids({ subject: '100%', limit: 10 }), ['d2'], '% is a character, not a wildcard');
+        assert.deepEqual(await ids({ sender: 'S1', limit: 10 }), ['d3', 'd1']);
+        assert.deepEqual(await ids({ recipient: 'R2', limit: 10 }), ['d3', 'd2']);
+        await s.updateDelivery('d2', 'R2', { state: 'done', updatedAt: now });
+        assert.deepEqual(await ids({ state: 'pending', recipient: 'R2', limit: 10 }), ['d3']);
+        assert.deepEqual(await ids({ from: nextVietnamDay, limit: 10 }), ['d3']);
+        assert.deepEqual(await ids({ to: nextVietnamDay, limit: 10 }), ['d2', 'd1']);
+        assert.deepEqual(await ids({ scope: ['R1'], limit: 10 }), ['d1']);
+        assert.deepEqual(await ids({ scope: ['S1'], limit: 10 }), ['d3', 'd1']);
+        const first = await s.searchDocuments({ limit: 2 });
+        assert.deepEqual(
+          first.map((d) => d.docId),
+          ['d3', 'd2'],
+        );
+        assert.deepEqual(await ids({ beforeSeq: first.at(-1)!.seq, limit: 2 }), ['d1']);
+      },
+    );
+
+    withStore(
+      'two nodes folding at once count every package exactly once',
+      async (o) => {
+        const a = o.store;
+        const b = await o.openAnother!();
+        try {
+          for (let i = 0; i < 30; i++) await intake(a, doc(`p${i}`, `S${i % 3}`), ['R1', 'R2']);
+          const folding = Promise.all([foldAll(a), foldAll(b), foldAll(a), foldAll(b)]);
+          for (let i = 30; i < 40; i++) await intake(b, doc(`p${i}`, `S${i % 3}`), ['R1']);
+          const folded = (await folding).reduce((x, y) => x + y, 0) + (await foldAll(a));
+          assert.equal(folded, 40);
+          const rows = await b.statsByAgency({ fromDay: 20240501, toDay: 20240501 });
+          assert.equal(
+            rows.reduce((n, r) => n + r.sent, 0),
+            40,
+          );
+          assert.equal(rows.find((r) => r.agencyCode === 'R1')?.received, 40);
+          assert.equal(rows.find((r) => r.agencyCode === 'R2')?.received, 30);
+        } finally {
+          await b.close();
+        }
+      },
+      { concurrent: true },
+    );
+  });
+}

@@ -7,11 +7,10 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { HubConfig } from './config/hub-config.js';
-import type { OpsConsole } from './console/ops/ops-console.js';
-import { type OpsAuth, opsConsoleRoutes } from './console/ops/ops-routes.js';
-import { authenticatedSystem } from './console/ops/request-identity.js';
 import { consoleApi } from './console/console-routes.js';
 import type { ConsoleService } from './console/console-service.js';
+import type { OpsConsole } from './console/ops/ops-console.js';
+import { authenticatedSystem } from './console/ops/request-identity.js';
 import { serveConsole } from './console/serve-console.js';
 import type { HubService } from './core/contract.js';
 import { type ClientCertificateAuth, createClientCertificateAuth } from './http/auth/client-certificate-auth.js';
@@ -36,8 +35,6 @@ export interface ServerDeps {
   metrics?: HubMetrics;
   /** the clock authentication judges timestamps and certificates by (default: the system clock) */
   now?: () => Date;
-  /** the console's sessions: serves the operator API under /console/api/ops when given */
-  opsAuth?: OpsAuth;
 }
 
 const REQUEST_ID = /^[\w.:@/+=-]{1,128}$/;
@@ -132,9 +129,6 @@ export async function createServer(config: HubConfig, deps: ServerDeps): Promise
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   await app.register(opsRoutes, { hub, metrics });
-  if (hub.ops && deps.opsAuth) {
-    await app.register(opsConsoleRoutes, { prefix: '/console/api/ops', ops: hub.ops, auth: deps.opsAuth, metrics });
-  }
   await app.register(v1Routes, { prefix: '/v1', hub, config, shutdown: shutdown.signal, certificates });
   // The SDKs append the operation to the configured endpoint: both `http://hub` and `http://hub/vxp` work.
   const vxp = { hub, config, certificates, ...(deps.now ? { now: deps.now } : {}) };
@@ -169,8 +163,6 @@ export interface StartHubOptions {
   installSignalHandlers?: boolean;
   /** the clock authentication judges timestamps and certificates by (tests) */
   now?: () => Date;
-  /** the console's sessions for the operator API (/console/api/ops) */
-  opsAuth?: OpsAuth;
 }
 
 export interface StartedHub {
@@ -193,13 +185,7 @@ export async function startHub(config: HubConfig, opts: StartHubOptions = {}): P
   let demo: DemoCredentials | undefined;
   try {
     if (config.demo) demo = await hub.initDemo();
-    server = await createServer(config, {
-      hub,
-      logger,
-      metrics,
-      ...(opts.now ? { now: opts.now } : {}),
-      ...(opts.opsAuth ? { opsAuth: opts.opsAuth } : {}),
-    });
+    server = await createServer(config, { hub, logger, metrics, ...(opts.now ? { now: opts.now } : {}) });
     await server.listen({
       host: config.listen.host,
       port: config.listen.port,

@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { sessionHook } from './auth/require-console.js';
 import { clerkRoutes } from './clerk/clerk-routes.js';
 import type { ConsoleService } from './console-service.js';
+import { opsApi } from './ops/ops-routes.js';
 import { sessionRoutes } from './session-routes.js';
 
 export interface ConsoleRouteOptions {
@@ -20,7 +21,8 @@ export type ConsoleRoutePlugin = (app: FastifyInstance, opts: ConsoleRouteOption
 export const CONSOLE_API_PLUGINS: ConsoleRoutePlugin[] = [
   sessionRoutes,
   clerkRoutes,
-  // operators' routes (console/ops/): add here
+  // operators' routes (console/ops/)
+  opsApi,
 ];
 
 /** Registered with prefix `/console/api`. */

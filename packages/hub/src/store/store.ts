@@ -445,7 +445,6 @@ export interface AgencySigningKeyRecord {
   createdAt: Date;
 }
 
-
 export interface StatsFoldResult {
   /** packages folded by this call */
   folded: number;

@@ -187,5 +187,8 @@ export const en: Messages = {
   'docType.27': 'Transfer slip',
   'docType.28': 'Notification slip',
   'docType.29': 'Letter',
+  'doc.revokeReason': 'Reason for revoking',
+  'compose.recipientCode': 'Agency code',
+
   // ---- ops (operators' pages): add keys below ----
 };

@@ -45,12 +45,9 @@ export function I18nProvider({ children }: { children: ReactNode }) {
   const value = useMemo<I18n>(() => {
     const dict = DICTS[lang];
     const locale = lang === 'vi' ? 'vi-VN' : 'en-GB';
-    const dt = new Intl.DateTimeFormat(locale, {
-      dateStyle: 'short',
-      timeStyle: 'short',
-      timeZone: 'Asia/Ho_Chi_Minh',
-    });
-    const d = new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeZone: 'Asia/Ho_Chi_Minh' });
+    const day = { day: '2-digit', month: '2-digit', year: 'numeric', timeZone: 'Asia/Ho_Chi_Minh' } as const;
+    const dt = new Intl.DateTimeFormat(locale, { ...day, hour: '2-digit', minute: '2-digit', hour12: false });
+    const d = new Intl.DateTimeFormat(locale, day);
     return {
       lang,
       setLang,

@@ -201,6 +201,9 @@ export const vi = {
   'docType.28': 'Phiếu báo',
   'docType.29': 'Thư công',
 
+  'doc.revokeReason': 'Lý do thu hồi',
+  'compose.recipientCode': 'Mã định danh cơ quan',
+
   // ---- ops (operators' pages): add keys below ----
 };
 

@@ -350,6 +350,12 @@ export async function clerkRoutes(app: FastifyInstance, opts: ConsoleRouteOption
     },
   );
 
+  app.get(
+    '/clerk/limits',
+    { preHandler: clerk, schema: { tags, summary: 'Limits the compose form checks before sending' } },
+    async () => ({ maxUploadBytes: service.ctx.config.console.maxUploadBytes }),
+  );
+
   app.get<{ Querystring: Static<typeof DirectoryQuery> }>(
     '/clerk/directory',
     {

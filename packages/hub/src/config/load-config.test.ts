@@ -100,6 +100,8 @@ describe('loadConfig', () => {
         LIENTHONG_S3_SECRET_ACCESS_KEY: 's3cret',
         LIENTHONG_S3_PREFIX: 'hub-1/',
         LIENTHONG_S3_PART_SIZE_MIB: '16',
+        LIENTHONG_ACK_DEADLINE_HOURS: '48',
+        LIENTHONG_STATS_INTERVAL_MS: '250',
       },
     });
     assert.deepEqual(c, {
@@ -148,6 +150,7 @@ describe('loadConfig', () => {
           partSizeMiB: 16,
         },
       },
+      ops: { ackDeadlineHours: 48, statsIntervalMs: 250 },
     });
   });
 

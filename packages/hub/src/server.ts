@@ -10,7 +10,6 @@ import type { HubConfig } from './config/hub-config.js';
 import { consoleApi } from './console/console-routes.js';
 import type { ConsoleService } from './console/console-service.js';
 import type { OpsConsole } from './console/ops/ops-console.js';
-import { type OpsAuth, opsConsoleRoutes } from './console/ops/ops-routes.js';
 import { authenticatedSystem } from './console/ops/request-identity.js';
 import { serveConsole } from './console/serve-console.js';
 import type { HubService } from './core/contract.js';
@@ -45,8 +44,6 @@ export interface ServerDeps {
   metrics?: HubMetrics;
   /** the clock authentication judges timestamps and certificates by (default: the system clock) */
   now?: () => Date;
-  /** the console's sessions: serves the operator API under /console/api/ops when given */
-  opsAuth?: OpsAuth;
 }
 
 const REQUEST_ID = /^[\w.:@/+=-]{1,128}$/;
@@ -142,9 +139,6 @@ export async function createServer(config: HubConfig, deps: ServerDeps): Promise
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   await app.register(opsRoutes, { hub, metrics });
-  if (hub.ops && deps.opsAuth) {
-    await app.register(opsConsoleRoutes, { prefix: '/console/api/ops', ops: hub.ops, auth: deps.opsAuth, metrics });
-  }
   await app.register(v1Routes, {
     prefix: '/v1',
     hub,
@@ -190,8 +184,6 @@ export interface StartHubOptions {
   installSignalHandlers?: boolean;
   /** the clock authentication judges timestamps and certificates by (tests) */
   now?: () => Date;
-  /** the console's sessions for the operator API (/console/api/ops) */
-  opsAuth?: OpsAuth;
 }
 
 export interface StartedHub {
@@ -220,7 +212,6 @@ export async function startHub(config: HubConfig, opts: StartHubOptions = {}): P
       logger,
       metrics,
       ...(opts.now ? { now: opts.now } : {}),
-      ...(opts.opsAuth ? { opsAuth: opts.opsAuth } : {}),
     });
     await server.listen({
       host: config.listen.host,

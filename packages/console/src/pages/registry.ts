@@ -6,6 +6,7 @@ import type { ComponentType } from 'react';
 import type { ConsoleRole } from '../api/console-api.js';
 import { clerkPages } from '../clerk/clerk-pages.js';
 import type { MessageKey } from '../i18n/vi.js';
+import { opsPages } from '../ops/ops-pages.js';
 
 export interface PageDef {
   /** e.g. `/van-ban/:docId`; params are passed to the component */
@@ -19,7 +20,8 @@ export interface PageDef {
 
 export const PAGES: PageDef[] = [
   ...clerkPages,
-  // operators' pages (src/ops/): add here
+  // operators' pages (src/ops/)
+  ...opsPages,
 ];
 
 export const OPERATOR_ROLES: readonly ConsoleRole[] = ['national_operator', 'provincial_operator', 'auditor'];

@@ -134,6 +134,8 @@ describe('loadConfig', () => {
         LIENTHONG_CONSOLE_SESSION_IDLE: '20',
         LIENTHONG_CONSOLE_SESSION_MAX: '8',
         LIENTHONG_CONSOLE_MAX_UPLOAD: '10MiB',
+        LIENTHONG_ACK_DEADLINE_HOURS: '48',
+        LIENTHONG_STATS_INTERVAL_MS: '250',
       },
     });
     assert.deepEqual(c, {
@@ -210,6 +212,7 @@ describe('loadConfig', () => {
         sessionMaxHours: 8,
         maxUploadBytes: 10 * 1024 * 1024,
       },
+      ops: { ackDeadlineHours: 48, statsIntervalMs: 250 },
     });
   });
 

@@ -10,6 +10,8 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { httpCall } from '../test-support/http-request.js';
+import { sampleDocument } from '../test-support/sample-packages.js';
 import { startTestHub, type TestHub } from '../test-support/start-test-hub.js';
 import { defaultConsoleDir } from './serve-console.js';
 
@@ -193,4 +195,45 @@ describe('web console in Chromium', { skip: missing && !process.env.CI ? missing
   });
 
   // ---- operator steps (the dashboard, finding the document by its number): append below ----
+
+  test('operator: the dashboard figures change after a document is sent; the document is found by its number and traced', async () => {
+    const op = await signInAs('quantri');
+    await op.getByRole('link', { name: 'Tổng quan' }).click();
+    const sent = op.locator('[data-testid="kpi-sent"] strong');
+    await sent.waitFor();
+    const before = Number((await sent.innerText()).replace(/\D/g, ''));
+    assert.ok(before >= 1, "the clerk's document is counted");
+
+    const doc = await sampleDocument({
+      from: '000.00.00.G22',
+      to: [B],
+      subject: 'Về việc chuyển đổi số trong cơ quan nhà nước',
+    });
+    const res = await httpCall(`${hub.url}/v1/packages`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${hub.creds('000.00.00.G22').apiKey}`, 'content-type': 'application/xml' },
+      body: doc.bytes,
+    });
+    assert.equal(res.status, 201, res.text());
+    // the page polls every 5 s; the aggregator folds every 500 ms
+    let now = before;
+    for (let i = 0; i < 60 && now !== before + 1; i++) {
+      await op.waitForTimeout(500);
+      now = Number((await sent.innerText()).replace(/\D/g, ''));
+    }
+    assert.equal(now, before + 1, 'the tile counts the new document');
+    await op.locator('figure.chart canvas').first().waitFor();
+    await op.screenshot({ path: `${SCREENSHOTS}dashboard.png`, fullPage: true });
+
+    await op.getByRole('link', { name: 'Tra cứu văn bản' }).click();
+    await op.getByLabel('Số, ký hiệu hoặc trích yếu').fill(`${doc.codeNumber}/${doc.codeNotation}`);
+    await op.keyboard.press('Enter');
+    const row = op.locator(`tr[data-doc="${res.json().docId}"]`);
+    await row.waitFor();
+    await row.getByRole('link').click();
+    assert.equal(await op.getByTestId('trace-number').innerText(), `${doc.codeNumber}/${doc.codeNotation}`);
+    const timeline = op.locator(`[data-recipient="${B}"] ol.timeline`);
+    assert.match(await timeline.innerText(), /Trục nhận văn bản/);
+    await op.screenshot({ path: `${SCREENSHOTS}document-trace.png` });
+  });
 });

@@ -9,6 +9,7 @@ import { accountsRoutes } from './accounts-routes.js';
 import { sessionHook } from './auth/require-console.js';
 import { clerkRoutes } from './clerk/clerk-routes.js';
 import type { ConsoleService } from './console-service.js';
+import { opsApi } from './ops/ops-routes.js';
 import { sessionRoutes } from './session-routes.js';
 
 export interface ConsoleRouteOptions {
@@ -22,7 +23,8 @@ export const CONSOLE_API_PLUGINS: ConsoleRoutePlugin[] = [
   sessionRoutes,
   accountsRoutes,
   clerkRoutes,
-  // operators' routes (console/ops/): add here
+  // operators' routes (console/ops/)
+  opsApi,
 ];
 
 /** Registered with prefix `/console/api`. */

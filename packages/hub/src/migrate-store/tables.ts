@@ -42,8 +42,18 @@ export const COPIED_TABLES: readonly CopiedTable[] = [
   { name: 'console_sessions', key: ['id'] },
   { name: 'console_reads', key: ['account_id', 'doc_id'] },
   { name: 'agency_signing_keys', key: ['agency_code'] },
+  // operator console (migration 010); its statistics are not copied: the target's aggregator folds them again
+  { name: 'agency_last_seen', key: ['agency_code'] },
   { name: 'counters', key: ['name'] },
 ];
 
 /** The SQLite tables a copy knows nothing about would be lost: refused. */
-export const NOT_COPIED_TABLES: ReadonlySet<string> = new Set(['schema_migrations']);
+export const NOT_COPIED_TABLES: ReadonlySet<string> = new Set([
+  'schema_migrations',
+  // derived from documents and deliveries: rebuilt on the target from its own cursor (console/ops)
+  'stats_cursor',
+  'stats_daily',
+  'stats_monthly',
+  'stats_status_codes',
+  'document_search',
+]);

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { type ConfigOverrides, loadConfig } from '../config/load-config.js';
-import type { OpsAuth } from '../console/ops/ops-routes.js';
 import type { DemoCredentials } from '../index.js';
 import { createLogger } from '../observability/create-logger.js';
 import { type StartedHub, startHub } from '../server.js';
@@ -22,10 +21,7 @@ export interface TestHub extends StartedHub {
 }
 
 /** The real hub (createHub + createServer) on a loopback port with a fresh data dir and the demo directory. */
-export async function startTestHub(
-  overrides: ConfigOverrides = {},
-  opts: { now?: () => Date; opsAuth?: OpsAuth } = {},
-): Promise<TestHub> {
+export async function startTestHub(overrides: ConfigOverrides = {}, opts: { now?: () => Date } = {}): Promise<TestHub> {
   const dataDir = mkdtempSync(join(tmpdir(), 'lienthong-http-'));
   // LIENTHONG_TEST_DATABASE_URL: the store on a fresh PostgreSQL database instead of SQLite
   const database = await testHubDatabase();
@@ -52,7 +48,6 @@ export async function startTestHub(
     logger: createLogger(config.log, sink),
     installSignalHandlers: false,
     ...(opts.now ? { now: opts.now } : {}),
-    ...(opts.opsAuth ? { opsAuth: opts.opsAuth } : {}),
   });
   const demo = started.demo!;
   return {

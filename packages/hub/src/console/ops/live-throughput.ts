@@ -1,9 +1,6 @@
 // Live throughput for the dashboard: packages accepted per second over the last minute, sampled once a
-// second from the hub's metrics counter `lienthong_packages_accepted_total` (all message types).
-
-import type { Registry } from 'prom-client';
-
-const METRIC = 'lienthong_packages_accepted_total';
+// second from the newest document sequence number (an index lookup). Counted from the database, so on
+// several hub nodes sharing PostgreSQL every node shows the whole cluster's rate.
 
 export class LiveThroughput {
   private readonly ring: number[];
@@ -11,7 +8,7 @@ export class LiveThroughput {
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly registry: Registry,
+    private readonly head: () => Promise<number>,
     seconds = 60,
   ) {
     this.ring = new Array<number>(seconds).fill(0);
@@ -24,22 +21,15 @@ export class LiveThroughput {
     }, 1000).unref();
   }
 
-  async total(): Promise<number> {
-    const metric = this.registry.getSingleMetric(METRIC);
-    if (!metric) return 0;
-    const data = await metric.get();
-    return data.values.reduce((s, v) => s + v.value, 0);
-  }
-
   async sample(): Promise<void> {
-    const now = await this.total();
+    const now = await this.head();
     const delta = this.last === undefined ? 0 : Math.max(0, now - this.last);
     this.last = now;
     this.ring.shift();
     this.ring.push(delta);
   }
 
-  /** accepted per second, oldest first, the last `seconds` seconds */
+  /** accepted per second, oldest first */
   perSecond(): number[] {
     return [...this.ring];
   }

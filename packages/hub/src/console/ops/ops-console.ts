@@ -23,11 +23,17 @@ import type { HubContext } from '../../core/hub-context.js';
 import { openAttachment } from '../../delivery/open-package.js';
 import { timeline } from '../../delivery/timeline.js';
 import { foldText, vietnamDay } from '../../store/sql/stats-queries.js';
-import type { DocumentRecord, StatsQuery } from '../../store/store.js';
+import type { ConsoleRole, DocumentRecord, StatsQuery } from '../../store/store.js';
 import { AgencyActivity, type AgencyErrors } from './agency-activity.js';
+import { LiveThroughput } from './live-throughput.js';
 import { StatsAggregator } from './stats-aggregator.js';
 
-export type ConsoleRole = 'national_operator' | 'provincial_operator' | 'auditor' | 'clerk';
+export type { ConsoleRole } from '../auth/require-console.js';
+
+/** the level-1 part (`H53`) of a province's agency code (`000.00.00.H53`) */
+export function provinceOf(agencyCode: string): string | undefined {
+  return parseAgencyCode(agencyCode)?.levels[0];
+}
 
 /** The signed-in operator, as the console's session names them. */
 export interface OpsActor {
@@ -128,20 +134,22 @@ const WRITERS: readonly ConsoleRole[] = ['national_operator', 'provincial_operat
 export class OpsConsole {
   readonly aggregator: StatsAggregator;
   readonly activity: AgencyActivity;
-  /** the dashboard's live throughput: set by the HTTP layer, which owns the metrics */
-  liveThroughput: (() => number[]) | undefined;
+  private readonly live: LiveThroughput;
 
   constructor(private readonly ctx: HubContext) {
     this.aggregator = new StatsAggregator(ctx.store, ctx.logger, { intervalMs: ctx.config.ops.statsIntervalMs });
     this.activity = new AgencyActivity(ctx.store, ctx.logger);
+    this.live = new LiveThroughput(async () => (await ctx.store.statsProgress()).head);
   }
 
   start(): void {
     this.aggregator.start();
     this.activity.start();
+    this.live.start();
   }
 
   async close(): Promise<void> {
+    this.live.stop();
     await this.aggregator.stop();
     await this.activity.close();
   }
@@ -152,7 +160,7 @@ export class OpsConsole {
   private inScope(actor: OpsActor, code: string): boolean {
     if (actor.role !== 'provincial_operator') return true;
     if (!actor.province) return false;
-    return parseAgencyCode(code)?.levels[0] === actor.province;
+    return provinceOf(code) === actor.province;
   }
 
   private checkWriter(actor: OpsActor): void {
@@ -266,7 +274,7 @@ export class OpsConsole {
       .filter((r) => r.distinct < 5)
       .sort((a, b) => a.distinct - b.distinct || (a.code < b.code ? -1 : 1));
 
-    const perSecond = this.liveThroughput?.() ?? [];
+    const perSecond = this.live.perSecond();
     return {
       period: { from: period.from, to: period.to, bucket: period.bucket },
       generatedAt: now,
@@ -348,7 +356,7 @@ export class OpsConsole {
         path: 'code',
       });
     }
-    return this.ctx.directory.addAgency(input, actor.username);
+    return this.ctx.directory.addAgency(input, auditActor(actor));
   }
 
   async editAgency(
@@ -383,7 +391,13 @@ export class OpsConsole {
         },
         now,
       );
-      await recordAudit(tx, { actor: actor.username, action: 'agency-edit', subject: code, details: changes, at: now });
+      await recordAudit(tx, {
+        actor: auditActor(actor),
+        action: 'agency-edit',
+        subject: code,
+        details: changes,
+        at: now,
+      });
     });
     return this.agencyInScope(actor, code);
   }
@@ -391,13 +405,13 @@ export class OpsConsole {
   async setEnabled(actor: OpsActor, code: string, enabled: boolean): Promise<Agency> {
     this.checkWriter(actor);
     await this.agencyInScope(actor, code);
-    return this.ctx.directory.setAgencyEnabled(code, enabled, actor.username);
+    return this.ctx.directory.setAgencyEnabled(code, enabled, auditActor(actor));
   }
 
   async rotateCredentials(actor: OpsActor, code: string): Promise<IssuedCredentials> {
     this.checkWriter(actor);
     await this.agencyInScope(actor, code);
-    return this.ctx.directory.rotateCredentials(code, actor.username);
+    return this.ctx.directory.rotateCredentials(code, auditActor(actor));
   }
 
   /** a signing certificate from the hub's CA, with a fresh key: both shown once, the key never kept by the hub */
@@ -427,7 +441,7 @@ export class OpsConsole {
     // the CA keeps its own copy of what it issued (key file included) for revocation; the console shows it once
     const intermediate = await readFile(join(caDir, 'intermediate.pem'), 'utf8');
     await recordAudit(this.ctx.store, {
-      actor: actor.username,
+      actor: auditActor(actor),
       action: 'certificate-issue',
       subject: code,
       details: { serialNumber: issued.record.serialNumber, notAfter: issued.record.notAfter },
@@ -553,6 +567,11 @@ export class OpsConsole {
     await this.documentInScope(actor, docId);
     return openAttachment(this.ctx, this.principal(actor), docId, index);
   }
+}
+
+/** the audit trail's actor for an operator: `console:<username>`, as for every console action */
+function auditActor(actor: OpsActor): string {
+  return `console:${actor.username}`;
 }
 
 function parseCursor(cursor: string): number {

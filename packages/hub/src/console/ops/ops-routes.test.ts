@@ -1,46 +1,50 @@
-// The operator API on a real hub (loopback HTTP, real SQLite or PostgreSQL store, demo directory).
-// Sessions: a stand-in for the console's session layer (feat/console-app's requireConsole) that
-// takes the operator from a header, so that these tests exercise the ops routes and their scoping.
+// The operator API on a real hub (loopback HTTP, real SQLite or PostgreSQL store, demo directory),
+// signed in as the demo console accounts: national operator, provincial operator (Tây Ninh, H53),
+// auditor and a clerk.
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { FastifyRequest } from 'fastify';
-import { HubError } from '../../core/contract.js';
 import { type HttpAnswer, httpCall } from '../../test-support/http-request.js';
 import { sampleDocument, sampleStatus } from '../../test-support/sample-packages.js';
 import { startTestHub, type TestHub } from '../../test-support/start-test-hub.js';
-import type { ConsoleRole, OpsActor } from './ops-console.js';
-import type { OpsAuth } from './ops-routes.js';
 
 const SENDER = '000.00.00.G22';
 const RECEIVER = '000.00.00.H41';
 
-function actorOf(request: FastifyRequest): OpsActor | undefined {
-  const h = request.headers['x-test-operator'];
-  if (typeof h !== 'string') return undefined;
-  const [role, username, province] = h.split(' ');
-  return { role: role as ConsoleRole, username: username!, ...(province ? { province } : {}) };
+interface Session {
+  username: string;
+  cookie: string;
+  csrf: string;
 }
 
-const headerAuth: OpsAuth = {
-  require:
-    (...roles) =>
-    async (request) => {
-      const a = actorOf(request);
-      if (!a) throw new HubError('unauthenticated', 'sign in to the console');
-      if (!roles.includes(a.role)) throw new HubError('forbidden', `role ${a.role} may not do this`);
-    },
-  actor: (request) => actorOf(request)!,
-};
-
 let t: TestHub;
-const national = 'national_operator lan';
+let national: Session;
+let province: Session;
+let auditor: Session;
+let clerk: Session;
 
-function ops(who: string | undefined, method: string, path: string, body?: unknown): Promise<HttpAnswer> {
+async function signIn(username: string): Promise<Session> {
+  const account = t.demo.console?.find((a) => a.username === username);
+  if (!account) throw new Error(`no demo console account ${username}`);
+  const r = await httpCall(`${t.url}/console/api/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password: account.password }),
+  });
+  assert.equal(r.status, 200, r.text());
+  const session = {
+    username,
+    cookie: String([r.headers['set-cookie']].flat()[0]).split(';')[0]!,
+    csrf: r.json().csrfToken,
+  };
+  return session;
+}
+
+function ops(who: Session | undefined, method: string, path: string, body?: unknown): Promise<HttpAnswer> {
   return httpCall(`${t.url}/console/api/ops${path}`, {
     method,
     headers: {
-      ...(who ? { 'x-test-operator': who } : {}),
+      ...(who ? { cookie: who.cookie, 'x-csrf-token': who.csrf } : {}),
       ...(body === undefined ? {} : { 'content-type': 'application/json' }),
     },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
@@ -59,7 +63,11 @@ async function send(from: string, bytes: Buffer): Promise<string> {
 
 describe('/console/api/ops', () => {
   before(async () => {
-    t = await startTestHub({}, { opsAuth: headerAuth });
+    t = await startTestHub();
+    national = await signIn('quantri');
+    province = await signIn('tinh.h53');
+    auditor = await signIn('kiemtoan');
+    clerk = await signIn('vanthu.000.00.11.h53');
   });
   after(async () => {
     await t.stop();
@@ -135,7 +143,7 @@ describe('/console/api/ops', () => {
     assert.match(String(pdf.headers['content-disposition']), /^inline; filename="cong-van.pdf"/);
     assert.match(pdf.body.toString('utf8'), /^%PDF-1.4/);
     const audit = await t.hub.listAudit(0, 1000);
-    assert.ok(audit.some((e) => e.action === 'attachment-fetch' && e.actor === 'console:lan'));
+    assert.ok(audit.some((e) => e.action === 'attachment-fetch' && e.actor === 'console:quantri'));
 
     await t.hub.ops.aggregator.catchUp();
     const withStatus = (await ops(national, 'GET', '/dashboard?preset=today')).json();
@@ -144,12 +152,13 @@ describe('/console/api/ops', () => {
 
   test('roles: auditors read only, provincial operators see their province only, strangers nothing', async () => {
     assert.equal((await ops(undefined, 'GET', '/dashboard')).status, 401);
-    assert.equal((await ops('clerk thu', 'GET', '/dashboard')).status, 403);
-    assert.equal((await ops('auditor kiem', 'GET', '/dashboard?preset=7d')).status, 200);
-    const denied = await ops('auditor kiem', 'POST', `/agencies/${RECEIVER}/disable`);
+    assert.equal((await ops(clerk, 'GET', '/dashboard')).status, 403);
+    assert.equal((await ops(auditor, 'GET', '/dashboard?preset=7d')).status, 200);
+    const denied = await ops(auditor, 'POST', `/agencies/${RECEIVER}/disable`);
     assert.equal(denied.status, 403);
+    const noCsrf = await ops({ ...national, csrf: 'x' }, 'POST', `/agencies/${RECEIVER}/disable`);
+    assert.equal(noCsrf.status, 403);
 
-    const province = 'provincial_operator tayninh H53';
     const list = (await ops(province, 'GET', '/agencies')).json();
     assert.ok(list.items.length > 0);
     assert.ok(list.items.every((a: { code: string }) => a.code.endsWith('.H53')));
@@ -186,7 +195,7 @@ describe('/console/api/ops', () => {
     assert.match(credentials.apiKey, /^lt_/);
     assert.equal((await ops(national, 'POST', '/agencies', { code: '000.00.77.H53', name: 'again' })).status, 409);
 
-    const edited = await ops('provincial_operator tayninh H53', 'PATCH', '/agencies/000.00.77.H53', {
+    const edited = await ops(province, 'PATCH', '/agencies/000.00.77.H53', {
       name: 'Sở Khoa học',
       phone: '0276 3822 111',
     });
@@ -225,11 +234,11 @@ describe('/console/api/ops', () => {
     assert.deepEqual(
       audit.map((e) => [e.action, e.actor]),
       [
-        ['agency-add', 'lan'],
-        ['agency-edit', 'tayninh'],
-        ['credentials-rotate', 'lan'],
-        ['certificate-issue', 'lan'],
-        ['agency-disable', 'lan'],
+        ['agency-add', 'console:quantri'],
+        ['agency-edit', 'console:tinh.h53'],
+        ['credentials-rotate', 'console:quantri'],
+        ['certificate-issue', 'console:quantri'],
+        ['agency-disable', 'console:quantri'],
       ],
     );
     assert.ok(!JSON.stringify(audit).includes(rotated.apiKey), 'no secret in the audit log');

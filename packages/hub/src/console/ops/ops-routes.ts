@@ -6,9 +6,9 @@ import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
 import { HubError } from '../../core/contract.js';
 import { contentDisposition } from '../../http/content-disposition.js';
-import type { HubMetrics } from '../../observability/hub-metrics.js';
-import { LiveThroughput } from './live-throughput.js';
-import type { ConsoleRole, OpsActor, OpsConsole } from './ops-console.js';
+import { requireConsole } from '../auth/require-console.js';
+import type { ConsoleRouteOptions } from '../console-routes.js';
+import { type ConsoleRole, type OpsActor, type OpsConsole, provinceOf } from './ops-console.js';
 
 /** How the console's session layer lets a request in and names its operator. */
 export interface OpsAuth {
@@ -21,7 +21,25 @@ export interface OpsAuth {
 export interface OpsRoutesOptions {
   ops: OpsConsole;
   auth: OpsAuth;
-  metrics?: HubMetrics;
+}
+
+/** The console sessions (auth/require-console.ts) as the ops routes use them. */
+export const consoleSessionAuth: OpsAuth = {
+  require: (...roles) => requireConsole(...roles),
+  actor(request) {
+    const s = request.consoleSession;
+    if (!s) throw new HubError('unauthenticated', 'sign in to the console first');
+    const province = s.role === 'provincial_operator' && s.agencyCode ? provinceOf(s.agencyCode) : undefined;
+    return { username: s.username, role: s.role, ...(province ? { province } : {}) };
+  },
+};
+
+/** The operators' group of the console API (CONSOLE_API_PLUGINS): /console/api/ops/… */
+export async function opsApi(app: FastifyInstance, opts: ConsoleRouteOptions): Promise<void> {
+  // LienthongHub hands itself to the ConsoleService: its `ops` is the hub's one OpsConsole
+  const ops = (opts.console.hub as { ops?: OpsConsole }).ops;
+  if (!ops) throw new Error('the console API needs a hub with its operator console (LienthongHub.ops)');
+  await app.register(opsConsoleRoutes, { prefix: '/ops', ops, auth: consoleSessionAuth });
 }
 
 const Opt = <T extends TSchema>(s: T) => Type.Optional(s);
@@ -132,16 +150,6 @@ export async function opsConsoleRoutes(app: FastifyInstance, opts: OpsRoutesOpti
   const read = auth.require('national_operator', 'provincial_operator', 'auditor');
   const write = auth.require('national_operator', 'provincial_operator');
   const actor = (request: FastifyRequest) => auth.actor(request);
-
-  if (opts.metrics) {
-    const live = new LiveThroughput(opts.metrics.registry);
-    live.start();
-    ops.liveThroughput = () => live.perSecond();
-    app.addHook('onClose', async () => {
-      live.stop();
-      ops.liveThroughput = undefined;
-    });
-  }
 
   app.get<{ Querystring: Static<typeof DashboardQuery> }>(
     '/dashboard',

@@ -78,6 +78,15 @@ export function statsContract(h: StatsContractHelpers): void {
             { bucket: 202405, level: 1, direction: 'sent', count: 2 },
           ].sort((a, b) => (a.direction < b.direction ? -1 : 1)),
         );
+        assert.deepEqual(
+          await s.statsByAgency({ ...q, fromDay: 20240401, toDay: 20240630 }),
+          await s.statsByAgency(q),
+          'whole months (stats_monthly) give what the days give',
+        );
+        assert.deepEqual(
+          (await s.statsSeries({ ...q, fromDay: 20240415, toDay: 20240531 }, 'month')).filter((r) => r.level === 1),
+          months.filter((r) => r.level === 1),
+        );
         assert.deepEqual(await s.statsByAgency({ ...q, levels: [2] }), [
           { agencyCode: '000.00.01.H53', sent: 1, sentSigned: 0, received: 2 },
         ]);

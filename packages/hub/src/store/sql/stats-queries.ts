@@ -3,7 +3,7 @@
 // Kysely; the tables are typed here so that database.ts stays as other branches know it.
 
 import { agencyLevel } from '@lienthong/edxml';
-import { type Kysely, sql } from 'kysely';
+import { type ExpressionBuilder, type Kysely, type SelectQueryBuilder, sql } from 'kysely';
 import type {
   DocumentSearchQuery,
   OverdueQuery,
@@ -20,6 +20,15 @@ interface StatsTables {
   stats_cursor: { name: string; value: number };
   stats_daily: {
     day: number;
+    agency_code: string;
+    direction: string;
+    message_type: string;
+    signed_valid: number;
+    level: number;
+    count: number;
+  };
+  stats_monthly: {
+    month: number;
     agency_code: string;
     direction: string;
     message_type: string;
@@ -145,26 +154,43 @@ export async function foldStats(base: Kysely<Database>, limit: number): Promise<
     add(Number(r.accepted_at), r.recipient, 'received', r.message_type, signedByDoc.get(r.doc_id) ?? 0);
 
   const levels = await agencyLevels(base, [...new Set([...daily.values()].map((r) => r.code))]);
-  for (const part of chunks([...daily.values()])) {
-    await db
-      .insertInto('stats_daily')
-      .values(
-        part.map((r) => ({
-          day: r.day,
-          agency_code: r.code,
-          direction: r.direction,
-          message_type: r.type,
-          signed_valid: r.signed,
-          level: levels.get(r.code) ?? agencyLevel(r.code),
-          count: r.n,
-        })),
-      )
-      .onConflict((oc) =>
-        oc
-          .columns(['day', 'agency_code', 'direction', 'message_type', 'signed_valid'])
-          .doUpdateSet({ count: sql`stats_daily.count + excluded.count` }),
-      )
-      .execute();
+  const monthly = new Map<
+    string,
+    { day: number; code: string; direction: string; type: string; signed: number; n: number }
+  >();
+  for (const r of daily.values()) {
+    const month = Math.floor(r.day / 100);
+    const key = `${month}\u0000${r.code}\u0000${r.direction}\u0000${r.type}\u0000${r.signed}`;
+    const m = monthly.get(key);
+    if (m) m.n += r.n;
+    else monthly.set(key, { ...r, day: month });
+  }
+  for (const [table, rows] of [
+    ['stats_daily', daily],
+    ['stats_monthly', monthly],
+  ] as const) {
+    const period = table === 'stats_daily' ? 'day' : 'month';
+    for (const part of chunks([...rows.values()])) {
+      await db
+        .insertInto(table)
+        .values(
+          part.map((r) => ({
+            [period]: r.day,
+            agency_code: r.code,
+            direction: r.direction,
+            message_type: r.type,
+            signed_valid: r.signed,
+            level: levels.get(r.code) ?? agencyLevel(r.code),
+            count: r.n,
+          })) as never,
+        )
+        .onConflict((oc) =>
+          oc
+            .columns([period as 'day', 'agency_code', 'direction', 'message_type', 'signed_valid'])
+            .doUpdateSet({ count: sql`${sql.table(table)}.count + excluded.count` }),
+        )
+        .execute();
+    }
   }
   for (const part of chunks([...statuses.values()])) {
     await db
@@ -218,14 +244,56 @@ export async function statsProgress(base: Kysely<Database>): Promise<{ cursor: n
   return { cursor: Number(c?.value ?? 0), head: Number(h?.head ?? 0) };
 }
 
-function filtered<QB extends { where: (...a: never[]) => QB }>(qb: QB, q: StatsQuery): QB {
-  // biome-ignore lint/suspicious/noExplicitAny: the builder's where() is overloaded past what QB can name
-  let b = qb as any;
-  b = b.where('day', '>=', q.fromDay).where('day', '<=', q.toDay);
+/**
+ * A period of days split into whole months (read from stats_monthly) and the days before and after them
+ * (read from stats_daily): a year costs 12 monthly rows per key and up to 60 daily ones.
+ */
+export function splitPeriod(
+  fromDay: number,
+  toDay: number,
+): { days: Array<[number, number]>; months?: [number, number] } {
+  const monthOf = (d: number) => Math.floor(d / 100);
+  const nextMonth = (m: number) => (m % 100 === 12 ? (Math.floor(m / 100) + 1) * 100 + 1 : m + 1);
+  const prevMonth = (m: number) => (m % 100 === 1 ? (Math.floor(m / 100) - 1) * 100 + 12 : m - 1);
+  const lastDay = (m: number) => {
+    const y = Math.floor(m / 100);
+    return m * 100 + new Date(Date.UTC(y, m % 100, 0)).getUTCDate();
+  };
+  const firstFull = fromDay % 100 === 1 ? monthOf(fromDay) : nextMonth(monthOf(fromDay));
+  const lastFull = toDay === lastDay(monthOf(toDay)) ? monthOf(toDay) : prevMonth(monthOf(toDay));
+  if (firstFull > lastFull) return { days: [[fromDay, toDay]] };
+  const days: Array<[number, number]> = [];
+  if (fromDay < firstFull * 100 + 1) days.push([fromDay, lastDay(prevMonth(firstFull))]);
+  if (toDay > lastDay(lastFull)) days.push([nextMonth(lastFull) * 100 + 1, toDay]);
+  return { days, months: [firstFull, lastFull] };
+}
+
+type Period =
+  | { table: 'stats_daily'; ranges: Array<[number, number]> }
+  | { table: 'stats_monthly'; range: [number, number] };
+
+function periodParts(q: StatsQuery, bucket: 'day' | 'month'): Period[] {
+  if (bucket === 'day') return [{ table: 'stats_daily', ranges: [[q.fromDay, q.toDay]] }];
+  const split = splitPeriod(q.fromDay, q.toDay);
+  const parts: Period[] = [];
+  if (split.days.length) parts.push({ table: 'stats_daily', ranges: split.days });
+  if (split.months) parts.push({ table: 'stats_monthly', range: split.months });
+  return parts;
+}
+
+function fromPart(db: StatsDb, part: Period, q: StatsQuery) {
+  // biome-ignore lint/suspicious/noExplicitAny: one builder over two tables of the same shape
+  let b = db.selectFrom(part.table as 'stats_daily') as any;
+  if (part.table === 'stats_daily') {
+    b = b.where((eb: ExpressionBuilder<StatsTables, 'stats_daily'>) =>
+      eb.or(part.ranges.map(([a, z]) => eb.and([eb('day', '>=', a), eb('day', '<=', z)]))),
+    );
+  } else b = b.where('month', '>=', part.range[0]).where('month', '<=', part.range[1]);
   if (q.agencies) b = q.agencies.length ? b.where('agency_code', 'in', q.agencies) : b.where(NOTHING);
   if (q.levels) b = q.levels.length ? b.where('level', 'in', q.levels) : b.where(NOTHING);
   if (q.messageType) b = b.where('message_type', '=', q.messageType);
-  return b as QB;
+  // the columns read are common to both tables
+  return b as SelectQueryBuilder<Database & StatsTables, 'stats_daily', object>;
 }
 
 /** packages per day (or month: yyyymm) of Vietnam time, per agency level and direction */
@@ -235,43 +303,61 @@ export async function statsSeries(
   bucket: 'day' | 'month',
 ): Promise<StatsSeriesRow[]> {
   const db = stats(base);
-  const bucketExpr = bucket === 'day' ? sql<number>`day` : sql<number>`day / 100`;
-  const rows = await filtered(db.selectFrom('stats_daily'), q)
-    .select([bucketExpr.as('bucket'), 'level', 'direction', sql<number>`sum(count)`.as('n')])
-    .groupBy([bucketExpr, 'level', 'direction'])
-    .orderBy(bucketExpr)
-    .execute();
-  return rows.map((r) => ({
-    bucket: Number(r.bucket),
-    level: Number(r.level),
-    direction: r.direction as 'sent' | 'received',
-    count: Number(r.n),
-  }));
+  const merged = new Map<string, StatsSeriesRow>();
+  for (const part of periodParts(q, bucket)) {
+    const bucketExpr =
+      part.table === 'stats_monthly'
+        ? sql<number>`month`
+        : bucket === 'day'
+          ? sql<number>`day`
+          : sql<number>`day / 100`;
+    const rows = await fromPart(db, part, q)
+      .select([bucketExpr.as('bucket'), 'level', 'direction', sql<number>`sum(count)`.as('n')])
+      .groupBy([bucketExpr, 'level', 'direction'])
+      .execute();
+    for (const r of rows) {
+      const key = `${r.bucket}/${r.level}/${r.direction}`;
+      const row = merged.get(key);
+      if (row) row.count += Number(r.n);
+      else
+        merged.set(key, {
+          bucket: Number(r.bucket),
+          level: Number(r.level),
+          direction: r.direction as 'sent' | 'received',
+          count: Number(r.n),
+        });
+    }
+  }
+  return [...merged.values()].sort(
+    (a, b) => a.bucket - b.bucket || a.level - b.level || (a.direction < b.direction ? -1 : 1),
+  );
 }
 
 /** per agency over the period: packages sent and received, and how many of them carried a valid signature */
 export async function statsByAgency(base: Kysely<Database>, q: StatsQuery): Promise<StatsAgencyRow[]> {
   const db = stats(base);
-  const rows = await filtered(db.selectFrom('stats_daily'), q)
-    .select([
-      'agency_code',
-      'direction',
-      sql<number>`sum(count)`.as('n'),
-      sql<number>`sum(case when signed_valid = 1 then count else 0 end)`.as('signed'),
-    ])
-    .groupBy(['agency_code', 'direction'])
-    .execute();
   const byCode = new Map<string, StatsAgencyRow>();
-  for (const r of rows) {
-    let row = byCode.get(r.agency_code);
-    if (!row) {
-      row = { agencyCode: r.agency_code, sent: 0, sentSigned: 0, received: 0 };
-      byCode.set(r.agency_code, row);
+  for (const part of periodParts(q, 'month')) {
+    const rows = await fromPart(db, part, q)
+      .select([
+        'agency_code',
+        'direction',
+        sql<number>`sum(count)`.as('n'),
+        sql<number>`sum(case when signed_valid = 1 then count else 0 end)`.as('signed'),
+      ])
+      .groupBy(['agency_code', 'direction'])
+      .execute();
+    for (const r of rows) {
+      let row = byCode.get(r.agency_code);
+      if (!row) {
+        row = { agencyCode: r.agency_code, sent: 0, sentSigned: 0, received: 0 };
+        byCode.set(r.agency_code, row);
+      }
+      if (r.direction === 'sent') {
+        row.sent += Number(r.n);
+        row.sentSigned += Number(r.signed);
+      } else row.received += Number(r.n);
     }
-    if (r.direction === 'sent') {
-      row.sent += Number(r.n);
-      row.sentSigned += Number(r.signed);
-    } else row.received += Number(r.n);
   }
   return [...byCode.values()].sort((a, b) => (a.agencyCode < b.agencyCode ? -1 : 1));
 }

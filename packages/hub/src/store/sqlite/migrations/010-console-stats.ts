@@ -36,6 +36,24 @@ export function consoleStatsMigration(types: { text: ColumnType; int: ColumnType
         .addPrimaryKeyConstraint('stats_daily_pk', ['day', 'agency_code', 'direction', 'message_type', 'signed_valid'])
         .execute();
       await db.schema.createIndex('stats_daily_agency').on('stats_daily').columns(['agency_code', 'day']).execute();
+      // the same per month (yyyymm): a year's dashboard reads 12 months instead of 365 days
+      await db.schema
+        .createTable('stats_monthly')
+        .addColumn('month', int as 'integer', (c) => c.notNull())
+        .addColumn('agency_code', text as 'text', (c) => c.notNull())
+        .addColumn('direction', text as 'text', (c) => c.notNull())
+        .addColumn('message_type', text as 'text', (c) => c.notNull())
+        .addColumn('signed_valid', int as 'integer', (c) => c.notNull())
+        .addColumn('level', int as 'integer', (c) => c.notNull())
+        .addColumn('count', big as 'integer', (c) => c.notNull())
+        .addPrimaryKeyConstraint('stats_monthly_pk', [
+          'month',
+          'agency_code',
+          'direction',
+          'message_type',
+          'signed_valid',
+        ])
+        .execute();
 
       await db.schema
         .createTable('stats_status_codes')

@@ -267,9 +267,26 @@ export function DashboardPage() {
                 />
               )}
               <h3>{t('ops.links')}</h3>
-              <p>{data.links.length === 0 ? t('ops.links.none') : n(data.links.length)}</p>
+              {data.links.length === 0 ? (
+                <p>{t('ops.links.none')}</p>
+              ) : (
+                <ul>
+                  {data.links.map((l) => (
+                    <li key={l.hubId}>
+                      {t('ops.links.row', {
+                        hub: l.hubId,
+                        queue: n(l.queueDepth),
+                        dead: n(l.dead),
+                        errors: `${Math.round(l.errorRate * 100)} %`,
+                      })}
+                    </li>
+                  ))}
+                </ul>
+              )}
               <h3>{t('ops.deadLetters')}</h3>
-              <p>{n(data.deadLetters.count)}</p>
+              <p>
+                {t('ops.deadLetters.row', { dead: n(data.deadLetters.count), pending: n(data.deadLetters.pending) })}
+              </p>
             </section>
             <section className="card" aria-labelledby="h-top-s">
               <h2 id="h-top-s">{t('ops.topSenders')}</h2>

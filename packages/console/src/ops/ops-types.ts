@@ -31,8 +31,16 @@ export interface Dashboard {
   overdue: { deadlineHours: number; total: number; byRecipient: Array<AgencyFigure & { oldest: string }> };
   top: { senders: AgencyFigure[]; receivers: AgencyFigure[] };
   live: { perSecond: number[]; lastMinute: number };
-  links: unknown[];
-  deadLetters: { count: number };
+  links: Array<{
+    hubId: string;
+    role: 'parent' | 'child';
+    queueDepth: number;
+    oldestWaitingSeconds?: number;
+    dead: number;
+    errorRate: number;
+    lastSuccessAt?: string;
+  }>;
+  deadLetters: { count: number; pending: number };
 }
 
 export interface Agency {

@@ -22,6 +22,7 @@ import {
 import type { HubContext } from '../../core/hub-context.js';
 import { openAttachment } from '../../delivery/open-package.js';
 import { timeline } from '../../delivery/timeline.js';
+import type { LinkView } from '../../federation/federation.js';
 import { foldText, vietnamDay } from '../../store/sql/stats-queries.js';
 import type { ConsoleRole, DocumentRecord, StatsQuery } from '../../store/store.js';
 import { AgencyActivity, type AgencyErrors } from './agency-activity.js';
@@ -88,10 +89,10 @@ export interface Dashboard {
   overdue: { deadlineHours: number; total: number; byRecipient: Array<AgencyFigure & { oldest: Date }> };
   top: { senders: AgencyFigure[]; receivers: AgencyFigure[] };
   live: { perSecond: number[]; lastMinute: number };
-  /** federation links (filled by the federation branch when merged) */
-  links: unknown[];
-  /** webhook dead letters (filled by the webhooks branch when merged) */
-  deadLetters: { count: number };
+  /** this hub's federation links: queue depth, oldest waiting, last success, error rate (federation/) */
+  links: LinkView[];
+  /** webhook notifications given up after the horizon, and those still being tried (delivery/webhooks/) */
+  deadLetters: { count: number; pending: number };
 }
 
 export interface AgencyHealth {
@@ -191,6 +192,7 @@ export class OpsConsole {
   // ---- dashboard ----
 
   async dashboard(actor: OpsActor, filter: DashboardFilter, now = new Date()): Promise<Dashboard> {
+    const webhookQueue = await this.ctx.store.webhookQueueStats(now);
     const period = resolvePeriod(filter, now);
     const hubId = this.ctx.config.hubId;
     let agencies = (await this.visibleAgencies(actor)).filter((a) => !a.deleted);
@@ -318,8 +320,8 @@ export class OpsConsole {
       },
       top: { senders: top('sent'), receivers: top('received') },
       live: { perSecond, lastMinute: perSecond.reduce((s, n) => s + n, 0) },
-      links: [],
-      deadLetters: { count: 0 },
+      links: this.ctx.federation ? await this.ctx.federation.links(now) : [],
+      deadLetters: { count: webhookQueue.dead, pending: webhookQueue.pending },
     };
   }
 

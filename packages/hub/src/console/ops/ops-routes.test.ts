@@ -80,7 +80,8 @@ describe('/console/api/ops', () => {
     assert.ok(before.kpis.agencies > 50, 'the demo directory');
     assert.equal(before.kpis.sent, 0);
     assert.deepEqual(before.links, []);
-    assert.deepEqual(before.deadLetters, { count: 0 });
+    assert.deepEqual(before.deadLetters, { count: 0, pending: 0 });
+    assert.deepEqual(before.links, [], 'a hub without federation links');
     assert.equal(before.series.buckets.length, 1);
 
     const doc = await sampleDocument({

@@ -211,7 +211,19 @@ before(async () => {
     agencies.get(code)!.key = files.key;
     agencies.get(code)!.cert = files.cert;
   }
-  await Promise.all([...nodes.values()].map((n) => startNode(n)));
+  // the ports are chosen before the hubs start (each hub is configured with the others' URLs): should
+  // another process take one meanwhile, all three start again on fresh ports
+  for (let attempt = 1; ; attempt++) {
+    const started = await Promise.allSettled([...nodes.values()].map((n) => startNode(n)));
+    const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (!failed) break;
+    for (const n of nodes.values()) await stopNode(n, 'SIGKILL');
+    if (attempt >= 3 || !/EADDRINUSE/.test(String(failed.reason))) throw failed.reason;
+    for (const n of nodes.values()) {
+      n.port = await freePort();
+      n.log = [];
+    }
+  }
   // one gateway per agency, pointed at the agency's own hub
   for (const [code] of names) {
     const a = agencies.get(code)!;

@@ -150,11 +150,20 @@ async function call(
     headers['content-type'] = 'application/json';
     body = JSON.stringify(opts.json);
   } else if (body !== undefined) headers['content-type'] = 'application/xml';
-  return httpCall(`${(opts.node ?? anyNode()).url}${path}`, {
-    method,
-    headers,
-    ...(body === undefined ? {} : { body }),
-  });
+  const once = () =>
+    httpCall(`${(opts.node ?? anyNode()).url}${path}`, {
+      method,
+      headers,
+      ...(body === undefined ? {} : { body }),
+    });
+  let r = await once();
+  // as a client does: a read answered 503 (the object store or the database briefly unreachable — s3rver
+  // under a loaded machine refuses connections now and then) is tried again; writes retry where they are made
+  for (let attempt = 1; method === 'GET' && r.status === 503 && attempt < 5; attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+    r = await once();
+  }
+  return r;
 }
 
 function expectStatus(r: HttpAnswer, status: number, what: string): void {

@@ -79,6 +79,8 @@ async function startNode(n: Node): Promise<void> {
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
+  // known at once, so that after() kills it whatever happens during start-up
+  n.child = child;
   let out = '';
   child.stderr!.on('data', (c: Buffer) => n.log.push(c.toString()));
   n.url = await new Promise<string>((resolve, reject) => {
@@ -90,7 +92,6 @@ async function startNode(n: Node): Promise<void> {
     });
     child.once('exit', (code) => reject(new Error(`${n.id} exited (${code}) during start-up: ${n.log.join('')}`)));
   });
-  n.child = child;
   n.proxy.targetPort = Number(new URL(n.url).port);
 }
 

@@ -3,7 +3,7 @@
 // the public half is written beside it (link.pub.pem) for the operator to pin at the peers.
 
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, X509Certificate } from 'node:crypto';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { HubConfig } from '../config/hub-config.js';
 
@@ -47,7 +47,14 @@ export async function loadLinkIdentity(config: HubConfig, opts: { create?: boole
   const publicKey = createPublicKey(privateKey);
   const publicPem = publicKey.export({ type: 'spki', format: 'pem' }) as string;
   if (!config.federation.linkKey) {
-    await writeFile(join(dirname(keyFile), 'link.pub.pem'), publicPem).catch(() => undefined);
+    // written only when missing or different, and by rename: a peer may be reading it to pin it
+    const pubFile = join(dirname(keyFile), 'link.pub.pem');
+    const current = await readFile(pubFile, 'utf8').catch(() => undefined);
+    if (current !== publicPem) {
+      const temp = `${pubFile}.${process.pid}.tmp`;
+      await writeFile(temp, publicPem);
+      await rename(temp, pubFile);
+    }
   }
   return { privateKey, publicKey, publicPem, keyFile };
 }

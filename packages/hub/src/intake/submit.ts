@@ -177,7 +177,8 @@ async function routeOrPull(ctx: HubContext, route: Parameters<typeof routePackag
     await routePackage(ctx.store, route);
   } catch (err) {
     if (!(err instanceof HubError) || err.code !== 'unknown-recipient' || !ctx.federation?.pullOnDemand()) throw err;
-    await ctx.federation.syncNow();
+    // a link that does not answer must not hold the agency's request for long
+    await Promise.race([ctx.federation.syncNow(), new Promise((resolve) => setTimeout(resolve, 3000).unref())]);
     await routePackage(ctx.store, route);
   }
 }

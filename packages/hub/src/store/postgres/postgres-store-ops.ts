@@ -2,9 +2,7 @@
 // group-commit batch (pg-batch.ts), the writes whose results nobody reads deferred into the next round
 // trip, and counters and the audit chain's head taken from memory while the batch holds their locks.
 
-import { entryHash } from '@lienthong/trust';
 import { type Kysely, sql } from 'kysely';
-import { chainEntry } from '../../audit/chain-entry.js';
 import type { MessageType } from '../../core/contract.js';
 import { previousAuditHash } from '../sql/audit-chain-queries.js';
 import type { Database, DeliveriesTable } from '../sql/database.js';
@@ -14,8 +12,6 @@ import { SqlStoreOps } from '../sql/sql-store-ops.js';
 import type {
   AgencyRecord,
   AttachmentRecord,
-  AuditInput,
-  AuditRecord,
   DeliveryPatch,
   DeliveryRecord,
   DocumentRecord,
@@ -101,28 +97,13 @@ export class PostgresStoreOps extends SqlStoreOps {
     return { id, prevHash: await previousAuditHash(this.db, id) };
   }
 
-  override async appendAudit(e: AuditInput): Promise<AuditRecord> {
-    const ctx = this.inBatch;
-    if (!ctx) return super.appendAudit(e);
-    const { id, prevHash } = await this.auditLink();
-    const hash = entryHash(prevHash, chainEntry(id, e.payload));
-    await insertRows(ctx.deferring, 'audit_log', [
-      {
-        id,
-        at: e.at.getTime(),
-        actor: e.actor,
-        action: e.action,
-        subject: e.subject ?? null,
-        outcome: e.outcome,
-        reason: e.reason ?? null,
-        request_id: e.requestId ?? null,
-        payload: e.payload,
-        prev_hash: prevHash,
-        hash,
-      },
-    ]);
-    ctx.batch.auditHead = { id, hash };
-    return { ...e, id, prevHash, hash };
+  /** in a batch the audit row is deferred, and the batch remembers the chain's new head */
+  protected override auditWriter(): Kysely<Database> {
+    return this.inBatch ? this.inBatch.deferring : this.db;
+  }
+
+  protected override auditAppended(id: number, hash: string): void {
+    if (this.inBatch) this.inBatch.batch.auditHead = { id, hash };
   }
 
   /** In a batch, answered from the directory cache while the version this transaction read is the cached one. */

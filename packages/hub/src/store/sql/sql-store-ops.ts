@@ -680,7 +680,7 @@ export class SqlStoreOps implements StoreOps {
   async appendAudit(e: AuditInput): Promise<AuditRecord> {
     const { id, prevHash } = await this.auditLink();
     const hash = entryHash(prevHash, chainEntry(id, e.payload));
-    await insertRows(this.db, 'audit_log', [
+    await insertRows(this.auditWriter(), 'audit_log', [
       {
         id,
         at: e.at.getTime(),
@@ -695,8 +695,17 @@ export class SqlStoreOps implements StoreOps {
         hash,
       },
     ]);
+    this.auditAppended(id, hash);
     return { ...e, id, prevHash, hash };
   }
+
+  /** where the audit row is written (PostgreSQL's group-commit batch defers it) */
+  protected auditWriter(): Kysely<Database> {
+    return this.db;
+  }
+
+  /** told of each entry appended (PostgreSQL's batch keeps the chain's head in memory) */
+  protected auditAppended(_id: number, _hash: string): void {}
 
   auditHead(): Promise<{ id: number; hash: string } | undefined> {
     return auditHead(this.db);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import type { HubError } from '../core/contract.js';
 import { as, readFixture, useTestHub } from '../core/hub-test-support.js';
+import { parseApiKey } from './api-key.js';
 import { DEMO_DIRECTORY } from './demo-directory.js';
 
 describe('directory and credentials', () => {
@@ -57,7 +58,9 @@ describe('directory and credentials', () => {
     const raw = await readFile(join(t.dataDir, 'hub.sqlite'));
     const secret = demo.all[0]!.vxpSecret;
     assert.equal(raw.includes(Buffer.from(secret)), false);
-    const apiSecret = demo.all[0]!.apiKey.split('_')[2]!;
+    // the secret part itself (base64url: it may hold '_', so not split on it)
+    const apiSecret = parseApiKey(demo.all[0]!.apiKey)!.secret;
+    assert.equal(apiSecret.length, 43);
     assert.equal(raw.includes(Buffer.from(apiSecret)), false);
   });
 

@@ -106,6 +106,11 @@ CREATE INDEX IF NOT EXISTS incoming_received ON incoming(message_type, received_
 
 type Row = Record<string, unknown>;
 
+/** sets `target[key]` to the row's `column` when the column holds a value (optional fields stay absent) */
+function copyPresent<T extends object>(target: T, key: keyof T, r: Row, column: string): void {
+  if (r[column] !== null && r[column] !== undefined) (target as unknown as Row)[key as string] = r[column];
+}
+
 function outgoingFrom(r: Row): OutgoingRow {
   const o: OutgoingRow = {
     seq: r['seq'] as number,
@@ -119,9 +124,7 @@ function outgoingFrom(r: Row): OutgoingRow {
     attempts: r['attempts'] as number,
     createdAt: r['created_at'] as string,
   };
-  const opt = (key: keyof OutgoingRow, column: string) => {
-    if (r[column] !== null && r[column] !== undefined) (o as unknown as Row)[key] = r[column];
-  };
+  const opt = (key: keyof OutgoingRow, column: string) => copyPresent(o, key, r, column);
   opt('sourceName', 'source_name');
   opt('documentId', 'document_id');
   opt('subject', 'subject');
@@ -147,9 +150,7 @@ function incomingFrom(r: Row): IncomingRow {
     state: r['state'] as IncomingState,
     receivedAt: r['received_at'] as string,
   };
-  const opt = (key: keyof IncomingRow, column: string) => {
-    if (r[column] !== null && r[column] !== undefined) (o as unknown as Row)[key] = r[column];
-  };
+  const opt = (key: keyof IncomingRow, column: string) => copyPresent(o, key, r, column);
   opt('subject', 'subject');
   opt('documentId', 'document_id');
   opt('statusCode', 'status_code');

@@ -2,6 +2,7 @@
 
 import assert from 'node:assert/strict';
 import { createHash, randomBytes, randomFillSync } from 'node:crypto';
+import { type AddressInfo, createServer, type Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
@@ -316,6 +317,40 @@ describe('S3BlobStore when the server fails', () => {
     const health = await missing.health();
     assert.equal(health.ok, false);
     assert.match(health.detail ?? '', /lt-missing/);
+  });
+
+  test('an object store that accepts connections and never answers fails as unavailable after the idle timeout', async () => {
+    const sockets = new Set<Socket>();
+    const silent = createServer((socket) => {
+      sockets.add(socket);
+      socket.on('error', () => undefined);
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    const store = await s3.blobStore('lt-exists');
+    const stuck = new (store.constructor as typeof S3BlobStore)({
+      bucket: 'lt-exists',
+      endpoint: `http://127.0.0.1:${port}`,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      accessKeyId: 'S3RVER',
+      secretAccessKey: 'S3RVER',
+      prefix: '',
+      partSize: 5 * MiB,
+      idleTimeoutMs: 300,
+      clientConfig: { maxAttempts: 1 },
+    });
+    try {
+      await assert.rejects(
+        stuck.has(sha(Buffer.from('never answered'))),
+        (err: unknown) =>
+          err instanceof HubError && err.code === 'unavailable' && /object store is unavailable: TimeoutError/.test(err.message),
+      );
+    } finally {
+      stuck.client.destroy();
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 });
 

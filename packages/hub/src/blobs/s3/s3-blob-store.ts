@@ -62,6 +62,14 @@ export interface S3BlobStoreOptions {
   staleTempMs?: number;
   /** keys per ListObjectsV2 page (default: the server's, 1000 on S3) */
   listPageSize?: number;
+  /** how long a connection to the object store may take to open (default 10 s) */
+  connectTimeoutMs?: number;
+  /**
+   * how long a request's connection may stay silent before it fails as unavailable (default 5 min: long
+   * enough for a slow client's download that holds back an object's stream, short enough that a stuck
+   * object store does not hold requests forever)
+   */
+  idleTimeoutMs?: number;
   /** extra SDK client settings (tests) */
   clientConfig?: Partial<S3ClientConfig>;
 }
@@ -104,6 +112,10 @@ export class S3BlobStore implements BlobStore {
       // SHA-256 of every blob is what the hub verifies. s3-blob-store.test.ts checks the headers sent.
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
+      requestHandler: {
+        connectionTimeout: opts.connectTimeoutMs ?? 10_000,
+        socketTimeout: opts.idleTimeoutMs ?? 5 * 60_000,
+      },
       ...opts.clientConfig,
     });
     // An object store that cannot be reached, or answers 5xx after the SDK's own retries, is a transient

@@ -5,9 +5,10 @@
 // s3rver answers AbortMultipartUpload with 405, ListMultipartUploads and UploadPartCopy with
 // NotImplemented; they are added here over its own store (the directory where it keeps the parts of an
 // upload in progress, its getObject and putPart), so the tests can check that an aborted upload leaves
-// nothing behind and exercise copies part by part. Everything else is s3rver's.
+// nothing behind and exercise copies part by part. Its deleteObject is replaced (see below). Everything
+// else is s3rver's.
 
-import { readdir, readFile, rm, stat } from 'node:fs/promises';
+import { readdir, readFile, rm, stat, unlink } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -27,6 +28,7 @@ interface S3rverInstance {
       partNumber: number,
       content: NodeJS.ReadableStream,
     ): Promise<{ md5: string }>;
+    deleteObject(bucket: string, key: string): Promise<void>;
   };
 }
 type S3rverClass = new (opts: Record<string, unknown>) => S3rverInstance;
@@ -39,6 +41,19 @@ if (!directory) {
 const S3rver = createRequire(import.meta.url)('s3rver') as S3rverClass;
 const s3 = new S3rver({ directory, silent: true });
 const handle = s3.callback();
+
+// s3rver's deleteObject also removes the object's directory once empty, which races a concurrent write
+// into it (its mkdir done, the open not yet): the write's stream then fails with ENOENT and no handler,
+// the request never answers and the process crashes. Real S3 has no directories: only the files go.
+s3.store.deleteObject = async (bucket, key) => {
+  await Promise.all(
+    (['object', 'object.md5', 'metadata.json'] as const).map((resource) =>
+      unlink(s3.store.getResourcePath(bucket, key, resource)).catch((err: NodeJS.ErrnoException) => {
+        if (err.code !== 'ENOENT') throw err;
+      }),
+    ),
+  );
+};
 
 const uploadsDir = (bucket: string) => s3.store.getResourcePath(bucket, undefined, 'uploads');
 const xmlEscape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -132,5 +147,14 @@ const server = createServer((req, res) => {
 server.listen(Number(portArg ?? 0), '127.0.0.1', () => {
   const address = server.address();
   if (address && typeof address === 'object') process.stdout.write(`LISTENING ${address.port}\n`);
+});
+// a test server must outlive one bad request: say what went wrong (the parent prints it) and go on
+for (const event of ['uncaughtException', 'unhandledRejection'] as const)
+  process.on(event, (err: unknown) => {
+    process.stderr.write(`s3rver ${event}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  });
+server.on('clientError', (err, socket) => {
+  process.stderr.write(`s3rver clientError: ${err.message}\n`);
+  socket.destroy();
 });
 for (const sig of ['SIGTERM', 'SIGINT'] as const) process.on(sig, () => server.close(() => process.exit(0)));

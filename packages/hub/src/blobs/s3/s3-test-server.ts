@@ -106,16 +106,27 @@ function launch(dir: string, port: number): Promise<{ child: ChildProcess; port:
   return new Promise((resolve, reject) => {
     let out = '';
     let err = '';
+    let listening = false;
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
       const m = /^LISTENING (\d+)$/m.exec(out);
-      if (m) resolve({ child, port: Number(m[1]) });
+      if (m && !listening) {
+        listening = true;
+        port = Number(m[1]);
+        resolve({ child, port });
+      }
     });
     child.stderr!.on('data', (d: Buffer) => {
       err += d.toString();
+      // what the server says once up (an error it survived) goes to the test's own output
+      if (listening) process.stderr.write(`[s3rver :${port}] ${d.toString()}`);
     });
     child.on('error', reject);
-    child.on('exit', (code, signal) => reject(new Error(`s3rver exited (${code ?? signal}) before listening: ${err}`)));
+    child.on('exit', (code, signal) => {
+      if (!listening) reject(new Error(`s3rver exited (${code ?? signal}) before listening: ${err}`));
+      else if (signal !== 'SIGKILL' && signal !== 'SIGTERM' && code !== 0)
+        process.stderr.write(`[s3rver :${port}] exited unexpectedly (${code ?? signal}): ${err.slice(-4000)}\n`);
+    });
   });
 }
 

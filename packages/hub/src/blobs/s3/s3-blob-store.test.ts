@@ -344,7 +344,9 @@ describe('S3BlobStore when the server fails', () => {
       await assert.rejects(
         stuck.has(sha(Buffer.from('never answered'))),
         (err: unknown) =>
-          err instanceof HubError && err.code === 'unavailable' && /object store is unavailable: TimeoutError/.test(err.message),
+          err instanceof HubError &&
+          err.code === 'unavailable' &&
+          /object store is unavailable: TimeoutError/.test(err.message),
       );
     } finally {
       stuck.client.destroy();

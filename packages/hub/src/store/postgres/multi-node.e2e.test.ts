@@ -157,8 +157,8 @@ async function call(
       ...(body === undefined ? {} : { body }),
     });
   let r = await once();
-  // as a client does: a read answered 503 (the object store or the database briefly unreachable — s3rver
-  // under a loaded machine refuses connections now and then) is tried again; writes retry where they are made
+  // as a client does: a read answered 503 (the object store or the database briefly unreachable) is tried
+  // again; writes retry where they are made
   for (let attempt = 1; method === 'GET' && r.status === 503 && attempt < 5; attempt++) {
     await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
     r = await once();

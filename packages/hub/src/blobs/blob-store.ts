@@ -22,6 +22,8 @@ export interface TempBlob {
    * made durable as a file.
    */
   inlineBytes?(): Uint8Array | undefined;
+  /** several chunks in order, as `write` each would, in one operation where the store can (a file's writev) */
+  writeMany?(chunks: Uint8Array[]): Promise<void>;
 }
 
 export interface ByteRange {

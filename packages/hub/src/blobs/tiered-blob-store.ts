@@ -123,6 +123,11 @@ class SpoolingTempBlob implements TempBlob {
     await file.write(chunk);
   }
 
+  async writeMany(chunks: Uint8Array[]): Promise<void> {
+    if (this.file?.writeMany) return this.file.writeMany(chunks);
+    for (const c of chunks) await this.write(c);
+  }
+
   async finish(): Promise<{ sha256: string; size: number }> {
     if (this.file) return this.file.finish();
     if (this.state === 'aborted') throw new Error('temp blob was aborted');

@@ -11,7 +11,7 @@ import type { BlobStore, TempBlob } from '../blobs/blob-store.js';
 import { HubError } from '../core/contract.js';
 import { hubErrorFromParse } from './edxml-error-mapping.js';
 import { requestChunks } from './request-chunks.js';
-import { WriteBehind } from './write-behind.js';
+import { WriteBehind, writeChunks } from './write-behind.js';
 
 /** bytes of the body, and of each attachment, that may be on their way to disk while parsing goes on */
 const WRITE_BEHIND_BYTES = 1024 * 1024;
@@ -47,7 +47,7 @@ export async function spoolAndParse(blobs: BlobStore, body: Readable, maxBodyByt
   try {
     const bodyTemp = await blobs.createTemp({ inline: true });
     temps.push(bodyTemp);
-    const bodyWrites = new WriteBehind((chunk) => bodyTemp.write(chunk), WRITE_BEHIND_BYTES);
+    const bodyWrites = new WriteBehind((chunks) => writeChunks(bodyTemp, chunks), WRITE_BEHIND_BYTES);
     let size = 0;
     // hashes from the first '<' on: almost always where the parser will say the XML starts. When that
     // is the body's first byte (no preamble: the usual case) it is the body's own hash, not computed twice.
@@ -88,7 +88,7 @@ export async function spoolAndParse(blobs: BlobStore, body: Readable, maxBodyByt
           return t;
         });
         created.catch(() => undefined);
-        const writes = new WriteBehind(async (chunk) => (await created).write(chunk), WRITE_BEHIND_BYTES);
+        const writes = new WriteBehind(async (chunks) => writeChunks(await created, chunks), WRITE_BEHIND_BYTES);
         return {
           write: (chunk) => writes.write(chunk),
           end: async (info) => {

@@ -46,6 +46,23 @@ test('a committed blob lives under its SHA-256, sharded ab/cd, and reads back wh
   assert.deepEqual(await readdir(join(root, 'tmp')), []);
 });
 
+test('writeMany: chunks written together (one writev) land in order, hashed as if written one by one', async () => {
+  const { root, blobs } = await store();
+  const parts = [Buffer.from('một '), Buffer.alloc(0), Buffer.alloc(300_000, 0x61), Buffer.from(' hai')];
+  const whole = Buffer.concat(parts);
+  const t = await blobs.createTemp();
+  await t.write(Buffer.from('<'));
+  await t.writeMany!(parts);
+  await t.writeMany!([Buffer.from('>'), Buffer.from('!')]);
+  const expected = Buffer.concat([Buffer.from('<'), whole, Buffer.from('>!')]);
+  const { sha256, size } = await t.finish();
+  assert.equal(size, expected.length);
+  assert.equal(sha256, createHash('sha256').update(expected).digest('hex'));
+  const key = await t.commit();
+  assert.deepEqual(await readAll(await blobs.open(key)), expected);
+  assert.deepEqual(await readdir(join(root, 'tmp')), []);
+});
+
 test('writing an existing blob again is a no-op that leaves no temp file', async () => {
   const { root, blobs } = await store();
   const a = await blobs.createTemp();

@@ -36,6 +36,22 @@ export class FsTempBlob implements TempBlob {
     }
   }
 
+  async writeMany(chunks: Uint8Array[]): Promise<void> {
+    if (!this.fh || this.digest !== undefined) throw new Error('temp blob is closed');
+    let total = 0;
+    for (const c of chunks) {
+      this.hash.update(c);
+      total += c.byteLength;
+    }
+    this.bytes += total;
+    let rest = chunks;
+    while (total > 0) {
+      const { bytesWritten } = await this.fh.writev(rest);
+      total -= bytesWritten;
+      if (total > 0) rest = unwritten(rest, bytesWritten);
+    }
+  }
+
   async finish(): Promise<{ sha256: string; size: number }> {
     if (this.digest === undefined) {
       if (!this.fh) throw new Error('temp blob was aborted');
@@ -101,4 +117,13 @@ async function mkdirSynced(dir: string): Promise<void> {
     d = dirname(d);
   }
   for (const c of created) await fsyncDir(dirname(c));
+}
+
+/** what is left of `chunks` once their first `written` bytes are written (a short writev) */
+function unwritten(chunks: Uint8Array[], written: number): Uint8Array[] {
+  let i = 0;
+  while (i < chunks.length && written >= chunks[i]!.byteLength) written -= chunks[i++]!.byteLength;
+  const rest = chunks.slice(i);
+  if (written > 0) rest[0] = rest[0]!.subarray(written);
+  return rest;
 }

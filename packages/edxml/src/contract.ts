@@ -17,6 +17,12 @@ export interface AttachmentWriter {
   end(info: { size: number; sha256: string }): unknown | Promise<unknown>;
   /** Parsing failed; discard what was written. Must not throw. */
   abort(): void | Promise<void>;
+  /**
+   * For a writer that hashes what it is given anyway (a blob store's temp file): the parser then does
+   * not hash the decoded bytes a second time, and calls this instead of `end`. It resolves to the
+   * SHA-256 (hex) of the bytes written and the value kept as AttachmentInfo.ref.
+   */
+  endHashed?(size: number): Promise<{ sha256: string; ref: unknown }>;
 }
 
 export interface ParseLimits {

@@ -393,3 +393,31 @@ test('limits from options apply: attachments count and size', async () => {
   });
   await rejectsWith(smallDocument(), 'too-many', /more than 0 attachments/, { limits: { maxAttachments: 0 } });
 });
+
+test('a writer that hashes what it is given: endHashed replaces end, and its SHA-256 is the attachment’s', async () => {
+  const file = readFixture('edoc_new.edxml');
+  const expected = independentAttachment(file);
+  const written: Buffer[] = [];
+  const calls: string[] = [];
+  const result = await parseEdxml(chunks(file, 4096), {
+    attachmentSink: {
+      begin: (index) => ({
+        write: (chunk) => void written.push(Buffer.from(chunk)),
+        end: () => {
+          calls.push('end');
+        },
+        abort: () => undefined,
+        endHashed: async (size) => {
+          calls.push(`endHashed ${index} ${size}`);
+          // what a hashing writer would report: the tests check the parser keeps it as it is
+          return { sha256: sha256(Buffer.concat(written)), ref: `hashed:${index}` };
+        },
+      }),
+    },
+  });
+  const [attachment] = documentOf(result).attachments;
+  assert.deepEqual(calls, [`endHashed 0 ${expected.length}`]);
+  assert.deepEqual(Buffer.concat(written), expected);
+  assert.equal(attachment?.sha256, sha256(expected));
+  assert.equal(attachment?.ref, 'hashed:0');
+});

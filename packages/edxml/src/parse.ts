@@ -86,7 +86,8 @@ interface OpenAttachment {
   node: ElementNode;
   index: number;
   decoder: Base64Decoder;
-  hash: Hash;
+  /** absent when the writer hashes the bytes itself (endHashed) */
+  hash: Hash | undefined;
   size: number;
   writer: AttachmentWriter | undefined;
 }
@@ -228,13 +229,14 @@ class PackageAssembler {
       throw new EdxmlError('too-many', `more than ${this.limits.maxAttachments} attachments`, path);
     }
     const index = this.attachmentCount++;
+    const writer = this.options.attachmentSink?.begin(index);
     this.open = {
       node: attachment,
       index,
       decoder: new Base64Decoder(),
-      hash: createHash('sha256'),
+      hash: writer?.endHashed ? undefined : createHash('sha256'),
       size: 0,
-      writer: this.options.attachmentSink?.begin(index),
+      writer,
     };
   }
 
@@ -260,7 +262,7 @@ class PackageAssembler {
         contentPath(open),
       );
     }
-    open.hash.update(decoded);
+    open.hash?.update(decoded);
     return open.writer?.write(decoded);
   }
 
@@ -291,8 +293,14 @@ class PackageAssembler {
       throw base64Error(error, open);
     }
     await this.deliver(open, tail);
-    const sha256 = open.hash.digest('hex');
-    const ref = await open.writer?.end({ size: open.size, sha256 });
+    let sha256: string;
+    let ref: unknown;
+    if (open.hash) {
+      sha256 = open.hash.digest('hex');
+      ref = await open.writer?.end({ size: open.size, sha256 });
+    } else {
+      ({ sha256, ref } = await open.writer!.endHashed!(open.size));
+    }
     this.open = undefined;
     open.node.content = { index: open.index, size: open.size, sha256, ref };
   }

@@ -91,14 +91,18 @@ export async function spoolAndParse(blobs: BlobStore, body: Readable, maxBodyByt
         const writes = new WriteBehind(async (chunks) => writeChunks(await created, chunks), WRITE_BEHIND_BYTES);
         return {
           write: (chunk) => writes.write(chunk),
-          end: async (info) => {
+          end: () => {
+            throw new Error('the parser ends a hashing writer with endHashed');
+          },
+          // the temp hashes what it writes: the parser leaves the decoded bytes to its hash
+          endHashed: async (size) => {
             await writes.flush();
             const t = await created;
             const done = await t.finish();
-            if (done.sha256 !== info.sha256 || done.size !== info.size) {
-              throw new Error(`attachment ${index}: spooled bytes differ from what the parser decoded`);
+            if (done.size !== size) {
+              throw new Error(`attachment ${index}: spooled ${done.size} bytes, the parser decoded ${size}`);
             }
-            return t;
+            return { sha256: done.sha256, ref: t };
           },
           abort: async () => {
             await (await created.catch(() => undefined))?.abort();

@@ -10,8 +10,8 @@ import { runInNewContext } from 'node:vm';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { HubError } from '../../core/contract.js';
 import type { TempBlob } from '../blob-store.js';
-import { S3BlobStore, type S3BlobStoreOptions } from './s3-blob-store.js';
-import { filesUnder, type S3TestServer, startS3TestServer, TEST_CREDENTIALS } from './s3-test-server.js';
+import { S3BlobStore } from './s3-blob-store.js';
+import { filesUnder, type S3TestServer, startS3TestServer, testStoreOptions } from './s3-test-server.js';
 
 const MiB = 1024 * 1024;
 
@@ -19,16 +19,6 @@ const MiB = 1024 * 1024;
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
-/** settings of a store on the test server's account, not initialised (s3.blobStore initialises its stores) */
-const storeOptions = (bucket: string, endpoint: string): S3BlobStoreOptions => ({
-  bucket,
-  endpoint,
-  region: 'us-east-1',
-  forcePathStyle: true,
-  ...TEST_CREDENTIALS,
-  prefix: '',
-  partSize: 5 * MiB,
-});
 
 async function readAll(r: Readable): Promise<Buffer> {
   const parts: Buffer[] = [];
@@ -312,7 +302,7 @@ describe('S3BlobStore when the server fails', () => {
 
   test('init names the bucket when it cannot reach it', async () => {
     await s3.createBucket('lt-exists');
-    const missing = new S3BlobStore(storeOptions('lt-missing', s3.endpoint));
+    const missing = new S3BlobStore(testStoreOptions('lt-missing', s3.endpoint));
     await assert.rejects(missing.init(), /S3 bucket lt-missing: NotFound/);
     const health = await missing.health();
     assert.equal(health.ok, false);
@@ -328,7 +318,7 @@ describe('S3BlobStore when the server fails', () => {
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const { port } = silent.address() as AddressInfo;
     const stuck = new S3BlobStore({
-      ...storeOptions('lt-exists', `http://127.0.0.1:${port}`),
+      ...testStoreOptions('lt-exists', `http://127.0.0.1:${port}`),
       idleTimeoutMs: 300,
       clientConfig: { maxAttempts: 1 },
     });

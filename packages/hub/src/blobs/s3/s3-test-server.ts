@@ -18,6 +18,19 @@ export const TEST_CREDENTIALS: Readonly<{ accessKeyId: string; secretAccessKey: 
   secretAccessKey: 'S3RVER',
 });
 
+/** settings of a store on the test server's account (path-style, 5 MiB parts, no prefix) */
+export function testStoreOptions(bucket: string, endpoint: string): S3BlobStoreOptions {
+  return {
+    bucket,
+    endpoint,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    ...TEST_CREDENTIALS,
+    prefix: '',
+    partSize: 5 * 1024 * 1024,
+  };
+}
+
 export interface S3TestServer {
   endpoint: string;
   port: number;
@@ -63,16 +76,7 @@ export async function startS3TestServer(): Promise<S3TestServer> {
     },
     async blobStore(bucket, opts = {}) {
       await server.createBucket(bucket);
-      const store = new S3BlobStore({
-        bucket,
-        endpoint,
-        region: 'us-east-1',
-        forcePathStyle: true,
-        ...TEST_CREDENTIALS,
-        prefix: '',
-        partSize: 5 * 1024 * 1024,
-        ...opts,
-      });
+      const store = new S3BlobStore({ ...testStoreOptions(bucket, endpoint), ...opts });
       await store.init();
       return store;
     },

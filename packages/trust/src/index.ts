@@ -67,6 +67,7 @@ export { generateKeyPair, type KeyPair, type KeyType, privateKeyPem, toPrivateKe
 export { DEVELOPMENT_MARK } from './pki/subject-names.js';
 export {
   createReceipt,
+  createReceiptAsync,
   RECEIPT_TYPE,
   type Receipt,
   type ReceiptFields,

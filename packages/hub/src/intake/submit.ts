@@ -6,11 +6,12 @@ import { type AttachmentInfo, formatTimestamp, validatePackage } from '@lienthon
 import { recordAudit } from '../audit/audit-trail.js';
 import type { TempBlob } from '../blobs/blob-store.js';
 import { routePackage } from '../business/route-package.js';
+import type { RoutingPlan } from '../business/routing-plan.js';
 import { HubError, type MessageType, type SubmitRequest, type SubmitResult } from '../core/contract.js';
 import { newDocId } from '../core/doc-id.js';
 import { type HubContext, observe } from '../core/hub-context.js';
 import { documentReceipt } from '../receipts/document-receipt.js';
-import { issueReceipt } from '../receipts/issue-receipt.js';
+import { issueReceipt, issueReceiptAsync } from '../receipts/issue-receipt.js';
 import { verifyAtIntake } from '../signatures/verify-at-intake.js';
 import type { AttachmentRecord, DocumentRecord, InlineBlob, StoreOps } from '../store/store.js';
 import { commitPackage } from './commit-package.js';
@@ -87,7 +88,13 @@ export async function submit(ctx: HubContext, req: SubmitRequest): Promise<Submi
     const at = new Date();
     const route = { pkg, docId, actor: p.systemId, at, to: req.to };
     // a dry run refuses unroutable packages before anything is moved into place
-    await routeOrPull(ctx, route);
+    const dryRun = await routeOrPull(ctx, route);
+    // The receipt is signed in the thread pool while the blobs are put in place; the transaction takes
+    // it when its own plan names the same recipients (else it signs one itself, as it would anyway).
+    const early = issueReceiptAsync(ctx, { docId, sha256, size, sender, acceptedAt: at }, dryRun.recipients).then(
+      (receipt) => ({ receipt, sender: sender!, recipients: dryRun.recipients }),
+      () => undefined,
+    );
 
     // Durable bytes first: a document row is never committed without its blobs.
     const blobKey = await spooled.body.commit();
@@ -95,6 +102,7 @@ export async function submit(ctx: HubContext, req: SubmitRequest): Promise<Submi
     const bodyBytes = spooled.body.inlineBytes?.();
     if (bodyBytes) inline.push({ key: blobKey, bytes: bodyBytes });
     const attachments = await commitAttachments(ctx, docId, pkg.kind === 'document' ? pkg.attachments : [], inline);
+    const signed = await early;
 
     const outcome = await ctx.store.transaction(async (tx) => {
       const raced = await findResubmission(tx, sender!, sha256);
@@ -114,7 +122,10 @@ export async function submit(ctx: HubContext, req: SubmitRequest): Promise<Submi
         responseForDocId: plan.responseForDocId,
       });
       const allWarnings = [...warnings, ...plan.warnings];
-      const receipt = issueReceipt(ctx, record, plan.recipients);
+      const receipt =
+        signed && signed.sender === record.sender && sameList(signed.recipients, plan.recipients)
+          ? signed.receipt
+          : issueReceipt(ctx, record, plan.recipients);
       // small blobs become durable with this transaction (the large ones were fsync'd above)
       if (inline.length > 0) await tx.insertInlineBlobs(inline, at);
       await commitPackage(tx, {
@@ -172,15 +183,19 @@ export async function submit(ctx: HubContext, req: SubmitRequest): Promise<Submi
 }
 
 /** federation: an unknown recipient may be one the links have not told this hub about yet: pull, then try once more */
-async function routeOrPull(ctx: HubContext, route: Parameters<typeof routePackage>[1]): Promise<void> {
+async function routeOrPull(ctx: HubContext, route: Parameters<typeof routePackage>[1]): Promise<RoutingPlan> {
   try {
-    await routePackage(ctx.store, route);
+    return await routePackage(ctx.store, route);
   } catch (err) {
     if (!(err instanceof HubError) || err.code !== 'unknown-recipient' || !ctx.federation?.pullOnDemand()) throw err;
     // a link that does not answer must not hold the agency's request for long
     await Promise.race([ctx.federation.syncNow(), new Promise((resolve) => setTimeout(resolve, 3000).unref())]);
-    await routePackage(ctx.store, route);
+    return await routePackage(ctx.store, route);
   }
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 /** an agency's own submission, or (federation) a package a linked hub forwards for an agency behind it */

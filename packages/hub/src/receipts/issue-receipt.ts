@@ -1,6 +1,6 @@
 // The hub's signed receipt of an accepted package (docs/trust.md, "Receipts").
 
-import { createReceipt, type Receipt } from '@lienthong/trust';
+import { createReceipt, createReceiptAsync, type Receipt } from '@lienthong/trust';
 import type { HubContext } from '../core/hub-context.js';
 import type { NewDocumentRecord } from '../store/store.js';
 
@@ -10,6 +10,27 @@ export function issueReceipt(
   recipients: readonly string[],
 ): Receipt {
   return createReceipt(
+    {
+      docId: doc.docId,
+      sha256: doc.sha256,
+      size: doc.size,
+      sender: doc.sender,
+      recipients: [...recipients],
+      acceptedAt: doc.acceptedAt,
+      hubId: ctx.config.hubId,
+    },
+    ctx.pki.hubKey,
+    ctx.pki.hubChain,
+  );
+}
+
+/** issueReceipt with the signature computed in libuv's thread pool, off the event loop. */
+export function issueReceiptAsync(
+  ctx: Pick<HubContext, 'pki' | 'config'>,
+  doc: Pick<NewDocumentRecord, 'docId' | 'sha256' | 'size' | 'sender' | 'acceptedAt'>,
+  recipients: readonly string[],
+): Promise<Receipt> {
+  return createReceiptAsync(
     {
       docId: doc.docId,
       sha256: doc.sha256,

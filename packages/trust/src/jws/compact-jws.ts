@@ -143,3 +143,27 @@ function b64url(text: string): string {
 function fromB64url(text: string): Buffer {
   return Buffer.from(text, 'base64url');
 }
+
+/**
+ * signCompactJws with the signature computed in libuv's thread pool (the callback form of
+ * `crypto.sign`): the same bytes but for the signature's randomness, without the event loop's time.
+ */
+export function signCompactJwsAsync(
+  payload: string,
+  typ: string,
+  keyInput: KeyObject | string | Uint8Array,
+  chain: readonly CertificateInput[],
+): Promise<string> {
+  const key = toPrivateKey(keyInput);
+  const alg = jwsAlgorithmFor(key);
+  const input = `${encodedHeader(key, keyInput, typ, chain)}.${b64url(payload)}`;
+  const spec = ALGORITHMS[alg];
+  return new Promise((resolve, reject) =>
+    sign(
+      spec.hash,
+      Buffer.from(input),
+      spec.keyType === 'ec' ? { key, dsaEncoding: 'ieee-p1363' } : key,
+      (err, signature) => (err ? reject(err) : resolve(`${input}.${signature.toString('base64url')}`)),
+    ),
+  );
+}

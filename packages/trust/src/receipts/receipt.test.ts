@@ -4,7 +4,7 @@ import { before, test } from 'node:test';
 import { createCrl } from '../pki/issue-certificate.js';
 import { type TestPki, testPki } from '../testing/dev-pki.js';
 import { crlToPem } from '../x509/certificate-input.js';
-import { createReceipt, type ReceiptInput, verifyReceipt } from './receipt.js';
+import { createReceipt, createReceiptAsync, type ReceiptInput, verifyReceipt } from './receipt.js';
 
 let pki: TestPki;
 before(async () => {
@@ -100,4 +100,25 @@ test('a receipt may name the accepting hub (hubId); any other extra field is ref
   assert.equal(v.fields?.hubId, 'lienthong.hub');
   assert.match(Buffer.from(named.split('.')[1]!, 'base64url').toString(), /"docId":"[^"]+","hubId":"lienthong.hub"/);
   assert.throws(() => createReceipt({ ...input, hubId: '' }, pki.hub.privateKey, chain()), /hubId/);
+});
+
+test('a receipt signed in the thread pool has the same header and payload and verifies', async () => {
+  const sync = createReceipt(input, pki.hub.privateKey, chain());
+  const async = await createReceiptAsync(input, pki.hub.privateKey, chain());
+  assert.deepEqual(async.split('.').slice(0, 2), sync.split('.').slice(0, 2));
+  const v = await verifyReceipt(async, [pki.root.certificate]);
+  assert.equal(v.valid, true, JSON.stringify(v.reasons));
+  // RS256 too
+  const rsaChain = [pki.agencyRsa.certificate, pki.intermediate.certificate];
+  const rsa = await createReceiptAsync(input, pki.agencyRsa.privateKey, rsaChain);
+  assert.equal(rsa, createReceipt(input, pki.agencyRsa.privateKey, rsaChain), 'RSA PKCS#1 v1.5 is deterministic');
+  // a key that does not belong to the chain is refused as by createReceipt
+  await assert.rejects(
+    async () => createReceiptAsync(input, pki.agencyRsa.privateKey, chain()),
+    /does not belong to the first certificate/,
+  );
+  await assert.rejects(
+    async () => createReceiptAsync({ ...input, sha256: 'xyz' }, pki.hub.privateKey, chain()),
+    /sha256/,
+  );
 });

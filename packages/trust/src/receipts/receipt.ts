@@ -2,7 +2,7 @@
 // canonical JSON, carrying the hub's certificate chain, verifiable offline against the root.
 import type { KeyObject } from 'node:crypto';
 import { canonicalJson } from '../json/canonical-json.js';
-import { signCompactJws } from '../jws/compact-jws.js';
+import { signCompactJws, signCompactJwsAsync } from '../jws/compact-jws.js';
 import { type SignedJsonOptions, verifySignedJson } from '../jws/verify-signed-json.js';
 import type { CertificateInput } from '../x509/certificate-input.js';
 import type { CertificateSummary } from '../x509/certificate-summary.js';
@@ -40,6 +40,10 @@ export function createReceipt(
   hubKey: KeyObject | string | Uint8Array,
   hubCertChain: readonly CertificateInput[],
 ): Receipt {
+  return signCompactJws(receiptPayload(input), RECEIPT_TYPE, hubKey, hubCertChain);
+}
+
+function receiptPayload(input: ReceiptInput): string {
   const fields: ReceiptFields = {
     docId: input.docId,
     sha256: input.sha256.toLowerCase(),
@@ -51,7 +55,7 @@ export function createReceipt(
   };
   const problem = fieldProblem(fields);
   if (problem) throw new TypeError(`receipt: ${problem}`);
-  return signCompactJws(canonicalJson({ type: PAYLOAD_TYPE, ...fields }), RECEIPT_TYPE, hubKey, hubCertChain);
+  return canonicalJson({ type: PAYLOAD_TYPE, ...fields });
 }
 
 export interface ReceiptVerdict {
@@ -109,4 +113,13 @@ function fieldProblem(f: ReceiptFields): string | undefined {
     return 'acceptedAt must be an ISO 8601 UTC timestamp';
   }
   return undefined;
+}
+
+/** createReceipt with the signature computed in libuv's thread pool, off the event loop. */
+export async function createReceiptAsync(
+  input: ReceiptInput,
+  hubKey: KeyObject | string | Uint8Array,
+  hubCertChain: readonly CertificateInput[],
+): Promise<Receipt> {
+  return signCompactJwsAsync(receiptPayload(input), RECEIPT_TYPE, hubKey, hubCertChain);
 }

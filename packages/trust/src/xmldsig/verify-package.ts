@@ -244,7 +244,7 @@ class SignatureScan {
     const signer = certificates && pickSigner(certificates);
     if (signer) {
       verdict.signer = summarizeCertificate(signer);
-      this.checkSignatureValue(signature, signer, verdict);
+      await this.checkSignatureValue(signature, signer, verdict);
       if (signature.subjectName !== undefined && !sameName(signature.subjectName, verdict.signer.subject)) {
         reasons.push(
           reason(
@@ -336,7 +336,11 @@ class SignatureScan {
     return out;
   }
 
-  private checkSignatureValue(signature: ReadSignature, signer: X509Certificate, verdict: Verdict): void {
+  private async checkSignatureValue(
+    signature: ReadSignature,
+    signer: X509Certificate,
+    verdict: Verdict,
+  ): Promise<void> {
     const method = signature.signatureMethod;
     const key = signer.publicKey;
     if (key.asymmetricKeyType !== method.keyType) {
@@ -353,11 +357,16 @@ class SignatureScan {
       this.reasons.push(reason('weak-key', `RSA key of ${key.asymmetricKeyDetails?.modulusLength} bits`, 'note'));
     }
     const signedInfo = this.canonicalSignedInfo(signature);
-    const ok = verifySignature(
-      method.hash,
-      signedInfo,
-      method.keyType === 'ec' ? { key, dsaEncoding: 'ieee-p1363' } : key,
-      signature.signatureValue,
+    // in libuv's thread pool (the callback form): the public-key operation is the costliest step left
+    // of a verdict, and the event loop that asked for it goes on with other requests meanwhile
+    const ok = await new Promise<boolean>((resolve, reject) =>
+      verifySignature(
+        method.hash,
+        signedInfo,
+        method.keyType === 'ec' ? { key, dsaEncoding: 'ieee-p1363' } : key,
+        signature.signatureValue,
+        (err, result) => (err ? reject(err) : resolve(result)),
+      ),
     );
     if (!ok) {
       this.reasons.push(

@@ -225,7 +225,11 @@ describe('federation between three hubs', () => {
     const tl = await a.timeline(as(COMMUNE_A), queued);
     assert.equal(tl.recipients[0]!.state, 'forwarding');
 
-    const metrics = await (await fetch(`${node(HUB_A).started!.url}/metrics`)).text();
+    // the attempt's outcome is counted once the forwarder is done with it, a moment after the store shows it
+    const metrics = await eventually('the failed attempt counted in /metrics', async () => {
+      const text = await (await fetch(`${node(HUB_A).started!.url}/metrics`)).text();
+      return /lienthong_link_attempts_total\{peer="hub.national",outcome="retry"\} [1-9]/.test(text) ? text : undefined;
+    });
     assert.match(metrics, /lienthong_link_queue_depth\{peer="hub.national"\} 1/);
     assert.match(metrics, /lienthong_link_attempts_total\{peer="hub.national",outcome="retry"\} [1-9]/);
 

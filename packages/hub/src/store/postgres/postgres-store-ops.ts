@@ -195,7 +195,8 @@ export class PostgresStoreOps extends SqlStoreOps {
   override async insertReceipt(docId: string, receipt: string, at: Date): Promise<string> {
     const ctx = this.inBatch;
     if (!ctx || this.inserted?.docId !== docId) return super.insertReceipt(docId, receipt, at);
-    await ctx.deferred.insertReceipt(docId, receipt, at);
+    // a plain insert: neither the conflict clause, nor RETURNING, nor the read of a stored one can matter
+    await insertRows(ctx.deferring, 'receipts', [{ doc_id: docId, receipt, created_at: at.getTime() }]);
     return receipt;
   }
 

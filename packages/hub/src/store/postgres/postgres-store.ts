@@ -27,7 +27,7 @@ import type {
 import { SharedDirectoryCache } from './directory-cache.js';
 import { migrations } from './migrations/index.js';
 import { PgBatch, PgGroupCommitter } from './pg-batch.js';
-import { guardedPool, isRetryable } from './pg-errors.js';
+import { connectionOf, guardedPool, isRetryable, withConnection } from './pg-errors.js';
 import { type BatchContext, PostgresStoreOps } from './postgres-store-ops.js';
 
 export interface PostgresStoreOptions {
@@ -107,7 +107,10 @@ function countingPool(inner: PostgresPool, counter: StatementCounter): PostgresP
         if (counter.bySql) counter.bySql.set(text, (counter.bySql.get(text) ?? 0) + 1);
         return (client.query as (...a: unknown[]) => unknown)(...args);
       };
-      return { query: query as PostgresPoolClient['query'], release: () => client.release() };
+      return withConnection(
+        { query: query as PostgresPoolClient['query'], release: () => client.release() },
+        connectionOf(client),
+      );
     },
     end: () => inner.end(),
   };

@@ -127,7 +127,7 @@ export class PgBatch {
    * connection (outside the batch's transaction, so that a statement the server cannot prepare fails
    * nothing), and from then on travels as `EXECUTE name(literals)` in the multi-statement queries: the
    * server parses a short argument list and reuses its plan instead of parsing and planning the statement
-   * each time (docs/BENCHMARKS.md, session 4). LIENTHONG_PG_PREPARE=off: never (A/B measurements).
+   * each time. Off unless LIENTHONG_PG_PREPARE=on: measured slower on this machine (docs/BENCHMARKS.md, session 4).
    */
   private prepared: Set<string> = new Set();
   private readonly wanted = new Set<string>();
@@ -345,7 +345,7 @@ export class PgBatch {
 
 const DIRECTORY_VERSION = "SELECT value FROM counters WHERE name = 'directory_version'";
 
-const PREPARE = process.env.LIENTHONG_PG_PREPARE !== 'off';
+const PREPARE = process.env.LIENTHONG_PG_PREPARE === 'on';
 /** at most this many statement texts are prepared (per connection, the same ones) */
 const MAX_PREPARED = 64;
 /** statement text -> its name on every connection; texts the server refused; what each connection has prepared */

@@ -8,7 +8,7 @@
 
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { signPackage } from '@lienthong/trust';
@@ -105,6 +105,7 @@ async function run(): Promise<void> {
 
   // intake (BENCH_PROFILE=<dir>: a CPU profile of each phase alone)
   const docIds: string[] = [];
+  const server = databaseUrl ? await serverCpu(statements) : undefined;
   statements.statements?.reset();
   const {
     value: lat,
@@ -121,6 +122,12 @@ async function run(): Promise<void> {
   console.log(
     `intake: ${N} signed packages of ${(avg / 1024).toFixed(1)} KiB, ${CONCURRENCY} concurrent: ${(N / secs).toFixed(0)}/s, p50 ${percentile(lat, 50).toFixed(1)} ms, p99 ${percentile(lat, 99).toFixed(1)} ms; hub process CPU ${((cpu.user + cpu.system) / 1000 / N).toFixed(2)} ms per package (${(cpu.system / 1000 / N).toFixed(2)} system), main thread CPU ${mainThreadCpuMs === undefined ? '?' : (mainThreadCpuMs / N).toFixed(2)} ms per package, event loop busy (wall) ${(loopActiveMs / N).toFixed(2)} ms per package${perPackage(N)}`,
   );
+  if (server) {
+    const used = await server();
+    console.log(
+      `PostgreSQL: this database's backends ${(used.backends / N).toFixed(2)} ms CPU per package (${used.count} backends), the server's own processes (WAL writer, checkpointer…; shared with anything else on the server) ${(used.background / N).toFixed(2)} ms per package; load average ${loadavg()[0]!.toFixed(1)}`,
+    );
+  }
 
   if (webhooks === 'push') {
     const t3 = performance.now();
@@ -174,6 +181,56 @@ async function run(): Promise<void> {
   console.log(`fan-out: ${fr.recipients.length} recipients committed in ${(performance.now() - t2).toFixed(0)} ms`);
   await t.dispose();
   receiver?.close();
+}
+
+/**
+ * CPU (utime + stime, /proc) of the PostgreSQL server's processes from now to the call of the function
+ * returned: the backends of the store's database, and the server's background processes. The server must
+ * run on this machine (the bench's PostgreSQL on 127.0.0.1).
+ */
+async function serverCpu(
+  store: unknown,
+): Promise<() => Promise<{ backends: number; background: number; count: number }>> {
+  const pool = (store as { pool?: import('pg').Pool }).pool;
+  if (!pool) throw new Error('BENCH_DATABASE_URL: the store has no pg pool');
+  const ticks = sysconfClockTicks();
+  const cpuMs = (pid: number): number => {
+    try {
+      const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(')').pop()!.trim().split(' ');
+      return ((Number(f[11]) + Number(f[12])) * 1000) / ticks;
+    } catch {
+      return Number.NaN;
+    }
+  };
+  const sample = async (): Promise<{ mine: Map<number, number>; other: Map<number, number> }> => {
+    const r = await pool.query<{ pid: number; mine: boolean }>(
+      `SELECT pid, datname = current_database() AS mine FROM pg_stat_activity
+       WHERE datname = current_database() OR backend_type IN ('walwriter', 'checkpointer', 'background writer', 'autovacuum launcher', 'logical replication launcher')`,
+    );
+    const mine = new Map<number, number>();
+    const other = new Map<number, number>();
+    for (const row of r.rows) (row.mine ? mine : other).set(row.pid, cpuMs(row.pid));
+    return { mine, other };
+  };
+  const before = await sample();
+  return async () => {
+    const after = await sample();
+    const delta = (a: Map<number, number>, b: Map<number, number>): number => {
+      let s = 0;
+      for (const [pid, ms] of a) if (Number.isFinite(ms)) s += ms - (b.get(pid) ?? 0);
+      return s;
+    };
+    return {
+      backends: delta(after.mine, before.mine),
+      background: delta(after.other, before.other),
+      count: after.mine.size,
+    };
+  };
+}
+
+/** USER_HZ: 100 on Linux (what /proc/<pid>/stat counts in) */
+function sysconfClockTicks(): number {
+  return 100;
 }
 
 await run();

@@ -15,7 +15,7 @@ import { issueReceipt, issueReceiptAsync } from '../receipts/issue-receipt.js';
 import { verifyAtIntake } from '../signatures/verify-at-intake.js';
 import type { AttachmentRecord, DocumentRecord, InlineBlob, StoreOps } from '../store/store.js';
 import { commitPackage } from './commit-package.js';
-import { checkDocumentIdFree, findResubmission } from './dedupe.js';
+import { checkDocumentIdFreeIn, findEarlier } from './dedupe.js';
 import { digestMatches } from './digest-match.js';
 import { documentRecord } from './document-record.js';
 import { authorizeSender, packageSender } from './sender-authorization.js';
@@ -78,9 +78,10 @@ export async function submit(ctx: HubContext, req: SubmitRequest): Promise<Submi
     }
     await authorizeAny(ctx, ctx.store, req, sender);
 
-    const earlier = await findResubmission(ctx.store, sender, sha256);
-    if (earlier) return await resubmitted(ctx, req, earlier, spooled, started);
-    await checkDocumentIdFree(ctx.store, pkg, sender);
+    // the same bytes again, or a DocumentId taken: one look-up (the transaction looks again)
+    const earlier = await findEarlier(ctx.store, pkg, sender, sha256);
+    if (earlier.sameBytes) return await resubmitted(ctx, req, earlier.sameBytes, spooled, started);
+    checkDocumentIdFreeIn(earlier, pkg, sender);
     const signature = await verifyAtIntake(ctx, spooled, sender);
     if (signature) warnings.push(...signature.warnings);
 
@@ -105,10 +106,12 @@ export async function submit(ctx: HubContext, req: SubmitRequest): Promise<Submi
     const signed = await early;
 
     const outcome = await ctx.store.transaction(async (tx) => {
-      const raced = await findResubmission(tx, sender!, sha256);
-      if (raced) return { duplicateOf: raced, plan: undefined, warnings: [], receipt: undefined, links: undefined };
+      const raced = await findEarlier(tx, pkg, sender!, sha256);
+      if (raced.sameBytes) {
+        return { duplicateOf: raced.sameBytes, plan: undefined, warnings: [], receipt: undefined, links: undefined };
+      }
       await authorizeAny(ctx, tx, req, sender!);
-      await checkDocumentIdFree(tx, pkg, sender!);
+      checkDocumentIdFreeIn(raced, pkg, sender!);
       const plan = await routePackage(tx, route);
       const record = documentRecord({
         docId,

@@ -481,6 +481,22 @@ export interface StoreOps {
   overdueDeliveries(q: OverdueQuery): Promise<OverdueSummary>;
   /** documents by number, notation, folded subject, sender, recipient, time, state: newest first */
   searchDocuments(q: DocumentSearchQuery): Promise<DocumentRecord[]>;
+
+  // ---- intake's look-ups before it inserts (pg helper, session 4) ----
+  /**
+   * What intake checks before it inserts a package, in one look-up: the sender's document with the same
+   * bytes (findDocumentBySha) and, with `documentId`, the sender's edoc documents with that DocumentId
+   * (findDocumentsByDocumentId, oldest first). Inside a transaction a backend whose unique indexes refuse
+   * both kinds of duplicate may answer "none" without looking, the first time a transaction runs: the
+   * insert then fails with a unique violation, and the transaction runs again and looks (PostgreSQL).
+   */
+  findEarlierSubmission(sender: string, sha256: string, documentId?: string): Promise<EarlierSubmission>;
+}
+
+/** findEarlierSubmission's answer */
+export interface EarlierSubmission {
+  sameBytes: DocumentRecord | undefined;
+  sameDocumentId: DocumentRecord[];
 }
 
 // ── Webhooks: push delivery (migration 007) ─────────────────────────────────────────────────────────

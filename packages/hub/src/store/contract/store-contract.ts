@@ -315,6 +315,45 @@ export function storeContract(backend: StoreBackend): void {
         assert.equal(await s.countDocuments(), 4);
       });
 
+      withStore(
+        "intake's look-up before it inserts: same bytes, or the sender's documents with the DocumentId",
+        async (o) => {
+          const s = o.store;
+          const sha = freshSha();
+          await s.insertDocument(doc('b1', 'S1', { sha256: sha, documentId: 'E' }));
+          await s.insertDocument(doc('b2', 'S1', { documentId: 'E', businessType: 1, businessTarget: 'E' }));
+          await s.insertDocument(doc('b3', 'S2', { documentId: 'E' }));
+          const same = await s.findEarlierSubmission('S1', sha, 'E');
+          assert.equal(same.sameBytes?.docId, 'b1');
+          const other = await s.findEarlierSubmission('S1', freshSha(), 'E');
+          assert.equal(other.sameBytes, undefined);
+          assert.deepEqual(
+            other.sameDocumentId.map((d) => d.docId),
+            ['b1', 'b2'],
+          );
+          assert.deepEqual(await s.findEarlierSubmission('S1', freshSha()), {
+            sameBytes: undefined,
+            sameDocumentId: [],
+          });
+          assert.equal((await s.findEarlierSubmission('S3', sha, 'E')).sameDocumentId.length, 0);
+          // in a transaction the answer may be "none" on a first run (PostgreSQL): the duplicate's insert
+          // then fails and the transaction runs again, and finds it
+          const sha2 = freshSha();
+          await s.insertDocument(doc('b4', 'S1', { sha256: sha2 }));
+          let runs = 0;
+          const found = await s.transaction(async (tx) => {
+            runs++;
+            const e = await tx.findEarlierSubmission('S1', sha2);
+            if (e.sameBytes) return e.sameBytes.docId;
+            await tx.insertDocument(doc('b5', 'S1', { sha256: sha2 }));
+            return 'inserted';
+          });
+          assert.equal(found, 'b4');
+          assert.ok(runs >= 1);
+          assert.equal(await s.getDocument('b5'), undefined);
+        },
+      );
+
       withStore('a rejected insert inside a transaction rolls the whole transaction back', async (o) => {
         const s = o.store;
         const sha = freshSha();

@@ -90,3 +90,32 @@ export function inlineParameters(sql: string, values: readonly unknown[]): strin
   }
   return out + sql.slice(from);
 }
+
+/**
+ * `EXECUTE name(…)` with each value as an untyped literal (a quoted string, as node-postgres sends
+ * parameters: text, type left to the server, which takes the prepared statement's parameter type);
+ * undefined when a value has no exact literal.
+ */
+export function executeStatement(name: string, values: readonly unknown[]): string | undefined {
+  if (values.length === 0) return `EXECUTE ${name}`;
+  const args: string[] = [];
+  for (const v of values) {
+    let l: string | typeof NOT_INLINABLE;
+    switch (typeof v) {
+      case 'number':
+        l = Number.isFinite(v) ? `'${String(v)}'` : NOT_INLINABLE;
+        break;
+      case 'bigint':
+        l = `'${String(v)}'`;
+        break;
+      case 'boolean':
+        l = v ? "'true'" : "'false'";
+        break;
+      default:
+        l = literal(v);
+    }
+    if (l === NOT_INLINABLE) return undefined;
+    args.push(l);
+  }
+  return `EXECUTE ${name}(${args.join(', ')})`;
+}

@@ -23,7 +23,8 @@
 
 import type { PostgresPool, PostgresPoolClient } from 'kysely';
 import type { AgencyRecord } from '../store.js';
-import { inlineParameters } from './inline-sql.js';
+import { executeStatement, inlineParameters } from './inline-sql.js';
+import { connectionOf } from './pg-errors.js';
 
 /** Counters whose value a batch keeps in memory once it holds their row lock. */
 export type BatchCounter = 'document_seq' | 'delivery_seq' | 'audit_id';
@@ -121,7 +122,68 @@ export class PgBatch {
     this.directory.current = undefined;
   }
 
+  /**
+   * Server-side prepared statements: a statement text this batch sends often is PREPAREd once per
+   * connection (outside the batch's transaction, so that a statement the server cannot prepare fails
+   * nothing), and from then on travels as `EXECUTE name(literals)` in the multi-statement queries: the
+   * server parses a short argument list and reuses its plan instead of parsing and planning the statement
+   * each time. Off unless LIENTHONG_PG_PREPARE=on: measured slower on this machine (docs/BENCHMARKS.md, session 4).
+   */
+  private prepared: Set<string> = new Set();
+  private readonly wanted = new Set<string>();
+
+  /**
+   * The statement as it travels in a multi-statement query: EXECUTE of its prepared form, or inlined.
+   * Only deferred writes are prepared: a prepared statement whose result columns change (`SELECT *`
+   * after another node's migration adds a column) fails with "cached plan must not change result type".
+   */
+  private render(text: string, values: readonly unknown[], prepare: boolean): string | undefined {
+    if (!prepare) return inlineParameters(text, values);
+    const name = this.prepared.has(text) ? PREPARED.names.get(text) : undefined;
+    if (name !== undefined) {
+      const executed = executeStatement(name, values);
+      if (executed !== undefined) return executed;
+    } else if (PREPARE && !PREPARED.refused.has(text)) {
+      this.wanted.add(text);
+    }
+    return inlineParameters(text, values);
+  }
+
+  /**
+   * Prepares on the attached connection, before BEGIN, the statements wanted since (one round trip each,
+   * once per connection and statement). A statement the server refuses to prepare is never asked again.
+   */
+  async prepareWanted(): Promise<void> {
+    if (this.wanted.size === 0) return;
+    const client = this.connection();
+    for (const text of this.wanted) {
+      if (this.prepared.has(text) || PREPARED.refused.has(text)) continue;
+      let name = PREPARED.names.get(text);
+      if (name === undefined) {
+        if (PREPARED.names.size >= MAX_PREPARED) continue;
+        name = `lt_${PREPARED.names.size + 1}`;
+        PREPARED.names.set(text, name);
+      }
+      try {
+        await client.query(`PREPARE ${name} AS ${text}`, []);
+        this.prepared.add(text);
+      } catch (err) {
+        // a lost connection fails the batch as BEGIN would have; anything else: that statement stays inlined
+        if ((err as { severity?: string }).severity === undefined) throw err;
+        PREPARED.refused.add(text);
+      }
+    }
+    this.wanted.clear();
+  }
+
   attach(client: PostgresPoolClient): void {
+    const connection = connectionOf(client);
+    let prepared = PREPARED.on.get(connection);
+    if (!prepared) {
+      prepared = new Set();
+      PREPARED.on.set(connection, prepared);
+    }
+    this.prepared = prepared;
     this.client = client;
     this.tail = undefined;
     this.pending = [];
@@ -172,7 +234,7 @@ export class PgBatch {
   /** Queues a statement; runs it at once (after what is pending) if a value of it has no exact literal. */
   private async defer(text: string, values: readonly unknown[]): Promise<QueryResultLike> {
     await this.confirmTail();
-    const inlined = inlineParameters(text, values);
+    const inlined = this.render(text, values, true);
     if (inlined === undefined) return this.run(text, values);
     this.connection();
     this.pending.push(inlined);
@@ -183,7 +245,8 @@ export class PgBatch {
   /** Runs a statement whose result is used: one round trip, carrying whatever is pending in front of it. */
   private async run(text: string, values: readonly unknown[]): Promise<QueryResultLike> {
     const client = this.connection();
-    const inlined = this.pending.length > 0 || this.wantsDirectoryVersion ? inlineParameters(text, values) : undefined;
+    const inlined =
+      this.pending.length > 0 || this.wantsDirectoryVersion ? this.render(text, values, false) : undefined;
     if (inlined !== undefined) {
       const version = this.wantsDirectoryVersion;
       // the version is read in a statement before the one asked for: what that one reads is at least as new
@@ -281,6 +344,16 @@ export class PgBatch {
 }
 
 const DIRECTORY_VERSION = "SELECT value FROM counters WHERE name = 'directory_version'";
+
+const PREPARE = process.env.LIENTHONG_PG_PREPARE === 'on';
+/** at most this many statement texts are prepared (per connection, the same ones) */
+const MAX_PREPARED = 64;
+/** statement text -> its name on every connection; texts the server refused; what each connection has prepared */
+const PREPARED = {
+  names: new Map<string, string>(),
+  refused: new Set<string>(),
+  on: new WeakMap<object, Set<string>>(),
+};
 
 const MAX_AGENCIES = 10_000;
 
@@ -411,6 +484,7 @@ export class PgGroupCommitter {
     const outcomes: Outcome[] = [];
     let failure: { err: unknown } | undefined;
     try {
+      await b.prepareWanted();
       b.deferRaw('BEGIN');
       if (items.length === 1) {
         // alone: no savepoint needed, a failure rolls the whole transaction back

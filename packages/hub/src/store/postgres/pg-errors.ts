@@ -103,14 +103,30 @@ export function guardedPool(pool: pg.Pool): PostgresPool {
         }
         return result;
       };
-      return {
-        query: query as PostgresPoolClient['query'],
-        release: () => {
-          client.off('error', onError);
-          client.release(broken || undefined);
+      return withConnection(
+        {
+          query: query as PostgresPoolClient['query'],
+          release: () => {
+            client.off('error', onError);
+            client.release(broken || undefined);
+          },
         },
-      };
+        client,
+      );
     },
     end: () => pool.end(),
   };
+}
+
+const CONNECTION = Symbol('pg connection');
+
+/** `wrapper` (a pool client as Kysely sees it) knows the pg client under it (connectionOf) */
+export function withConnection<T extends object>(wrapper: T, connection: object): T {
+  Object.defineProperty(wrapper, CONNECTION, { value: connection });
+  return wrapper;
+}
+
+/** the pg client (one server connection, one session) under a wrapper, or the wrapper itself */
+export function connectionOf(wrapper: object): object {
+  return (wrapper as { [CONNECTION]?: object })[CONNECTION] ?? wrapper;
 }

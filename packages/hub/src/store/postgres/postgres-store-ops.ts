@@ -15,6 +15,7 @@ import type {
   DeliveryPatch,
   DeliveryRecord,
   DocumentRecord,
+  EarlierSubmission,
   EventRecord,
   InlineBlob,
   NewDocumentRecord,
@@ -22,6 +23,7 @@ import type {
   SignatureRecord,
   TraceRecord,
 } from '../store.js';
+import type { SharedDirectoryCache } from './directory-cache.js';
 import type { BatchCounter, PgBatch } from './pg-batch.js';
 
 /** What the operations of one group-commit transaction run on. */
@@ -48,8 +50,26 @@ export class PostgresStoreOps extends SqlStoreOps {
     db: Kysely<Database>,
     /** set inside a group-commit transaction */
     private readonly inBatch?: BatchContext,
+    /** the node's agencies cached outside transactions: told when this transaction writes the directory */
+    private readonly shared?: SharedDirectoryCache,
+    /**
+     * the transaction's first run: intake's duplicate look-up answers "none" without a round trip, as the
+     * unique indexes on documents (sender, sha256) and (sender, document_id) of new documents refuse a
+     * duplicate at its insert; the transaction then runs again (a unique violation is retryable) and looks
+     */
+    private readonly optimistic = false,
   ) {
     super(db);
+  }
+
+  /** this transaction told `shared` it writes the directory */
+  private writesDirectory = false;
+
+  /** the transaction has committed or rolled back (PostgresStore.transaction) */
+  ended(): void {
+    if (!this.writesDirectory) return;
+    this.writesDirectory = false;
+    this.shared?.writeEnded();
   }
 
   /**
@@ -58,6 +78,10 @@ export class PostgresStoreOps extends SqlStoreOps {
    */
   protected override async next(name: 'directory_version' | BatchCounter): Promise<number> {
     const b = this.inBatch?.batch;
+    if (name === 'directory_version' && this.shared && !this.writesDirectory) {
+      this.writesDirectory = true;
+      this.shared.writeStarted();
+    }
     if (b && name === 'directory_version') b.directory.write();
     if (!b || !BATCH_COUNTERS.has(name)) return super.next(name);
     // a value from memory assumes the batch's previous transaction committed: settle that first
@@ -171,7 +195,8 @@ export class PostgresStoreOps extends SqlStoreOps {
   override async insertReceipt(docId: string, receipt: string, at: Date): Promise<string> {
     const ctx = this.inBatch;
     if (!ctx || this.inserted?.docId !== docId) return super.insertReceipt(docId, receipt, at);
-    await ctx.deferred.insertReceipt(docId, receipt, at);
+    // a plain insert: neither the conflict clause, nor RETURNING, nor the read of a stored one can matter
+    await insertRows(ctx.deferring, 'receipts', [{ doc_id: docId, receipt, created_at: at.getTime() }]);
     return receipt;
   }
 
@@ -222,6 +247,11 @@ export class PostgresStoreOps extends SqlStoreOps {
       (o) => o.updateDelivery(docId, recipient, p),
       () => super.updateDelivery(docId, recipient, p),
     );
+  }
+
+  override findEarlierSubmission(sender: string, sha256: string, documentId?: string): Promise<EarlierSubmission> {
+    if (this.optimistic && this.inBatch) return Promise.resolve({ sameBytes: undefined, sameDocumentId: [] });
+    return this.findEarlierSubmissionAtOnce(sender, sha256, documentId);
   }
 
   /** a write whose result nobody reads: queued in a batch, run at once outside one */

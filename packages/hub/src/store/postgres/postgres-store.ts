@@ -24,9 +24,10 @@ import type {
   StoreOps,
   UninspectedAttachment,
 } from '../store.js';
+import { SharedDirectoryCache } from './directory-cache.js';
 import { migrations } from './migrations/index.js';
 import { PgBatch, PgGroupCommitter } from './pg-batch.js';
-import { guardedPool, isRetryable } from './pg-errors.js';
+import { connectionOf, guardedPool, isRetryable, withConnection } from './pg-errors.js';
 import { type BatchContext, PostgresStoreOps } from './postgres-store-ops.js';
 
 export interface PostgresStoreOptions {
@@ -48,6 +49,12 @@ export interface PostgresStoreOptions {
  * (docs/BENCHMARKS.md, session 3). Not a setting for production.
  */
 const PLAIN = process.env.LIENTHONG_PG_GROUP_COMMIT === 'plain';
+
+/**
+ * LIENTHONG_PG_DIRECTORY_CACHE=off: no agencies cached outside transactions (directory-cache.ts), for
+ * A/B measurements. Not a setting for production.
+ */
+const SHARED_DIRECTORY = process.env.LIENTHONG_PG_DIRECTORY_CACHE !== 'off';
 
 /** How often a transaction is run again after a deadlock, serialization failure or raced unique key. */
 const MAX_ATTEMPTS = 5;
@@ -100,7 +107,10 @@ function countingPool(inner: PostgresPool, counter: StatementCounter): PostgresP
         if (counter.bySql) counter.bySql.set(text, (counter.bySql.get(text) ?? 0) + 1);
         return (client.query as (...a: unknown[]) => unknown)(...args);
       };
-      return { query: query as PostgresPoolClient['query'], release: () => client.release() };
+      return withConnection(
+        { query: query as PostgresPoolClient['query'], release: () => client.release() },
+        connectionOf(client),
+      );
     },
     end: () => inner.end(),
   };
@@ -115,6 +125,10 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Pos
     else await sql`SELECT 1`.execute(db);
     const store = new PostgresStore(db, pool, clients);
     store.statements = statements;
+    if (SHARED_DIRECTORY) {
+      store.sharedDirectory = new SharedDirectoryCache(opts.url, opts.onIdleError);
+      await store.sharedDirectory.start();
+    }
     return store;
   } catch (err) {
     await db.destroy();
@@ -166,6 +180,8 @@ export class PostgresStore extends PostgresStoreOps implements Store {
   readonly groupCommit: PgGroupCommitter;
   private readonly batchContext: BatchContext;
   private readonly plain: GroupCommitter;
+  /** agencies cached in this process for reads outside transactions (set by openPostgresStore) */
+  sharedDirectory: SharedDirectoryCache | undefined;
 
   constructor(
     db: Kysely<Database>,
@@ -187,16 +203,53 @@ export class PostgresStore extends PostgresStoreOps implements Store {
   /** READ COMMITTED, run again from the start (up to 5 times) after a deadlock or a raced unique key. */
   async transaction<T>(fn: (tx: StoreOps) => Promise<T>): Promise<T> {
     const ctx = this.batchContext;
+    const shared = this.sharedDirectory;
     for (let attempt = 1; ; attempt++) {
+      let ops: PostgresStoreOps | undefined;
+      const run = (db: Kysely<Database>, batch?: BatchContext) => {
+        ops = new PostgresStoreOps(db, batch, shared, batch !== undefined && attempt === 1);
+        return fn(ops);
+      };
       try {
-        if (PLAIN) return await this.plain.run((trx) => fn(new PostgresStoreOps(trx)));
-        return await this.groupCommit.run(() => fn(new PostgresStoreOps(ctx.immediate, ctx)));
+        if (PLAIN) return await this.plain.run((trx) => run(trx));
+        return await this.groupCommit.run(() => run(ctx.immediate, ctx));
       } catch (err) {
         if (attempt >= MAX_ATTEMPTS || !isRetryable(err)) throw err;
         // let the transaction we collided with finish before trying again
         await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
+      } finally {
+        ops?.ended();
       }
     }
+  }
+
+  /** Outside transactions: from the node's agency cache when it may answer (directory-cache.ts). */
+  override async getAgency(code: string): Promise<AgencyRecord | undefined> {
+    const shared = this.sharedDirectory;
+    if (!shared?.usable) return super.getAgency(code);
+    const hit = shared.get(code);
+    if (hit) return hit;
+    const token = shared.token;
+    const found = await super.getAgency(code);
+    if (found) shared.put(found, token);
+    return found;
+  }
+
+  override async getAgencies(codes: string[]): Promise<AgencyRecord[]> {
+    const shared = this.sharedDirectory;
+    if (!shared?.usable || codes.length === 0) return super.getAgencies(codes);
+    const out: AgencyRecord[] = [];
+    const missing: string[] = [];
+    for (const code of new Set(codes)) {
+      const hit = shared.get(code);
+      if (hit) out.push(hit);
+      else missing.push(code);
+    }
+    if (missing.length === 0) return out;
+    const token = shared.token;
+    const found = await super.getAgencies(missing);
+    for (const a of found) shared.put(a, token);
+    return [...out, ...found];
   }
 
   // Writes that take a counter value and insert a row are atomic even outside a transaction: a counter
@@ -225,10 +278,15 @@ export class PostgresStore extends PostgresStoreOps implements Store {
     limit: number,
     fn: (claimed: UninspectedAttachment[], ops: StoreOps) => Promise<T>,
   ): Promise<T> {
-    return this.db.transaction().execute(async (trx) => {
-      const claimed = await claimUninspectedAttachments(trx, limit);
-      return fn(claimed, new PostgresStoreOps(trx));
-    });
+    let ops: PostgresStoreOps | undefined;
+    return this.db
+      .transaction()
+      .execute(async (trx) => {
+        const claimed = await claimUninspectedAttachments(trx, limit);
+        ops = new PostgresStoreOps(trx, undefined, this.sharedDirectory);
+        return fn(claimed, ops);
+      })
+      .finally(() => ops?.ended());
   }
 
   async close(): Promise<void> {
@@ -236,6 +294,7 @@ export class PostgresStore extends PostgresStoreOps implements Store {
     this.closed = true;
     await this.groupCommit.idle();
     await this.plain.idle();
+    await this.sharedDirectory?.close();
     await this.db.destroy();
   }
 }

@@ -27,6 +27,7 @@ import type {
   DocumentRecord,
   // console statistics (migration 010)
   DocumentSearchQuery,
+  EarlierSubmission,
   EventRecord,
   InboundRecord,
   InboxFilter,
@@ -1175,6 +1176,37 @@ export class SqlStoreOps implements StoreOps {
   }
   async searchDocuments(q: DocumentSearchQuery): Promise<DocumentRecord[]> {
     return (await stats.searchDocuments(this.db, q)).map(toDocument);
+  }
+
+  // ---- intake's look-ups before it inserts (pg helper, session 4) ----
+  async findEarlierSubmission(sender: string, sha256: string, documentId?: string): Promise<EarlierSubmission> {
+    const sameBytes = await this.findDocumentBySha(sender, sha256);
+    if (sameBytes || documentId === undefined) return { sameBytes, sameDocumentId: [] };
+    return { sameBytes, sameDocumentId: await this.findDocumentsByDocumentId(documentId, sender) };
+  }
+
+  /** findEarlierSubmission in one statement (PostgreSQL: one round trip instead of two) */
+  protected async findEarlierSubmissionAtOnce(
+    sender: string,
+    sha256: string,
+    documentId?: string,
+  ): Promise<EarlierSubmission> {
+    const { rows } = await precompiled(this.db, 'findEarlierSubmission', [sender, sha256, documentId ?? null], (slot) =>
+      this.db
+        .selectFrom('documents')
+        .selectAll()
+        .where('sender', '=', slot(0))
+        .where((eb) => eb.or([eb('sha256', '=', slot(1)), eb('document_id', '=', slot(2))])),
+    );
+    const same = rows.find((r) => r.sha256 === sha256);
+    if (same) return { sameBytes: toDocument(same), sameDocumentId: [] };
+    return {
+      sameBytes: undefined,
+      sameDocumentId: rows
+        .filter((r) => documentId !== undefined && r.document_id === documentId && r.message_type === 'edoc')
+        .sort((a, b) => Number(a.seq) - Number(b.seq))
+        .map(toDocument),
+    };
   }
 }
 

@@ -9,6 +9,7 @@ import { webhooks } from './007-webhooks.js';
 import { federation } from './008-federation.js';
 import { consoleTables } from './009-console.js';
 import { consoleStats } from './010-console-stats.js';
+import { directoryNotify } from './012-directory-notify.js';
 
 /**
  * Every PostgreSQL migration, in version order: the same versions and names as SQLite's list
@@ -27,4 +28,5 @@ export const migrations: Migration[] = [
   federation,
   consoleTables,
   consoleStats,
+  directoryNotify,
 ];

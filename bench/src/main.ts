@@ -7,6 +7,8 @@
 //   --package-mb N     large scenario: attachment size in MiB (default 100)
 //   --extra-agencies N agencies added to the demo directory (default 1000, the fan-out needs them)
 //   --store sqlite|postgres [--database-url URL]   the hub's store backend
+//   --delivery-packages N   delivery: packages preloaded, each to 100 agencies (default 100; --quick 30)
+//   --hub-node-args "…"     Node options for every hub process (e.g. "--cpu-prof --cpu-prof-dir /tmp/p")
 //   --report-only FILE re-render docs/BENCHMARKS.md and the plots from a results.json, measuring nothing
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -146,6 +148,8 @@ try {
       seconds,
       recipients,
       pool: { files: [], pairs: [], bytes: 0, generationSeconds: 0 } as import('./package-pool.js').Pool,
+      // --hub-node-args "--cpu-prof --cpu-prof-dir /tmp/x": Node options for every hub started (ad hoc profiles)
+      ...(option('--hub-node-args') ? { hubNodeArgs: option('--hub-node-args')!.split(' ').filter(Boolean) } : {}),
     };
     if (needsPool) {
       const count = Number(option('--pool')) || (quick ? 2500 : 12000);
@@ -197,7 +201,7 @@ try {
       results.fanOut = await step('fan-out', () => fanOut(ctx, [100, 1000], quick ? 1 : 3));
     }
     if (wanted('delivery')) {
-      const packages = quick ? 30 : 100;
+      const packages = Number(option('--delivery-packages')) || (quick ? 30 : 100);
       console.error(`delivery: ${packages} packages × 100 agencies …`);
       results.delivery = await step('delivery', () => delivery(ctx, packages, 100));
     }

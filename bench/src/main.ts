@@ -21,7 +21,16 @@ import { generatePool } from './package-pool.js';
 import { postgresStore } from './postgres-databases.js';
 import { profiledRuns } from './profile-scenario.js';
 import { type BenchResults, renderReport, withHandWritten } from './report.js';
-import { delivery, fanOut, fastifyBaseline, intake, openLoop, sqliteBaseline } from './scenarios.js';
+import {
+  DELIVERY_ACK_BATCH,
+  delivery,
+  deliveryBaseline,
+  fanOut,
+  fastifyBaseline,
+  intake,
+  openLoop,
+  sqliteBaseline,
+} from './scenarios.js';
 import { writePlots } from './svg.js';
 import { prepareTemplate, startFromTemplate } from './template.js';
 import { runVerify } from './verify-scenario.js';
@@ -203,7 +212,19 @@ try {
     if (wanted('delivery')) {
       const packages = Number(option('--delivery-packages')) || (quick ? 30 : 100);
       console.error(`delivery: ${packages} packages × 100 agencies …`);
-      results.delivery = await step('delivery', () => delivery(ctx, packages, 100));
+      // as an integrator with the SDK drains: fetch each package, acknowledge them by 100 (POST /v1/acks)
+      results.delivery = await step('delivery', () => delivery(ctx, packages, 100, DELIVERY_ACK_BATCH));
+      // one POST …/ack per package (VXP's updateStatus pattern, and the SDK's ack)
+      results.deliveryPerPackageAck = await step('delivery, one ack per package', () => delivery(ctx, packages, 100));
+      // the ceiling: bare Fastify answering the same requests with the same sizes, no hub work
+      const like = results.delivery ?? results.deliveryPerPackageAck;
+      if (like) {
+        results.deliveryBaselines = [];
+        for (const batch of [DELIVERY_ACK_BATCH, 0]) {
+          const b = await step('bare Fastify delivery baseline', () => deliveryBaseline(ctx, like, batch));
+          if (b) results.deliveryBaselines.push({ ...b, ackBatch: batch });
+        }
+      }
     }
     if (wanted('large')) {
       const attachmentBytes = attachmentMb * MiB;

@@ -137,7 +137,7 @@ test('refusals become LienthongApiError with status and code', async () => {
 });
 
 test('ackMany: many acknowledgements in one request, each recorded or refused on its own', async () => {
-  const mine = [];
+  const mine: string[] = [];
   for (let i = 0; i < 3; i++) mine.push((await sender.submit((await sampleDocument(SENDER, [RECIPIENT])).bytes)).docId);
   const notMine = (await sender.submit((await sampleDocument(SENDER, [OTHER])).bytes)).docId;
   await recipient.download(mine[0]!).then(collect);

@@ -45,7 +45,7 @@ export class TieredBlobStore implements BlobStore {
   private cachedBytes = 0;
   private readonly loading = new Map<string, Promise<Uint8Array | undefined>>();
 
-  private async inlineBytes(key: string): Promise<Uint8Array | undefined> {
+  private async inlineRead(key: string): Promise<Uint8Array | undefined> {
     const hit = this.cached.get(key);
     if (hit) {
       // most recently used last
@@ -93,9 +93,14 @@ export class TieredBlobStore implements BlobStore {
   }
 
   async open(key: string, range?: ByteRange): Promise<Readable> {
-    const bytes = await this.inlineBytes(key);
+    const bytes = await this.inlineRead(key);
     if (!bytes) return this.files.open(key, range);
     return Readable.from([slice(bytes, range)], { objectMode: false });
+  }
+
+  async inlineBytes(key: string, range?: ByteRange): Promise<Buffer | undefined> {
+    const bytes = await this.inlineRead(key);
+    return bytes && slice(bytes, range);
   }
 
   health(): Promise<{ ok: boolean; detail?: string }> {

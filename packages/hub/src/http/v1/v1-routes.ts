@@ -175,7 +175,7 @@ export async function v1Routes(app: FastifyInstance, opts: V1RoutesOptions): Pro
       return reply
         .type(pkg.contentType || 'application/xml')
         .header('content-length', pkg.size)
-        .send(pkg.stream);
+        .send(pkg.bytes ?? pkg.stream);
     },
   );
 

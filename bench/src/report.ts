@@ -427,7 +427,7 @@ export function renderReport(r: BenchResults, plots: string[] = [], postgres?: B
     '`--only intake,fanout,delivery,e2e,baselines,large,verify,profile`; `--seconds N` per measurement window; `--package-mb N`',
     'for the large scenario; `--store postgres --database-url URL` (passed to every hub as `--database` and',
     '`LIENTHONG_DATABASE_URL`; exits 2 while the hub has no PostgreSQL store); `--delivery-packages N` (packages',
-    "preloaded for the delivery drain, each to 100 agencies); `--hub-node-args \"…\"` (Node options for every hub, e.g.",
+    'preloaded for the delivery drain, each to 100 agencies); `--hub-node-args "…"` (Node options for every hub, e.g.',
     '`"--cpu-prof --cpu-prof-dir /tmp/p"`). Not part of `npm test`.',
     '',
   );

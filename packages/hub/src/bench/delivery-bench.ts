@@ -2,7 +2,8 @@
 // agencies, then the R agencies drain their inboxes concurrently as the bench harness's drain does
 // (inbox page → fetch every package, read in full → acknowledge them by B at once, as POST /v1/acks;
 // B = 0: one acknowledgement after each fetch). Prints CPU ms and SQL statements per package delivered,
-// for A/B pairs of the delivery path; not part of `npm test`.
+// for A/B pairs of the delivery path; not part of `npm test`. BENCH_STATEMENTS=n: the n most frequent
+// statements per package too, and the read cache's counts.
 //   node packages/hub/dist/bench/delivery-bench.js [packages=100] [recipients=40] [batch=100]
 
 import { performance } from 'node:perf_hooks';
@@ -38,16 +39,6 @@ async function run(): Promise<void> {
   }
   store.statements?.reset();
   const stats0 = JSON.stringify((store as unknown as { cache?: { stats: unknown } }).cache?.stats);
-  const dropStacks = new Map<string, number>();
-  const rc = (store as unknown as { cache?: { drop: () => void } }).cache;
-  if (rc && process.env.BENCH_DROPS) {
-    const orig = rc.drop.bind(rc);
-    rc.drop = () => {
-      const k = (new Error().stack ?? '').split('\n').slice(2, 6).join(' | ');
-      dropStacks.set(k, (dropStacks.get(k) ?? 0) + 1);
-      orig();
-    };
-  }
   let delivered = 0;
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
@@ -88,8 +79,8 @@ async function run(): Promise<void> {
   console.log(
     `delivery: ${delivered} of ${P * R} (${P} packages × ${R} agencies, acks ${B === 0 ? 'one by one' : `by ${B}`}): ${(delivered / secs).toFixed(0)}/s; CPU ${((cpu.user + cpu.system) / 1000 / delivered).toFixed(3)} ms per package${c ? `; ${(c.total / delivered).toFixed(1)} SQL statements per package` : ''}${top}`,
   );
-  for (const [k, n] of dropStacks) console.log(n, k);
   const cache = (store as unknown as { cache?: { stats: unknown } }).cache;
+  // the read cache's hits and misses before and after the drain (documents, agencies, credentials)
   if (process.env.BENCH_STATEMENTS && cache) console.log('read cache', stats0, '→', JSON.stringify(cache.stats));
   await t.dispose();
 }

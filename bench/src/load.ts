@@ -39,6 +39,10 @@ export interface Measurement {
   serverRssBeforeMb: number;
   /** cores the load generator used */
   generatorCores: number;
+  /** delivery: HTTP requests made in the window (inbox pages, fetches, acknowledgements) */
+  requests?: number;
+  /** delivery: hub CPU (user + system) per package fetched and acknowledged, ms */
+  serverCpuMsPerPackage?: number;
   poolExhausted: boolean;
 }
 
@@ -94,10 +98,14 @@ export async function measure(label: string, job: LoadJob, serverPid: number): P
   if (result.unseen !== undefined) m.unseen = result.unseen;
   if (result.dropped !== undefined) m.dropped = result.dropped;
   if (result.abandoned !== undefined) m.abandoned = result.abandoned;
-  if (result.delivered !== undefined) m.perSecond = result.delivered / result.seconds;
+  if (result.delivered !== undefined) {
+    m.perSecond = result.delivered / result.seconds;
+    if (result.delivered > 0) m.serverCpuMsPerPackage = (serverCpu * 1000) / result.delivered;
+  }
+  if (result.requests !== undefined) m.requests = result.requests;
   const tag = result.errors ? ` (${result.errors} errors: ${result.errorSamples[0] ?? ''})` : '';
   console.error(
-    `  ${label}: ${m.perSecond.toFixed(0)}/s, p50 ${m.latencyMs.p50.toFixed(1)} ms, p99 ${m.latencyMs.p99.toFixed(1)} ms, server ${m.serverCores.toFixed(2)} cores, generator ${m.generatorCores.toFixed(2)} cores${m.endToEndMs ? `, e2e p99 ${m.endToEndMs.p99.toFixed(1)} ms` : ''}${m.poolExhausted ? ' [pool exhausted]' : ''}${m.dropped ? ` [${m.dropped} dropped]` : ''}${m.abandoned ? ` [${m.abandoned} abandoned]` : ''}${tag}`,
+    `  ${label}: ${m.perSecond.toFixed(0)}/s, p50 ${m.latencyMs.p50.toFixed(1)} ms, p99 ${m.latencyMs.p99.toFixed(1)} ms, server ${m.serverCores.toFixed(2)} cores, generator ${m.generatorCores.toFixed(2)} cores${m.serverCpuMsPerPackage ? `, hub ${m.serverCpuMsPerPackage.toFixed(3)} CPU ms/package` : ''}${m.requests ? `, ${(m.requests / m.seconds).toFixed(0)} requests/s` : ''}${m.endToEndMs ? `, e2e p99 ${m.endToEndMs.p99.toFixed(1)} ms` : ''}${m.poolExhausted ? ' [pool exhausted]' : ''}${m.dropped ? ` [${m.dropped} dropped]` : ''}${m.abandoned ? ` [${m.abandoned} abandoned]` : ''}${tag}`,
   );
   return m;
 }

@@ -39,6 +39,11 @@ export interface LoadJob {
   pollers?: string[];
   /** delivery: agencies that drain their inboxes */
   drainers?: string[];
+  /**
+   * delivery: acknowledge through `POST /v1/acks`, this many packages per request (and at the end of each
+   * inbox page), as the SDK's ackMany; absent or 0: one `POST /v1/packages/{docId}/ack` per package
+   */
+  ackBatch?: number;
 }
 
 export interface LoadResult {
@@ -58,6 +63,8 @@ export interface LoadResult {
   unseen?: number;
   /** delivery: packages fetched and acknowledged */
   delivered?: number;
+  /** delivery: HTTP requests made (inbox pages, fetches, acknowledgements) */
+  requests?: number;
   /** open loop: sends that were due while maxInFlight requests were outstanding (not sent) */
   dropped?: number;
   /** open loop: requests still unanswered drainSeconds after the window (abandoned) */
@@ -299,32 +306,56 @@ async function run(job: LoadJob): Promise<LoadResult> {
   } else {
     // delivery: each agency lists its inbox, fetches and acknowledges every package, until empty
     let delivered = 0;
+    let requests = 0;
+    const batch = job.ackBatch ?? 0;
     const drain = async (code: string) => {
       const auth = { authorization: `Bearer ${job.credentials[code]!.apiKey}` };
+      const ackHeaders = { ...auth, 'content-type': 'application/json' };
+      /** acknowledges the packages fetched since the last batch (one request) */
+      const ackMany = async (pending: string[]) => {
+        if (pending.length === 0) return;
+        const body = JSON.stringify({ items: pending.map((docId) => ({ docId, state: 'done' })) });
+        const started = now();
+        requests++;
+        const ack = await call(agent, `${job.url}/v1/acks`, 'POST', ackHeaders, body);
+        pending.length = 0;
+        if (ack.status !== 200) return fail(`acks ${ack.status} ${ack.body.toString('utf8')}`);
+        result.latenciesMs.push(now() - started);
+        for (const r of (JSON.parse(ack.body.toString('utf8')) as { results: Array<{ ok: boolean }> }).results) {
+          if (!r.ok) {
+            fail(`ack refused: ${JSON.stringify(r)}`);
+            continue;
+          }
+          result.ok++;
+          delivered++;
+        }
+      };
       while (now() < deadline) {
+        requests++;
         const list = await call(agent, `${job.url}/v1/inbox?limit=1000`, 'GET', auth);
         if (list.status !== 200) return fail(`inbox ${list.status} ${list.body.toString('utf8')}`);
         const items = (JSON.parse(list.body.toString('utf8')) as { items: Array<{ docId: string }> }).items;
         if (items.length === 0) return;
+        const pending: string[] = [];
         for (const { docId } of items) {
-          if (now() >= deadline) return;
+          if (now() >= deadline) break;
           const started = now();
           result.sent++;
+          requests++;
           const pkg = await call(agent, `${job.url}/v1/packages/${docId}`, 'GET', auth);
           if (pkg.status !== 200) {
             fail(`fetch ${pkg.status}`);
             continue;
           }
-          const ack = await call(
-            agent,
-            `${job.url}/v1/packages/${docId}/ack`,
-            'POST',
-            {
-              ...auth,
-              'content-type': 'application/json',
-            },
-            '{"state":"done"}',
-          );
+          if (batch > 0) {
+            // batched: the latencies are those of each request (fetch, and each acknowledgement request)
+            result.latenciesMs.push(now() - started);
+            pending.push(docId);
+            if (pending.length >= batch) await ackMany(pending);
+            continue;
+          }
+          requests++;
+          const ack = await call(agent, `${job.url}/v1/packages/${docId}/ack`, 'POST', ackHeaders, '{"state":"done"}');
           if (ack.status !== 204) {
             fail(`ack ${ack.status} ${ack.body.toString('utf8')}`);
             continue;
@@ -333,10 +364,13 @@ async function run(job: LoadJob): Promise<LoadResult> {
           delivered++;
           result.latenciesMs.push(now() - started);
         }
+        await ackMany(pending);
+        if (now() >= deadline) return;
       }
     };
     await Promise.all((job.drainers ?? []).map(drain));
     result.delivered = delivered;
+    result.requests = requests;
   }
   if (!result.seconds) result.seconds = (now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);

@@ -7,6 +7,8 @@
 //   --package-mb N     large scenario: attachment size in MiB (default 100)
 //   --extra-agencies N agencies added to the demo directory (default 1000, the fan-out needs them)
 //   --store sqlite|postgres [--database-url URL]   the hub's store backend
+//   --delivery-packages N   delivery: packages preloaded, each to 100 agencies (default 100; --quick 30)
+//   --hub-node-args "…"     Node options for every hub process (e.g. "--cpu-prof --cpu-prof-dir /tmp/p")
 //   --report-only FILE re-render docs/BENCHMARKS.md and the plots from a results.json, measuring nothing
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,7 +21,16 @@ import { generatePool } from './package-pool.js';
 import { postgresStore } from './postgres-databases.js';
 import { profiledRuns } from './profile-scenario.js';
 import { type BenchResults, renderReport, withHandWritten } from './report.js';
-import { delivery, fanOut, fastifyBaseline, intake, openLoop, sqliteBaseline } from './scenarios.js';
+import {
+  DELIVERY_ACK_BATCH,
+  delivery,
+  deliveryBaseline,
+  fanOut,
+  fastifyBaseline,
+  intake,
+  openLoop,
+  sqliteBaseline,
+} from './scenarios.js';
 import { writePlots } from './svg.js';
 import { prepareTemplate, startFromTemplate } from './template.js';
 import { runVerify } from './verify-scenario.js';
@@ -146,6 +157,8 @@ try {
       seconds,
       recipients,
       pool: { files: [], pairs: [], bytes: 0, generationSeconds: 0 } as import('./package-pool.js').Pool,
+      // --hub-node-args "--cpu-prof --cpu-prof-dir /tmp/x": Node options for every hub started (ad hoc profiles)
+      ...(option('--hub-node-args') ? { hubNodeArgs: option('--hub-node-args')!.split(' ').filter(Boolean) } : {}),
     };
     if (needsPool) {
       const count = Number(option('--pool')) || (quick ? 2500 : 12000);
@@ -197,9 +210,21 @@ try {
       results.fanOut = await step('fan-out', () => fanOut(ctx, [100, 1000], quick ? 1 : 3));
     }
     if (wanted('delivery')) {
-      const packages = quick ? 30 : 100;
+      const packages = Number(option('--delivery-packages')) || (quick ? 30 : 100);
       console.error(`delivery: ${packages} packages × 100 agencies …`);
-      results.delivery = await step('delivery', () => delivery(ctx, packages, 100));
+      // as an integrator with the SDK drains: fetch each package, acknowledge them by 100 (POST /v1/acks)
+      results.delivery = await step('delivery', () => delivery(ctx, packages, 100, DELIVERY_ACK_BATCH));
+      // one POST …/ack per package (VXP's updateStatus pattern, and the SDK's ack)
+      results.deliveryPerPackageAck = await step('delivery, one ack per package', () => delivery(ctx, packages, 100));
+      // the ceiling: bare Fastify answering the same requests with the same sizes, no hub work
+      const like = results.delivery ?? results.deliveryPerPackageAck;
+      if (like) {
+        results.deliveryBaselines = [];
+        for (const batch of [DELIVERY_ACK_BATCH, 0]) {
+          const b = await step('bare Fastify delivery baseline', () => deliveryBaseline(ctx, like, batch));
+          if (b) results.deliveryBaselines.push({ ...b, ackBatch: batch });
+        }
+      }
     }
     if (wanted('large')) {
       const attachmentBytes = attachmentMb * MiB;

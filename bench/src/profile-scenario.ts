@@ -7,14 +7,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type CpuProfile, flameGraphSvg, lastSeconds, summarizeProfile } from './flame-graph.js';
 import type { ProfileResult, ProfileThread } from './report.js';
-import { type Ctx, delivery, intake } from './scenarios.js';
+import { type Ctx, DELIVERY_ACK_BATCH, delivery, intake } from './scenarios.js';
 
 export async function profiledRuns(ctx: Ctx, docsBench: string, deliveryPackages: number): Promise<ProfileResult[]> {
   const out: ProfileResult[] = [];
   const runs: Array<{ name: string; run: (c: Ctx) => Promise<{ label: string; perSecond: number; seconds: number }> }> =
     [
       { name: 'intake', run: async (c) => (await intake(c, [64], ['v1']))[0]! },
-      { name: 'delivery', run: (c) => delivery(c, deliveryPackages, 100) },
+      { name: 'delivery', run: (c) => delivery(c, deliveryPackages, 100, DELIVERY_ACK_BATCH) },
     ];
   for (const { name, run } of runs) {
     const dir = mkdtempSync(join(tmpdir(), `lienthong-prof-${name}-`));

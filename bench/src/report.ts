@@ -25,7 +25,12 @@ export interface BenchResults {
   intakeHalfPeak?: Measurement;
   endToEnd?: Measurement[];
   fanOut?: FanOutResult[];
+  /** the drain acknowledging through POST /v1/acks (DELIVERY_ACK_BATCH at a time) */
   delivery?: DeliveryResult;
+  /** the same drain with one POST …/ack per package */
+  deliveryPerPackageAck?: DeliveryResult;
+  /** bare Fastify answering the same delivery requests (ackBatch 0: one ack per package) */
+  deliveryBaselines?: Array<Measurement & { ackBatch: number }>;
   sqliteBaseline?: SqliteBaseline;
   fastifyBaseline?: Measurement;
   large?: LargePackageResult;
@@ -112,9 +117,10 @@ function targets(r: BenchResults): Target[] {
     });
   }
   if (r.delivery) {
+    const ceiling = r.deliveryBaselines?.find((b) => b.ackBatch === r.delivery!.ackBatch);
     t.push({
       what: 'delivery ≥ 5,000 packages/s fetched and acknowledged',
-      measured: `${f0(r.delivery.perSecond)}/s`,
+      measured: `${f0(r.delivery.perSecond)}/s${r.delivery.ackBatch > 0 ? ` (acks by ${r.delivery.ackBatch})` : ''}${ceiling ? `; bare Fastify, same requests: ${f0(ceiling.perSecond)}/s` : ''}`,
       pass: r.delivery.perSecond >= 5000 && r.delivery.ok === r.delivery.deliveries,
     });
   }
@@ -282,20 +288,40 @@ export function renderReport(r: BenchResults, plots: string[] = [], postgres?: B
       '',
     );
   }
-  if (r.delivery) {
-    const d = r.delivery;
+  if (r.delivery || r.deliveryPerPackageAck) {
+    const d = (r.delivery ?? r.deliveryPerPackageAck)!;
+    const hubRuns = [r.delivery, r.deliveryPerPackageAck].filter((x): x is DeliveryResult => x !== undefined);
+    const baseline = (batch: number) => r.deliveryBaselines?.find((b) => b.ackBatch === batch);
+    const perRequest = (m: Measurement) => (m.requests === undefined ? undefined : m.ok / m.requests);
     lines.push(
       '## Delivery',
       '',
       `${d.preloadedPackages} signed packages, each addressed to the same ${d.agencies} agencies (${d.deliveries} deliveries,`,
       `preloaded in ${f1(d.preloadSeconds)} s, not timed); then the ${d.agencies} agencies drain their inboxes in parallel, each`,
-      'in a loop: `GET /v1/inbox?limit=1000`, then for every item `GET /v1/packages/{docId}` (body read in full) and',
-      '`POST /v1/packages/{docId}/ack {"state":"done"}`, until its inbox is empty. Latency is fetch + ack of one package.',
+      'in a loop: `GET /v1/inbox?limit=1000`, then for every item `GET /v1/packages/{docId}` (body read in full), until',
+      "its inbox is empty. Acknowledged either as the SDK's `ackMany` does, `POST /v1/acks` with the packages fetched",
+      `(${r.delivery?.ackBatch ?? 100} at a time, and at the end of each inbox page; latency: each request), or with one`,
+      '`POST /v1/packages/{docId}/ack {"state":"done"}` per package (latency: fetch + ack of one package). The',
+      'baselines are bare Fastify (its own process, no hub work: bare-delivery.ts) answering the same requests with the',
+      'same sizes (the inbox item and the package as the hub served them), drained by the same generator: the ceiling',
+      'of the HTTP layer on this machine for this pattern.',
       '',
       ...LOAD_HEAD,
-      loadRow(d),
+      ...hubRuns.map(loadRow),
+      ...(r.deliveryBaselines ?? []).map((b) => loadRow({ ...b, label: `baseline: ${b.label}` })),
       '',
-      `Fetched and acknowledged: ${d.ok} of ${d.deliveries}${d.ok < d.deliveries ? ` (the window ends after ${d.deadlineSeconds} s whether or not the inboxes are empty; the rate is over that window)` : ''}.`,
+      '| drain | hub packages/s | hub CPU ms per package | HTTP requests per package | bare Fastify packages/s (same requests) | hub / bare Fastify |',
+      '|---|---:|---:|---:|---:|---:|',
+      ...hubRuns.map((h) => {
+        const b = baseline(h.ackBatch);
+        const ratio = perRequest(h);
+        return `| ${h.ackBatch > 0 ? `acks by ${h.ackBatch}` : 'one ack per package'} | ${f0(h.perSecond)} | ${f2(h.serverCpuMsPerPackage)} | ${ratio ? f2(1 / ratio) : '—'} | ${f0(b?.perSecond)} | ${b ? f2(h.perSecond / b.perSecond) : '—'} |`;
+      }),
+      '',
+      ...hubRuns.map(
+        (h) =>
+          `Fetched and acknowledged (${h.ackBatch > 0 ? `acks by ${h.ackBatch}` : 'one ack per package'}): ${h.ok} of ${h.deliveries}${h.ok < h.deliveries ? ` (the window ends after ${h.deadlineSeconds} s whether or not the inboxes are empty; the rate is over that window)` : ''}.`,
+      ),
       '',
     );
   }
@@ -400,7 +426,9 @@ export function renderReport(r: BenchResults, plots: string[] = [], postgres?: B
     '`npm run bench` (builds, then runs everything, ≈10 minutes at most); `npm run bench -- --quick` (≈2 minutes);',
     '`--only intake,fanout,delivery,e2e,baselines,large,verify,profile`; `--seconds N` per measurement window; `--package-mb N`',
     'for the large scenario; `--store postgres --database-url URL` (passed to every hub as `--database` and',
-    '`LIENTHONG_DATABASE_URL`; exits 2 while the hub has no PostgreSQL store). Not part of `npm test`.',
+    '`LIENTHONG_DATABASE_URL`; exits 2 while the hub has no PostgreSQL store); `--delivery-packages N` (packages',
+    'preloaded for the delivery drain, each to 100 agencies); `--hub-node-args "…"` (Node options for every hub, e.g.',
+    '`"--cpu-prof --cpu-prof-dir /tmp/p"`). Not part of `npm test`.',
     '',
   );
   return `${lines.join('\n')}\n`;

@@ -7,6 +7,7 @@ import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { buildDocument, collect, type DocumentHeader } from '@lienthong/edxml';
 import { signPackage } from '@lienthong/trust';
+import type { BareDeliverySetup } from './bare-delivery.js';
 import type { StoreSelection } from './hub-process.js';
 import { type Latency, type Measurement, measure, summarise } from './load.js';
 import type { Credentials, LoadJob } from './loadgen.js';
@@ -192,10 +193,33 @@ export interface DeliveryResult extends Measurement {
   preloadSeconds: number;
   /** the drain stops after this many seconds even if inboxes are not empty */
   deadlineSeconds: number;
+  /** acknowledgements per `POST /v1/acks` request; 0: one `POST …/ack` per package */
+  ackBatch: number;
+  /** what the bare-Fastify delivery baseline needs to answer the same sizes */
+  sample?: { item: Record<string, unknown> & { docId: string }; packageBytes: number };
 }
 
-/** `packages` packages, each to the same 100 agencies, then the 100 drain their inboxes in parallel. */
-export async function delivery(ctx: Ctx, packages: number, agencies: number): Promise<DeliveryResult> {
+/** acknowledgements per POST /v1/acks in the delivery scenario (an inbox page of 100, as an integrator would) */
+export const DELIVERY_ACK_BATCH = 100;
+
+function get(url: string, apiKey: string): Promise<{ status: number; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { headers: { authorization: `Bearer ${apiKey}` } });
+    req.on('error', reject);
+    req.on('response', (res) => {
+      const parts: Buffer[] = [];
+      res.on('data', (d: Buffer) => parts.push(d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(parts) }));
+    });
+    req.end();
+  });
+}
+
+/**
+ * `packages` packages, each to the same 100 agencies, then the 100 drain their inboxes in parallel;
+ * `ackBatch` > 0: acknowledged through `POST /v1/acks` that many at a time (as the SDK's ackMany).
+ */
+export async function delivery(ctx: Ctx, packages: number, agencies: number, ackBatch = 0): Promise<DeliveryResult> {
   const sender = ctx.template.agencies[0]!;
   const drainers = ctx.template.agencies.slice(1, 1 + agencies).map((a) => a.code);
   const hub = await startHub(ctx);
@@ -209,14 +233,24 @@ export async function delivery(ctx: Ctx, packages: number, agencies: number): Pr
       for (const a of answers) if (a.status !== 201) throw new Error(`delivery preload: ${a.status} ${a.text}`);
     }
     const preloadSeconds = (performance.now() - t0) / 1000;
+    // one inbox item and one package as the hub serves them (for the bare-Fastify baseline's sizes); the
+    // fetch is the first of that delivery (it stays in the inbox until acknowledged)
+    const probe = ctx.template.agencies.find((a) => a.code === drainers.at(-1))!;
+    const page = await get(`${hub.url}/v1/inbox?limit=1`, probe.apiKey);
+    const item = (
+      JSON.parse(page.body.toString('utf8')) as { items: Array<NonNullable<DeliveryResult['sample']>['item']> }
+    ).items[0];
+    const pkg = item ? await get(`${hub.url}/v1/packages/${item.docId}`, probe.apiKey) : undefined;
+    const sample = item && pkg?.status === 200 ? { item, packageBytes: pkg.body.length } : undefined;
     const deadlineSeconds = Math.max(8, ctx.seconds * 4);
     const m = await measure(
-      `delivery, ${drainers.length} agencies draining`,
+      `delivery, ${drainers.length} agencies draining, ${ackBatch > 0 ? `acks by ${ackBatch} (POST /v1/acks)` : 'one ack per package'}`,
       job(ctx, hub.url, {
         mode: 'delivery',
         clients: drainers.length,
         drainers,
         seconds: deadlineSeconds,
+        ...(ackBatch > 0 ? { ackBatch } : {}),
       }),
       hub.pid,
     );
@@ -227,9 +261,49 @@ export async function delivery(ctx: Ctx, packages: number, agencies: number): Pr
       deadlineSeconds,
       agencies: drainers.length,
       preloadSeconds,
+      ackBatch,
+      ...(sample ? { sample } : {}),
     };
   } finally {
     await hub.stop();
+  }
+}
+
+/**
+ * Baseline: bare Fastify answering the delivery request pattern (bare-delivery.ts) with the sizes the hub
+ * answered in `like`, drained by the same generator for one window.
+ */
+export async function deliveryBaseline(ctx: Ctx, like: DeliveryResult, ackBatch: number): Promise<Measurement> {
+  if (!like.sample) throw new Error('the delivery run recorded no sample item');
+  const drainers = ctx.template.agencies.slice(1, 1 + like.agencies);
+  const setup: BareDeliverySetup = {
+    tokens: drainers.map((a) => a.apiKey),
+    packagesPerInbox: like.preloadedPackages,
+    item: like.sample.item,
+    packageBytes: like.sample.packageBytes,
+  };
+  const script = fileURLToPath(new URL('./bare-delivery.js', import.meta.url));
+  const child = spawn(process.execPath, [script, JSON.stringify(setup)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    const port = await new Promise<number>((resolve, reject) => {
+      child.once('exit', (code) => reject(new Error(`bare delivery server exited with ${code}`)));
+      child.stdout!.once('data', (d: Buffer) => resolve(Number(d.toString('utf8').trim())));
+    });
+    return await measure(
+      `bare Fastify, delivery pattern, ${ackBatch > 0 ? `acks by ${ackBatch}` : 'one ack per package'}`,
+      job(ctx, `http://127.0.0.1:${port}`, {
+        mode: 'delivery',
+        clients: drainers.length,
+        drainers: drainers.map((a) => a.code),
+        seconds: ctx.seconds,
+        ...(ackBatch > 0 ? { ackBatch } : {}),
+      }),
+      child.pid!,
+    );
+  } finally {
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await exited;
   }
 }
 

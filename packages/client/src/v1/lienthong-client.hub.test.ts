@@ -135,3 +135,56 @@ test('refusals become LienthongApiError with status and code', async () => {
   const doc = await sampleDocument(SENDER, [RECIPIENT]);
   await assert.rejects(sender.submit(doc.bytes, { digest: 'ab'.repeat(32) }), { code: 'digest-mismatch' });
 });
+
+test('ackMany: many acknowledgements in one request, each recorded or refused on its own', async () => {
+  const mine: string[] = [];
+  for (let i = 0; i < 3; i++) mine.push((await sender.submit((await sampleDocument(SENDER, [RECIPIENT])).bytes)).docId);
+  const notMine = (await sender.submit((await sampleDocument(SENDER, [OTHER])).bytes)).docId;
+  await recipient.download(mine[0]!).then(collect);
+
+  const results = await recipient.ackMany([
+    { docId: mine[0]!, state: 'done' },
+    { docId: mine[1]!, state: 'processing', description: 'đang xử lý' },
+    { docId: notMine, state: 'done' },
+    { docId: 'nonsense', state: 'done' },
+  ]);
+  assert.deepEqual(
+    results.map((r) => [r.docId, r.ok, r.error?.code]),
+    [
+      [mine[0], true, undefined],
+      [mine[1], true, undefined],
+      [notMine, false, 'not-found'],
+      ['nonsense', false, 'not-found'],
+    ],
+  );
+
+  const inbox = (await recipient.inbox({ type: 'edoc' })).items.filter((i) => mine.includes(i.docId));
+  assert.deepEqual(
+    inbox.map((i) => [i.docId, i.state]).sort(),
+    [
+      [mine[1], 'processing'],
+      [mine[2], 'pending'],
+    ].sort(),
+  );
+  const t = await sender.timeline(mine[1]!);
+  assert.equal(t.recipients.find((r) => r.code === RECIPIENT)?.state, 'processing');
+  assert.equal((await sender.timeline(notMine)).recipients.find((r) => r.code === OTHER)?.state, 'pending');
+
+  // a done delivery cannot go back to processing: refused alone, the rest recorded
+  const again = await recipient.ackMany([
+    { docId: mine[0]!, state: 'processing' },
+    { docId: mine[2]!, state: 'done' },
+    { docId: mine[0]!, state: 'done' },
+  ]);
+  assert.deepEqual(
+    again.map((r) => [r.ok, r.error?.code]),
+    [
+      [false, 'conflict'],
+      [true, undefined],
+      [true, undefined],
+    ],
+  );
+  await assert.rejects(recipient.ackMany([{ docId: mine[1]!, state: 'bogus' as 'done' }]), (e: LienthongApiError) => {
+    return e.status === 400 && e.code === 'bad-request';
+  });
+});

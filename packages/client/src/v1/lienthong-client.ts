@@ -15,6 +15,8 @@ import { LienthongApiError } from './api-error.js';
 import { dispositionFilename } from './content-disposition.js';
 import { reviveDates } from './revive-dates.js';
 import type {
+  AckItem,
+  AckResult,
   AckState,
   AgenciesQuery,
   Agency,
@@ -29,6 +31,9 @@ import type {
   Webhook,
   WebhookInput,
 } from './v1-types.js';
+
+/** the most acknowledgements the hub takes in one `POST /v1/acks` */
+const MAX_ACKS_PER_REQUEST = 1000;
 
 export interface LienthongClientOptions {
   /** the hub's base URL, e.g. `http://127.0.0.1:8080` */
@@ -352,6 +357,23 @@ export class LienthongClient {
       idempotent: true,
       signal: opts.signal,
     });
+  }
+
+  /**
+   * Transport acknowledgements of many packages in one request per 1,000 (`POST /v1/acks`): each is
+   * recorded as by `ack`, independently; the results, in order, say which were refused and why.
+   */
+  async ackMany(items: readonly AckItem[], opts: { signal?: AbortSignal } = {}): Promise<AckResult[]> {
+    const out: AckResult[] = [];
+    for (let i = 0; i < items.length; i += MAX_ACKS_PER_REQUEST) {
+      const r = await this.json<{ results: AckResult[] }>('POST', 'v1/acks', {
+        json: { items: items.slice(i, i + MAX_ACKS_PER_REQUEST) },
+        idempotent: true,
+        signal: opts.signal,
+      });
+      out.push(...r.results);
+    }
+    return out;
   }
 }
 

@@ -271,3 +271,17 @@ export interface WebhookNotification {
   createdAt: string;
   attempt: number;
 }
+
+/** One acknowledgement of `ackMany` (`POST /v1/acks`). */
+export interface AckItem {
+  docId: string;
+  state: AckState;
+  description?: string;
+}
+
+/** What became of one acknowledgement of `ackMany`: recorded, or refused with the hub's error code. */
+export interface AckResult {
+  docId: string;
+  ok: boolean;
+  error?: { code: string; message: string };
+}

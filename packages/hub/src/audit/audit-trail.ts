@@ -1,7 +1,7 @@
 // Builds audit entries (one per acceptance, refusal, fetch, ack, status, admin action) and appends them.
 
 import type { AuditRecord, StoreOps } from '../store/store.js';
-import { canonicalJson } from './canonical-json.js';
+import { canonicalMembers, withMember } from './canonical-json.js';
 
 export interface AuditEvent {
   actor: string;
@@ -18,6 +18,16 @@ export interface AuditEvent {
 export function recordAudit(ops: StoreOps, e: AuditEvent): Promise<AuditRecord> {
   const at = e.at ?? new Date();
   const outcome = e.outcome ?? 'ok';
+  const fields = canonicalMembers({
+    at,
+    actor: e.actor,
+    action: e.action,
+    subject: e.subject,
+    outcome,
+    reason: e.reason,
+    requestId: e.requestId,
+    details: e.details,
+  });
   return ops.appendAudit({
     at,
     actor: e.actor,
@@ -26,15 +36,8 @@ export function recordAudit(ops: StoreOps, e: AuditEvent): Promise<AuditRecord> 
     outcome,
     reason: e.reason,
     requestId: e.requestId,
-    payload: canonicalJson({
-      at,
-      actor: e.actor,
-      action: e.action,
-      subject: e.subject,
-      outcome,
-      reason: e.reason,
-      requestId: e.requestId,
-      details: e.details,
-    }),
+    payload: `{${fields.members.join(',')}}`,
+    // what the chain hashes (chainEntry: the payload's fields and `seq`), from the members at hand
+    chainText: (id) => withMember(fields, 'seq', String(id)),
   });
 }

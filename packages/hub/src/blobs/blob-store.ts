@@ -55,6 +55,13 @@ export interface BlobStore {
    * the blob already there refreshes its time). Returns the bytes freed; undefined when nothing was deleted.
    */
   deleteFile(key: string, modifiedBefore: Date): Promise<number | undefined>;
+
+  /**
+   * The bytes of `key` (of `range`) when the blob is small and kept in the database or in memory:
+   * a reader that would buffer a small stream anyway takes them at once. Undefined for a blob stored
+   * as a file (read it with `open`), and where the store has no such tier.
+   */
+  inlineBytes?(key: string, range?: ByteRange): Promise<Buffer | undefined>;
 }
 
 export interface StoredFile {

@@ -13,21 +13,25 @@ after(async () => {
   for (const d of dirs) await rm(d, { recursive: true, force: true });
 });
 
-async function tiers(opts: { inlineThreshold?: number; memoryBudget?: number } = {}) {
+async function tiers(opts: { inlineThreshold?: number; memoryBudget?: number; readCacheBytes?: number } = {}) {
   const root = await mkdtemp(join(tmpdir(), 'lt-tiers-'));
   dirs.push(root);
   const files = new FsBlobStore(root);
   const inline = new Map<string, Uint8Array>();
+  const reads: string[] = [];
   const blobs = new TieredBlobStore(
     files,
     {
-      getInlineBlob: async (k) => inline.get(k),
+      getInlineBlob: async (k) => {
+        reads.push(k);
+        return inline.get(k);
+      },
       inlineBlobSize: async (k) => inline.get(k)?.byteLength,
     },
     opts,
   );
   await blobs.init();
-  return { root, blobs, inline };
+  return { root, blobs, inline, reads };
 }
 
 async function readAll(r: Readable): Promise<Buffer> {
@@ -90,4 +94,28 @@ test('the hub-wide memory budget sends further temps to files; aborting returns 
   assert.equal(b.inlineBytes?.(), undefined);
   await a.abort();
   assert.equal(blobs.inMemory, 0);
+});
+
+test('inline blobs read lately are kept (bounded by bytes); concurrent reads of one key share one database read', async () => {
+  const { blobs, inline, reads } = await tiers({ readCacheBytes: 16 * 100 });
+  const put = (text: string) => {
+    const b = Buffer.from(text.padEnd(100, '.'));
+    inline.set(sha(b), b);
+    return { key: sha(b), bytes: b };
+  };
+  const a = put('goi A');
+  const opened = await Promise.all(Array.from({ length: 10 }, () => blobs.open(a.key, { start: 1, end: 7 })));
+  for (const r of opened) assert.deepEqual(await readAll(r), a.bytes.subarray(1, 7));
+  assert.equal(reads.length, 1, 'ten fetches at once: one read');
+  assert.deepEqual(await readAll(await blobs.open(a.key)), a.bytes);
+  assert.equal(reads.length, 1, 'kept after the read');
+  // 16 × 100 bytes fit: the 17th drops the least recently used (A was used last before B…)
+  const others = Array.from({ length: 16 }, (_, i) => put(`goi ${i}`));
+  for (const o of others) assert.deepEqual(await readAll(await blobs.open(o.key)), o.bytes);
+  assert.equal(reads.length, 17);
+  await readAll(await blobs.open(a.key));
+  assert.equal(reads.length, 18, 'A was dropped to keep the bound');
+  await readAll(await blobs.open(others[15]!.key));
+  assert.equal(reads.length, 18, 'the most recent ones are still there');
+  assert.equal(await blobs.open('0'.repeat(64)).catch(() => 'missing'), 'missing');
 });

@@ -17,6 +17,8 @@ export interface TieredOptions {
   inlineThreshold?: number;
   /** most bytes held by in-memory temps at once, hub-wide (default 64 MiB) */
   memoryBudget?: number;
+  /** most bytes of inline blobs kept in memory after a read (default 16 MiB; 0: none) */
+  readCacheBytes?: number;
 }
 
 export class TieredBlobStore implements BlobStore {
@@ -32,6 +34,45 @@ export class TieredBlobStore implements BlobStore {
   ) {
     this.inlineThreshold = opts.inlineThreshold ?? 256 * 1024;
     this.memoryBudget = opts.memoryBudget ?? 64 * 1024 * 1024;
+    this.readCacheBytes = opts.readCacheBytes ?? 16 * 1024 * 1024;
+  }
+
+  // Inline blobs read lately, by key. Keys are content addresses (the bytes' SHA-256): a key always
+  // names the same bytes, so a kept copy never goes stale. A package to many recipients is fetched by
+  // each of them, mostly at the same moment: one database read (shared while it runs) serves them all.
+  private readonly readCacheBytes: number;
+  private readonly cached = new Map<string, Uint8Array>();
+  private cachedBytes = 0;
+  private readonly loading = new Map<string, Promise<Uint8Array | undefined>>();
+
+  private async inlineRead(key: string): Promise<Uint8Array | undefined> {
+    const hit = this.cached.get(key);
+    if (hit) {
+      // most recently used last
+      this.cached.delete(key);
+      this.cached.set(key, hit);
+      return hit;
+    }
+    const pending = this.loading.get(key);
+    if (pending) return pending;
+    const load = this.store.getInlineBlob(key);
+    if (this.readCacheBytes <= 0) return load;
+    this.loading.set(key, load);
+    try {
+      const bytes = await load;
+      if (bytes && bytes.byteLength <= this.readCacheBytes / 16) {
+        this.cached.set(key, bytes);
+        this.cachedBytes += bytes.byteLength;
+        for (const [k, b] of this.cached) {
+          if (this.cachedBytes <= this.readCacheBytes) break;
+          this.cached.delete(k);
+          this.cachedBytes -= b.byteLength;
+        }
+      }
+      return bytes;
+    } finally {
+      this.loading.delete(key);
+    }
   }
 
   init(): Promise<void> {
@@ -52,9 +93,14 @@ export class TieredBlobStore implements BlobStore {
   }
 
   async open(key: string, range?: ByteRange): Promise<Readable> {
-    const bytes = await this.store.getInlineBlob(key);
+    const bytes = await this.inlineRead(key);
     if (!bytes) return this.files.open(key, range);
     return Readable.from([slice(bytes, range)], { objectMode: false });
+  }
+
+  async inlineBytes(key: string, range?: ByteRange): Promise<Buffer | undefined> {
+    const bytes = await this.inlineRead(key);
+    return bytes && slice(bytes, range);
   }
 
   health(): Promise<{ ok: boolean; detail?: string }> {

@@ -103,6 +103,8 @@ export interface PackageStream {
   stream: Readable;
   size: number;
   contentType: string;
+  /** the same bytes as `stream`, when the package is small and was read whole (send them instead of the stream) */
+  bytes?: Buffer;
 }
 
 export interface AttachmentStream {

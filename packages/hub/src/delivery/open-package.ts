@@ -19,7 +19,10 @@ export async function openPackage(ctx: HubContext, p: Principal, docId: string):
   const size = doc.xmlEnd - doc.xmlStart + (spliceBytes?.length ?? 0);
   // Open the blob before recording the read: a missing blob must not count as a delivery. Opened once
   // (one read of an inline blob, one file handle); the hub's TraceHeader is spliced in as it streams.
-  const xml = await ctx.blobs.open(doc.blobKey, { start: doc.xmlStart, end: doc.xmlEnd });
+  const range = { start: doc.xmlStart, end: doc.xmlEnd };
+  // a small package kept inline is taken whole (one buffer, no stream machinery)
+  const inline = await ctx.blobs.inlineBytes?.(doc.blobKey, range);
+  const xml = inline ? undefined : await ctx.blobs.open(doc.blobKey, range);
 
   if (readable.length > 0)
     await recordFetch(
@@ -29,10 +32,30 @@ export async function openPackage(ctx: HubContext, p: Principal, docId: string):
       readable.map((d) => d.recipient),
     );
 
+  const contentType = 'application/xml; charset=utf-8';
+  if (inline) {
+    const at = Math.max(0, doc.traceOffset! - doc.xmlStart);
+    const bytes = spliceBytes
+      ? Buffer.concat([inline.subarray(0, at), spliceBytes, inline.subarray(at)], size)
+      : inline;
+    // the stream only for a caller that asks for it (the /v1 route sends the bytes)
+    let stream: Readable | undefined;
+    return {
+      docId,
+      messageType: doc.messageType,
+      get stream() {
+        stream ??= Readable.from([bytes], { objectMode: false });
+        return stream;
+      },
+      size,
+      contentType,
+      bytes,
+    };
+  }
   const stream = spliceBytes
-    ? Readable.from(spliceAt(xml, doc.traceOffset! - doc.xmlStart, spliceBytes), { objectMode: false })
-    : xml;
-  return { docId, messageType: doc.messageType, stream, size, contentType: 'application/xml; charset=utf-8' };
+    ? Readable.from(spliceAt(xml!, doc.traceOffset! - doc.xmlStart, spliceBytes), { objectMode: false })
+    : xml!;
+  return { docId, messageType: doc.messageType, stream, size, contentType };
 }
 
 /** the bytes of `source` with `insert` placed at byte `offset` */

@@ -202,6 +202,11 @@ export interface AuditInput {
   requestId?: string;
   /** canonical JSON (sorted keys, no whitespace) of the entry's details */
   payload: string;
+  /**
+   * canonicalJson(chainEntry(id, payload)) — what the hash chain hashes — when the caller has it for
+   * less than parsing the payload again (recordAudit); without it the store computes it
+   */
+  chainText?: (id: number) => string;
 }
 
 export interface AuditRecord extends AuditInput {

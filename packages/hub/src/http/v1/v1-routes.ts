@@ -11,6 +11,7 @@ import {
 } from '../../core/contract.js';
 import type { WebhookService } from '../../delivery/webhooks/webhook-service.js';
 import { acceptRawBodies } from '../accept-raw-bodies.js';
+import { asHubError } from '../as-hub-error.js';
 import type { ClientCertificateAuth } from '../auth/client-certificate-auth.js';
 import { contentDisposition } from '../content-disposition.js';
 import { receiptHeaders } from '../receipt-header.js';
@@ -35,6 +36,8 @@ export interface V1RoutesOptions {
 const security = [{ apiKey: [] }];
 const DocIdParams = Type.Object({ docId: Type.String({ minLength: 1, maxLength: 200 }) });
 const TypeQuery = Type.Union([Type.Literal('edoc'), Type.Literal('status')], { default: 'edoc' });
+/** the most acknowledgements `POST /v1/acks` takes at once */
+export const MAX_ACKS_PER_REQUEST = 1000;
 const STATES = ['pending', 'processing', 'done', 'fail', 'withdrawn', 'forwarding'];
 
 /** The native API (docs/protocols/v1.md). */
@@ -172,7 +175,7 @@ export async function v1Routes(app: FastifyInstance, opts: V1RoutesOptions): Pro
       return reply
         .type(pkg.contentType || 'application/xml')
         .header('content-length', pkg.size)
-        .send(pkg.stream);
+        .send(pkg.bytes ?? pkg.stream);
     },
   );
 
@@ -227,6 +230,57 @@ export async function v1Routes(app: FastifyInstance, opts: V1RoutesOptions): Pro
     async (request, reply) => {
       await hub.acknowledge(request.principal, request.params.docId, request.body.state, request.body.description);
       return reply.code(204).send();
+    },
+  );
+
+  // Many acknowledgements in one request: each is the per-package acknowledgement (its own
+  // compare-and-set, event and audit entry, its own savepoint), all queued at once so that they share
+  // the group commit; one refused item does not refuse the others.
+  const AcksBody = Type.Object({
+    items: Type.Array(
+      Type.Object({
+        docId: Type.String({ minLength: 1, maxLength: 200 }),
+        state: AckBody.properties.state,
+        description: Type.Optional(Type.String({ maxLength: 2000 })),
+      }),
+      { minItems: 1, maxItems: MAX_ACKS_PER_REQUEST },
+    ),
+  });
+  const AckResult = Type.Object({
+    docId: Type.String(),
+    ok: Type.Boolean(),
+    error: Type.Optional(Type.Object({ code: Type.String(), message: Type.String() })),
+  });
+  app.post<{ Body: Static<typeof AcksBody> }>(
+    '/acks',
+    {
+      schema: {
+        summary: 'Transport acknowledgements of many packages at once',
+        description:
+          'Each item is acknowledged as by `POST /packages/{docId}/ack`, independently: the answer lists, in the order of the request, which were recorded and why the others were refused.',
+        tags: ['packages'],
+        security,
+        body: AcksBody,
+        response: { 200: Type.Object({ results: Type.Array(AckResult) }), ...ERROR_RESPONSES },
+      },
+    },
+    async (request) => {
+      const outcomes = await Promise.allSettled(
+        request.body.items.map((i) => hub.acknowledge(request.principal, i.docId, i.state, i.description)),
+      );
+      const results = outcomes.map((o, n) => {
+        const docId = request.body.items[n]!.docId;
+        if (o.status === 'fulfilled') return { docId, ok: true };
+        const refused = asHubError(o.reason);
+        if (refused) return { docId, ok: false, error: { code: refused.code, message: refused.message } };
+        request.log.error({ err: o.reason, docId }, 'acknowledgement failed: internal error');
+        return {
+          docId,
+          ok: false,
+          error: { code: 'internal', message: `internal error (request id ${request.id})` },
+        };
+      });
+      return { results };
     },
   );
 

@@ -3,7 +3,7 @@
 
 import { entryHash } from '@lienthong/trust';
 import { type Kysely, sql } from 'kysely';
-import { chainEntry } from '../../audit/chain-entry.js';
+import { chainEntry, entryHashOfText } from '../../audit/chain-entry.js';
 import type { DeliveryState, MessageType } from '../../core/contract.js';
 import type {
   AgencyFilter,
@@ -680,7 +680,9 @@ export class SqlStoreOps implements StoreOps {
 
   async appendAudit(e: AuditInput): Promise<AuditRecord> {
     const { id, prevHash } = await this.auditLink();
-    const hash = entryHash(prevHash, chainEntry(id, e.payload));
+    const hash = e.chainText
+      ? entryHashOfText(prevHash, e.chainText(id))
+      : entryHash(prevHash, chainEntry(id, e.payload));
     await insertRows(this.auditWriter(), 'audit_log', [
       {
         id,
@@ -697,7 +699,8 @@ export class SqlStoreOps implements StoreOps {
       },
     ]);
     this.auditAppended(id, hash);
-    return { ...e, id, prevHash, hash };
+    const { chainText: _, ...entry } = e;
+    return { ...entry, id, prevHash, hash };
   }
 
   /** where the audit row is written (PostgreSQL's group-commit batch defers it) */

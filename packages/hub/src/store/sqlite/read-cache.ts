@@ -176,12 +176,30 @@ export class ReadCache {
       return { ...hit };
     }
     this.stats.misses++;
+    if (!committed) return load();
+    // recipients of one package fetch it at the same moment (they are notified together): the reads
+    // that miss while one is loading share its load instead of each running the same query
+    const pending = this.loadingDocuments.get(docId);
+    if (pending) {
+      const row = await pending;
+      return row && { ...row };
+    }
     const gen = this.generation;
-    const row = await load();
+    const loading = load();
+    this.loadingDocuments.set(docId, loading);
+    let row: DocumentRecord | undefined;
+    try {
+      row = await loading;
+    } finally {
+      this.loadingDocuments.delete(docId);
+    }
     // an unknown id is not kept: the document may be committed in a moment
-    if (row && committed && gen === this.generation) put(this.documents, docId, { ...row });
-    return row;
+    if (row && gen === this.generation) put(this.documents, docId, { ...row });
+    return row && { ...row };
   }
+
+  /** loads of documents under way (outside transactions), shared by the lookups that miss meanwhile */
+  private readonly loadingDocuments = new Map<string, Promise<DocumentRecord | undefined>>();
 
   private putCredential(systemId: string, row: CredentialRecord | undefined): void {
     put(this.credentials, systemId, row ? { ...row } : null);

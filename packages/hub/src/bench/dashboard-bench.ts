@@ -57,7 +57,11 @@ db.pragma('foreign_keys = OFF');
 const existing = Number(
   (db.prepare("select value from counters where name = 'document_seq'").get() as { value: number }).value,
 );
-if (existing > 0) throw new Error(`the store has ${existing} packages already: use a fresh data dir`);
+// with --keep DIR, a store filled by an earlier run with the same count is measured again (fill skipped)
+const refill = existing === 0;
+if (!refill && existing !== TOTAL)
+  throw new Error(`the store has ${existing} packages already (not ${TOTAL}): use a fresh data dir`);
+if (!refill) console.log(`the store holds ${existing.toLocaleString('en')} packages already: fill skipped`);
 const now = Date.now();
 const span = 365 * 24 * 3600 * 1000;
 const signing = new Set(agencies.filter((_, i) => i % 8 !== 7)); // 7 of 8 senders sign
@@ -125,7 +129,7 @@ const flush = (table: string, cols: string[], values: unknown[], force: boolean)
 
 let deliverySeq = 0;
 const BATCH = 20_000;
-for (let base = 0; base < TOTAL; base += BATCH) {
+for (let base = 0; refill && base < TOTAL; base += BATCH) {
   const docs: unknown[] = [];
   const dels: unknown[] = [];
   const sigs: unknown[] = [];

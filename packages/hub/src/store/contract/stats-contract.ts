@@ -142,6 +142,62 @@ export function statsContract(h: StatsContractHelpers): void {
       assert.equal((await s.overdueDeliveries({ before, recipients: ['R2'], limit: 10 })).total, 0);
     });
 
+    withStore('overdue acknowledgements follow acknowledgements and the passing deadline', async (o) => {
+      const s = o.store;
+      const hour = 3600e3;
+      const at = (h: number) => new Date(now.getTime() - h * hour);
+      await intake(s, doc('p1', 'S', { acceptedAt: at(30) }), ['R1', 'R2', 'R3']);
+      await intake(s, doc('p2', 'S', { acceptedAt: at(20) }), ['R1', 'R2']);
+      await intake(s, statusDoc('p3', 'R1', 'p1', '03', at(26)), ['S']);
+      const figures = async (before: Date, extra: { messageType?: 'edoc' | 'status'; recipients?: string[] } = {}) => {
+        const r = await s.overdueDeliveries({ before, limit: 10, ...extra });
+        return { total: r.total, by: r.byRecipient.map((x) => [x.recipient, x.count, x.oldest.getTime()]) };
+      };
+      // deadline 24 h: p1's three deliveries and the status to S are overdue, p2's are not yet
+      assert.deepEqual(await figures(at(24)), {
+        total: 4,
+        by: [
+          ['R1', 1, at(30).getTime()],
+          ['R2', 1, at(30).getTime()],
+          ['R3', 1, at(30).getTime()],
+          ['S', 1, at(26).getTime()],
+        ],
+      });
+      assert.deepEqual((await figures(at(24), { messageType: 'edoc' })).total, 3);
+      assert.deepEqual((await figures(at(24), { messageType: 'status', recipients: ['S', 'R1'] })).by, [
+        ['S', 1, at(26).getTime()],
+      ]);
+      // R1 and S acknowledge: they leave the count
+      await s.updateDelivery('p1', 'R1', { state: 'processing', updatedAt: now });
+      await s.updateDelivery('p3', 'S', { state: 'done', updatedAt: now });
+      assert.deepEqual(await figures(at(24)), {
+        total: 2,
+        by: [
+          ['R2', 1, at(30).getTime()],
+          ['R3', 1, at(30).getTime()],
+        ],
+      });
+      // four hours later (deadline at 20 h ago is passed by p2's deliveries): p2's pending ones are overdue
+      // too, R1's acknowledged p1 stays out, R2 has two with the oldest first
+      assert.deepEqual(await figures(at(20 - 1)), {
+        total: 4,
+        by: [
+          ['R2', 2, at(30).getTime()],
+          ['R1', 1, at(20).getTime()],
+          ['R3', 1, at(30).getTime()],
+        ],
+      });
+      assert.deepEqual((await figures(at(19), { recipients: [] })).total, 0);
+      assert.deepEqual((await figures(at(19), { recipients: ['R3', 'X'] })).by, [['R3', 1, at(30).getTime()]]);
+      // limit: the busiest recipients, the total stays whole
+      const limited = await s.overdueDeliveries({ before: at(19), limit: 1 });
+      assert.equal(limited.total, 4);
+      assert.deepEqual(
+        limited.byRecipient.map((x) => x.recipient),
+        ['R2'],
+      );
+    });
+
     withStore(
       'document search: number, notation, folded subject, sender, recipient, state, time, scope, pages',
       async (o) => {

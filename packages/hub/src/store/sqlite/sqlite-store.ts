@@ -10,6 +10,7 @@ import type { Database } from '../sql/database.js';
 import { runMigrations } from '../sql/migrator.js';
 import { runDirectly } from '../sql/precompiled.js';
 import { SqlStoreOps } from '../sql/sql-store-ops.js';
+import { overdueDeliveries } from '../sql/stats-queries.js';
 import type {
   AgencyPatch,
   AgencyRecord,
@@ -20,6 +21,8 @@ import type {
   DocumentRecord,
   NewAgencyRecord,
   NewDocumentRecord,
+  OverdueQuery,
+  OverdueSummary,
   Store,
   StoreOps,
 } from '../store.js';
@@ -147,6 +150,11 @@ export class SqliteStore extends SqlStoreOps implements Store {
     this.closed = true;
     await this.groupCommit.idle();
     await this.db.destroy();
+  }
+
+  // console statistics: the overdue count names its covering partial index (stats-queries.ts)
+  override overdueDeliveries(q: OverdueQuery): Promise<OverdueSummary> {
+    return overdueDeliveries(this.db, q, { indexedBy: true });
   }
 }
 

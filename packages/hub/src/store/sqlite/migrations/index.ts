@@ -9,6 +9,7 @@ import { webhooks } from './007-webhooks.js';
 import { federation } from './008-federation.js';
 import { consoleTables } from './009-console.js';
 import { consoleStats } from './010-console-stats.js';
+import { consolePendingIndex } from './011-console-pending-index.js';
 
 /** Every migration, in version order. Append only: a released migration never changes. */
 export const migrations: Migration[] = [
@@ -22,4 +23,5 @@ export const migrations: Migration[] = [
   federation,
   consoleTables,
   consoleStats,
+  consolePendingIndex,
 ];

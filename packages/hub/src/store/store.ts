@@ -482,7 +482,7 @@ export interface StoreOps {
   /** documents by number, notation, folded subject, sender, recipient, time, state: newest first */
   searchDocuments(q: DocumentSearchQuery): Promise<DocumentRecord[]>;
 
-  // console clerk lists (migration 011): most urgent, nearest due date, newest first; keyset pages
+  // console clerk lists: most urgent, nearest due date, newest first; keyset pages
   /** deliveries to these recipients in these states, with their documents */
   listConsoleInbox(
     q: ConsoleListQuery & { recipients: readonly string[]; states: readonly DeliveryState[] },

@@ -352,7 +352,7 @@ export async function clerkRoutes(app: FastifyInstance, opts: ConsoleRouteOption
     async (request) => {
       const p = principalOf(request);
       const limit = request.query.limit ?? 50;
-      // sorted and paged in SQL, as the inbox (console-list-queries.ts; migration 011's index)
+      // sorted and paged in SQL, as the inbox (console-list-queries.ts)
       const docs = await service.ctx.store.listConsoleOutbox({
         senders: await service.ctx.directory.scope(p),
         messageType: 'edoc',

@@ -1,10 +1,12 @@
 // The clerk app's lists (console/clerk): the inbox (deliveries to the agency, with their documents) and the
 // outbox (documents the agency sent), sorted and paged in SQL in one stable order: most urgent first
 // (priority, absent = 0), then the nearest due date (absent = last), then the newest (seq). Keyset paging:
-// a page continues after the last row's (priority, due date, seq). Migration 011's expression index
-// serves the outbox's order per sender; the inbox's sort keys are the documents' while its filter is on
-// the deliveries, so SQLite sorts the agency's deliveries (a temporary B-tree), still without moving them
-// out of the database.
+// a page continues after the last row's (priority, due date, seq). No index serves this order: the database
+// sorts the agency's rows (a temporary B-tree) and returns one page. An expression index on documents
+// (sender, message_type, coalesce(priority, 0) DESC, coalesce(due_date, …), seq DESC) would serve the
+// outbox (0.5 ms instead of 86 ms for a sender of 17,853 documents) but costs every accepted document
+// ≈20 µs more CPU at intake: not added (docs/BENCHMARKS.md, session 4). The inbox's sort keys are the
+// documents' columns while its filter is on the deliveries, which no single index can serve.
 
 import { type Expression, type Kysely, type SqlBool, sql } from 'kysely';
 import type { DeliveryState } from '../../core/contract.js';

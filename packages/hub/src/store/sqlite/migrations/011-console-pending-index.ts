@@ -7,8 +7,7 @@ import type { Migration } from '../../sql/migrator.js';
  * time and message type. With a million documents there are a few ten thousand pending deliveries out of
  * millions, and the count touches none of the table's rows. 010's `deliveries_pending_created` (creation
  * time only) made the planner fetch each pending row and lost to `deliveries_state` without statistics:
- * it is dropped. And the clerk outbox's order (an expression index). Portable: the same migration serves
- * SQLite and PostgreSQL.
+ * it is dropped. Portable: the same migration serves SQLite and PostgreSQL.
  */
 export const consolePendingIndex: Migration = {
   version: 11,
@@ -21,11 +20,5 @@ export const consolePendingIndex: Migration = {
       .where(sql.ref('state'), '=', 'pending')
       .execute();
     await db.schema.dropIndex('deliveries_pending_created').execute();
-    // the clerk's outbox in the console's order (store/sql/console-list-queries.ts): most urgent, nearest
-    // due date, newest first, per sender; the expressions are the query's, so the index serves its ORDER BY
-    // and a page stops after its rows
-    await sql`CREATE INDEX documents_console_order ON documents (sender, message_type, (coalesce(priority, 0)) DESC, (coalesce(due_date, '9999-12-31')), seq DESC)`.execute(
-      db,
-    );
   },
 };

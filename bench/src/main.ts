@@ -1,7 +1,8 @@
 // The benchmark harness (`npm run bench`): runs the scenarios, writes bench/out/results.json (copied to
 // docs/bench/results.json), docs/BENCHMARKS.md and its plots (docs/bench/*.svg).
-//   --only intake,fanout,delivery,e2e,baselines,large,verify,profile   pick scenarios
-//                      (profile: flame graphs of the hub's threads under intake and delivery load)
+//   --only intake,fanout,delivery,e2e,baselines,large,verify,profile,dashboard   pick scenarios
+//                      (profile: flame graphs of the hub's threads under intake and delivery load;
+//                      dashboard: the operator dashboard on a store of --documents packages)
 //   --seconds N        length of each measurement window (default 5; --quick 2)
 //   --quick            short windows, smaller pool and preload, 1 fan-out run (≈2 minutes)
 //   --package-mb N     large scenario: attachment size in MiB (default 100)
@@ -9,12 +10,15 @@
 //   --store sqlite|postgres [--database-url URL]   the hub's store backend
 //   --delivery-packages N   delivery: packages preloaded, each to 100 agencies (default 100; --quick 30)
 //   --hub-node-args "…"     Node options for every hub process (e.g. "--cpu-prof --cpu-prof-dir /tmp/p")
+//   --documents N      dashboard scenario: packages in the store (default 1,000,000; --quick 20,000);
+//                      always the embedded store (it is filled directly)
 //   --report-only FILE re-render docs/BENCHMARKS.md and the plots from a results.json, measuring nothing
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runDashboard } from './dashboard-scenario.js';
 import type { StoreSelection } from './hub-process.js';
 import { runLargePackage } from './large-package.js';
 import { generatePool } from './package-pool.js';
@@ -37,7 +41,7 @@ import { runVerify } from './verify-scenario.js';
 
 const MiB = 1024 * 1024;
 const DOCS_BENCH = fileURLToPath(new URL('../../docs/bench/', import.meta.url));
-const SCENARIOS = ['intake', 'fanout', 'delivery', 'e2e', 'baselines', 'large', 'verify', 'profile'];
+const SCENARIOS = ['intake', 'fanout', 'delivery', 'e2e', 'baselines', 'large', 'verify', 'profile', 'dashboard'];
 const args = process.argv.slice(2);
 const option = (name: string): string | undefined => {
   const i = args.indexOf(name);
@@ -248,6 +252,14 @@ try {
   if (wanted('verify')) {
     console.error(`verify: signature verification, ${seconds} s per verifier …`);
     results.verify = await step('verify', () => runVerify(seconds));
+  }
+  if (wanted('dashboard')) {
+    const documents = Number(option('--documents')) || (quick ? 20_000 : 1_000_000);
+    console.error(`dashboard: ${documents.toLocaleString('en')} packages filled, then the dashboard over HTTP …`);
+    const started = new Date().toISOString();
+    const loadAtStart = loadavg()[0] ?? 0;
+    const d = await step('dashboard', () => runDashboard(documents));
+    if (d) results.dashboard = { ...d, date: started, loadAverageAtStart: loadAtStart };
   }
 } finally {
   rmSync(work, { recursive: true, force: true });

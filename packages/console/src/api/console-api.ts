@@ -21,6 +21,8 @@ export class ApiError extends Error {
     message: string,
     /** the field or element the error is about, e.g. `/body/subject` or `recipients` */
     readonly path?: string,
+    /** a 429's Retry-After, in seconds */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -77,7 +79,14 @@ async function call<T>(method: string, path: string, body?: unknown, init: Reque
   if (!res.ok) {
     const e = (json as { error?: { code?: string; message?: string; path?: string } } | undefined)?.error;
     if (res.status === 401 && path !== '/session') onUnauthenticated?.();
-    throw new ApiError(res.status, e?.code ?? `http-${res.status}`, e?.message ?? `HTTP ${res.status}`, e?.path);
+    const retryAfter = Number(res.headers.get('retry-after'));
+    throw new ApiError(
+      res.status,
+      e?.code ?? `http-${res.status}`,
+      e?.message ?? `HTTP ${res.status}`,
+      e?.path,
+      retryAfter > 0 ? retryAfter : undefined,
+    );
   }
   return json as T;
 }

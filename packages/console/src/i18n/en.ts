@@ -29,6 +29,7 @@ export const en: Messages = {
   'signIn.busy': 'Signing in…',
   'signIn.failed':
     'Wrong username or password, or the account is locked for a while after repeated failures. Please try again later.',
+  'signIn.throttled': 'Too many failed sign-ins from this computer. Please try again in {minutes} minutes.',
   'signIn.required': 'Please enter the {field}.',
   signOut: 'Sign out',
   'session.lost': 'Your session has ended. Please sign in again.',

@@ -31,6 +31,7 @@ export const vi = {
   'signIn.busy': 'Đang đăng nhập…',
   'signIn.failed':
     'Sai tên đăng nhập hoặc mật khẩu, hoặc tài khoản đang tạm khóa do nhập sai nhiều lần. Vui lòng thử lại sau.',
+  'signIn.throttled': 'Có quá nhiều lần đăng nhập không thành công từ máy này. Vui lòng thử lại sau {minutes} phút.',
   'signIn.required': 'Vui lòng nhập {field}.',
   signOut: 'Đăng xuất',
   'session.lost': 'Phiên làm việc đã hết hạn. Vui lòng đăng nhập lại.',

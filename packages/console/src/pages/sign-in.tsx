@@ -30,7 +30,11 @@ export function SignInPage() {
     try {
       await signIn(username, password);
     } catch (err) {
-      setError(err instanceof ApiError && err.status === 401 ? t('signIn.failed') : (err as Error).message);
+      if (err instanceof ApiError && err.status === 429) {
+        setError(
+          t('signIn.throttled', { minutes: String(Math.max(1, Math.ceil((err.retryAfterSeconds ?? 60) / 60))) }),
+        );
+      } else setError(err instanceof ApiError && err.status === 401 ? t('signIn.failed') : (err as Error).message);
       setPassword('');
       passRef.current?.focus();
     } finally {

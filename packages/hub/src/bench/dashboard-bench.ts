@@ -1,5 +1,7 @@
 // Benchmark of the operator dashboard on a large store (not part of npm test):
-//   node packages/hub/dist/bench/dashboard-bench.js [documents=1000000] [--keep DIR]
+//   node packages/hub/dist/bench/dashboard-bench.js [documents=1000000] [--keep DIR] [--json FILE]
+// (--keep DIR: the data directory is kept, and a store filled there before with the same count is measured
+// again without filling it; --json FILE: the figures as JSON, for the `npm run bench` harness)
 // 1. starts a hub with the demo directory and console accounts (embedded SQLite), stops it;
 // 2. fills its database directly (multi-row prepared inserts, one transaction per 20,000 packages):
 //    `documents` over the last 365 days across the demo agencies (90 % documents, 10 % statuses),
@@ -10,7 +12,7 @@
 //    several filter combinations (sequential requests: p50/p99 per combination), and the document
 //    search (by number, by words of the subject).
 
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -25,6 +27,8 @@ const TOTAL = Number(args.find((a) => /^\d+$/.test(a)) ?? 1_000_000);
 const keepAt = args.indexOf('--keep');
 const dataDir =
   keepAt >= 0 && args[keepAt + 1] ? args[keepAt + 1]! : mkdtempSync(join(tmpdir(), 'lt-dashboard-bench-'));
+const jsonAt = args.indexOf('--json');
+const jsonFile = jsonAt >= 0 ? args[jsonAt + 1] : undefined;
 const REQUESTS = 40;
 
 const config = loadConfig({
@@ -57,7 +61,11 @@ db.pragma('foreign_keys = OFF');
 const existing = Number(
   (db.prepare("select value from counters where name = 'document_seq'").get() as { value: number }).value,
 );
-if (existing > 0) throw new Error(`the store has ${existing} packages already: use a fresh data dir`);
+// with --keep DIR, a store filled by an earlier run with the same count is measured again (fill skipped)
+const refill = existing === 0;
+if (!refill && existing !== TOTAL)
+  throw new Error(`the store has ${existing} packages already (not ${TOTAL}): use a fresh data dir`);
+if (!refill) console.log(`the store holds ${existing.toLocaleString('en')} packages already: fill skipped`);
 const now = Date.now();
 const span = 365 * 24 * 3600 * 1000;
 const signing = new Set(agencies.filter((_, i) => i % 8 !== 7)); // 7 of 8 senders sign
@@ -125,7 +133,7 @@ const flush = (table: string, cols: string[], values: unknown[], force: boolean)
 
 let deliverySeq = 0;
 const BATCH = 20_000;
-for (let base = 0; base < TOTAL; base += BATCH) {
+for (let base = 0; refill && base < TOTAL; base += BATCH) {
   const docs: unknown[] = [];
   const dels: unknown[] = [];
   const sigs: unknown[] = [];
@@ -185,19 +193,33 @@ for (let base = 0; base < TOTAL; base += BATCH) {
 db.pragma('wal_checkpoint(TRUNCATE)');
 db.close();
 const fillSeconds = (performance.now() - fillStart) / 1000;
-console.log(
-  `filled ${TOTAL.toLocaleString('en')} packages and ${deliverySeq.toLocaleString('en')} deliveries in ${fillSeconds.toFixed(1)} s`,
-);
+if (refill)
+  console.log(
+    `filled ${TOTAL.toLocaleString('en')} packages and ${deliverySeq.toLocaleString('en')} deliveries in ${fillSeconds.toFixed(1)} s`,
+  );
 
 // ---- aggregator catch-up ----
-hub = await start();
+// the aggregator starts folding with the hub: what it folds is everything after the cursor it finds
+const foldedBefore = (() => {
+  const d = new SQLite(join(dataDir, 'hub.sqlite'), { readonly: true });
+  try {
+    return Number(
+      (d.prepare("select value from stats_cursor where name = 'documents'").get() as { value: number }).value,
+    );
+  } finally {
+    d.close();
+  }
+})();
 const catchStart = performance.now();
 const cpuStart = process.cpuUsage();
+hub = await start();
 await hub.hub.ops.aggregator.catchUp();
+const folded = TOTAL - foldedBefore;
 const catchSeconds = (performance.now() - catchStart) / 1000;
 const catchCpu = process.cpuUsage(cpuStart);
+const catchCpuSeconds = (catchCpu.user + catchCpu.system) / 1e6;
 console.log(
-  `aggregator caught up on ${TOTAL.toLocaleString('en')} packages in ${catchSeconds.toFixed(1)} s (CPU ${((catchCpu.user + catchCpu.system) / 1e6).toFixed(1)} s, ${Math.round(TOTAL / catchSeconds).toLocaleString('en')} packages/s)`,
+  `aggregator caught up on ${folded.toLocaleString('en')} packages in ${catchSeconds.toFixed(1)} s (CPU ${catchCpuSeconds.toFixed(1)} s${folded ? `, ${Math.round(folded / catchSeconds).toLocaleString('en')} packages/s` : ''})`,
 );
 
 // ---- dashboard over HTTP ----
@@ -252,31 +274,55 @@ async function measure(path: string): Promise<{ p50: number; p99: number; max: n
   return { p50: q(0.5), p99: q(0.99), max: times.at(-1)!, cpu: (used.user + used.system) / 1000 / REQUESTS, sample };
 }
 
+interface Row {
+  name: string;
+  kind: 'dashboard' | 'search';
+  p50: number;
+  p99: number;
+  max: number;
+  cpuMs: number;
+}
+const rows: Row[] = [];
 const lines: string[] = [];
-const all: number[] = [];
+let kpis: Record<string, number> | undefined;
 for (const [name, query] of [...combos, ...searches]) {
-  const path = name.startsWith('search')
-    ? `/console/api/ops/documents?${query}`
-    : `/console/api/ops/dashboard?${query}`;
+  const kind = name.startsWith('search') ? 'search' : 'dashboard';
+  const path = kind === 'search' ? `/console/api/ops/documents?${query}` : `/console/api/ops/dashboard?${query}`;
   const m = await measure(path);
-  all.push(m.p99);
+  rows.push({ name, kind, p50: m.p50, p99: m.p99, max: m.max, cpuMs: m.cpu });
   const line = `| ${name} | ${m.p50.toFixed(1)} | ${m.p99.toFixed(1)} | ${m.max.toFixed(1)} | ${m.cpu.toFixed(1)} |`;
   lines.push(line);
   console.log(line);
   if (name === 'this year (by month)') {
-    const k = (m.sample as { kpis: Record<string, number> }).kpis;
-    console.log(`  figures: ${JSON.stringify(k)}`);
+    kpis = (m.sample as { kpis: Record<string, number> }).kpis;
+    console.log(`  figures: ${JSON.stringify(kpis)}`);
   }
 }
+const load = loadavg();
 console.log(
   `\n| filters | p50 ms | p99 ms | max ms | CPU ms/request |\n|---|---:|---:|---:|---:|\n${lines.join('\n')}`,
 );
-console.log(
-  `load average at the end: ${loadavg()
-    .map((l) => l.toFixed(1))
-    .join(' ')}`,
-);
-console.log(`worst p99: ${Math.max(...all).toFixed(1)} ms`);
+console.log(`load average at the end: ${load.map((l) => l.toFixed(1)).join(' ')}`);
+const dashboardRows = rows.filter((r) => r.kind === 'dashboard');
+console.log(`worst dashboard p99: ${Math.max(...dashboardRows.map((r) => r.p99)).toFixed(1)} ms`);
 
 await hub.close();
+if (jsonFile) {
+  writeFileSync(
+    jsonFile,
+    `${JSON.stringify(
+      {
+        documents: TOTAL,
+        requestsPerCombination: REQUESTS,
+        ...(refill ? { fillSeconds, deliveries: deliverySeq } : {}),
+        catchUp: { packages: folded, seconds: catchSeconds, cpuSeconds: catchCpuSeconds },
+        kpis,
+        rows,
+        loadAverageAtEnd: load[0],
+      },
+      null,
+      2,
+    )}\n`,
+  );
+}
 if (keepAt < 0) rmSync(dataDir, { recursive: true, force: true });

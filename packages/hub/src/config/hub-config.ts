@@ -110,8 +110,12 @@ export interface ConsoleConfig {
   dir?: string;
   /** sign-in failures in a row that lock an account (default 5) */
   lockoutThreshold: number;
-  /** how long a locked account stays locked (default 15) */
+  /** how long a locked account (or client address) stays locked (default 15) */
   lockoutMinutes: number;
+  /** sign-in failures from one client address, whatever the usernames, that lock the address (default 20) */
+  ipLockoutThreshold: number;
+  /** the window those failures are counted in, minutes (default 15) */
+  ipLockoutWindowMinutes: number;
   /** a session unused this long ends (default 30) */
   sessionIdleMinutes: number;
   /** a session ends this long after sign-in, used or not (default 12) */

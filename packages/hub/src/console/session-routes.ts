@@ -4,6 +4,7 @@ import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HubError } from '../core/contract.js';
 import { requireConsole, resolvedSession, SESSION_COOKIE } from './auth/require-console.js';
+import { SignInThrottled } from './auth/sign-in-throttle.js';
 import type { ConsoleRouteOptions } from './console-routes.js';
 
 const SignInBody = Type.Object(
@@ -56,16 +57,29 @@ export async function sessionRoutes(app: FastifyInstance, opts: ConsoleRouteOpti
     {
       schema: {
         tags: ['console'],
-        summary: 'Sign in to the web console: sets the lt_console session cookie',
+        summary:
+          'Sign in to the web console: sets the lt_console session cookie (429 with Retry-After while the client address is locked after repeated failures)',
         body: SignInBody,
         response: { 200: SessionView },
       },
     },
     async (request, reply: FastifyReply) => {
-      const { token, session } = await service.accounts.signIn(request.body.username, request.body.password, {
-        requestId: request.id,
-        ip: request.ip,
-      });
+      let signedIn: Awaited<ReturnType<typeof service.accounts.signIn>>;
+      try {
+        signedIn = await service.accounts.signIn(request.body.username, request.body.password, {
+          requestId: request.id,
+          ip: request.ip,
+        });
+      } catch (err) {
+        if (!(err instanceof SignInThrottled)) throw err;
+        // too many failures from this client address: refused before any password check
+        reply.header('retry-after', String(err.retryAfterSeconds));
+        reply.header('cache-control', 'no-store');
+        return reply.code(429).send({
+          error: { code: 'too-many-attempts', message: err.message, requestId: request.id },
+        });
+      }
+      const { token, session } = signedIn;
       const maxAge = Math.floor((session.expiresAt.getTime() - Date.now()) / 1000);
       reply.header('set-cookie', cookie(request, token, maxAge));
       reply.header('cache-control', 'no-store');

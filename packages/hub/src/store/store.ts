@@ -496,6 +496,13 @@ export interface StoreOps {
    * insert then fails with a unique violation, and the transaction runs again and looks (PostgreSQL).
    */
   findEarlierSubmission(sender: string, sha256: string, documentId?: string): Promise<EarlierSubmission>;
+  // console clerk lists: most urgent, nearest due date, newest first; keyset pages
+  /** deliveries to these recipients in these states, with their documents */
+  listConsoleInbox(
+    q: ConsoleListQuery & { recipients: readonly string[]; states: readonly DeliveryState[] },
+  ): Promise<InboxRow[]>;
+  /** documents these senders sent */
+  listConsoleOutbox(q: ConsoleListQuery & { senders: readonly string[] }): Promise<DocumentRecord[]>;
 }
 
 /** findEarlierSubmission's answer */
@@ -790,4 +797,20 @@ export interface Store extends StoreOps {
   /** runs fn in one transaction: all of its writes become visible together, or none do */
   transaction<T>(fn: (tx: StoreOps) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+}
+
+/** where a page of a console list starts: after this row of the order (priority desc, due asc, seq desc) */
+export interface ConsoleListKey {
+  /** priority, absent = 0 */
+  priority: number;
+  /** due date as stored, absent = '9999-12-31' */
+  due: string;
+  /** the delivery's seq (inbox) or the document's (outbox) */
+  seq: number;
+}
+
+export interface ConsoleListQuery {
+  messageType: MessageType;
+  after?: ConsoleListKey;
+  limit: number;
 }

@@ -18,11 +18,23 @@ export interface HttpAnswer {
 /** A plain node:http request (no fetch niceties, so tests see exactly what goes on the wire). */
 export function httpCall(
   url: string,
-  opts: { method?: string; headers?: OutgoingHttpHeaders; body?: Buffer | string | Readable } = {},
+  opts: {
+    method?: string;
+    headers?: OutgoingHttpHeaders;
+    body?: Buffer | string | Readable;
+    /** the client's source address (e.g. 127.0.0.2: another client on loopback) */
+    localAddress?: string;
+  } = {},
 ): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest(url, { method: opts.method ?? 'GET', headers: opts.headers }, (res) =>
-      readAnswer(res).then(resolve, reject),
+    const req = httpRequest(
+      url,
+      {
+        method: opts.method ?? 'GET',
+        headers: opts.headers,
+        ...(opts.localAddress ? { localAddress: opts.localAddress } : {}),
+      },
+      (res) => readAnswer(res).then(resolve, reject),
     );
     req.on('error', reject);
     const body = opts.body;

@@ -8,6 +8,7 @@ import type { ConsoleConfig } from '../../config/hub-config.js';
 import { HubError } from '../../core/contract.js';
 import type { ConsoleAccountRecord, ConsoleRole, Store } from '../../store/store.js';
 import { dummyHash, hashPassword, passwordProblem, verifyPassword } from './password.js';
+import { SignInThrottle, SignInThrottled } from './sign-in-throttle.js';
 
 export const CONSOLE_ROLES: readonly ConsoleRole[] = ['national_operator', 'provincial_operator', 'auditor', 'clerk'];
 
@@ -63,11 +64,20 @@ export interface AuditContext {
 }
 
 export class ConsoleAccounts {
+  /** sign-in failures per client address (lock-out per address, beside the one per account) */
+  private readonly throttle: SignInThrottle;
+
   constructor(
     private readonly store: Store,
     private readonly config: ConsoleConfig,
     private readonly now: () => Date = () => new Date(),
-  ) {}
+  ) {
+    this.throttle = new SignInThrottle({
+      threshold: config.ipLockoutThreshold,
+      windowMinutes: config.ipLockoutWindowMinutes,
+      lockMinutes: config.lockoutMinutes,
+    });
+  }
 
   view(a: ConsoleAccountRecord): ConsoleAccountView {
     return {
@@ -193,6 +203,8 @@ export class ConsoleAccounts {
   /**
    * Checks the password and opens a session. Unknown user, wrong password, disabled and locked accounts all
    * fail with the same 401 message (and cost one scrypt each); the reason is in the audit trail only.
+   * A client address with too many recent failures is refused first (SignInThrottled: 429), without a
+   * password check.
    */
   async signIn(
     usernameInput: string,
@@ -201,9 +213,24 @@ export class ConsoleAccounts {
   ): Promise<{ token: string; session: ResolvedSession }> {
     const username = usernameInput.trim().toLowerCase();
     const at = this.now();
+    const addressLocked = ctx.ip ? this.throttle.lockedUntil(ctx.ip, at) : undefined;
+    if (addressLocked) {
+      await recordAudit(this.store, {
+        actor: 'console:?',
+        action: 'console-sign-in',
+        subject: username.slice(0, 64),
+        outcome: 'refused',
+        reason: 'address locked',
+        requestId: ctx.requestId,
+        details: { ip: ctx.ip, until: addressLocked },
+        at,
+      });
+      throw new SignInThrottled(addressLocked, at);
+    }
     const account = USERNAME.test(username) ? await this.store.getConsoleAccountByUsername(username) : undefined;
     const ok = await verifyPassword(password, account?.passwordHash ?? (await dummyHash()));
     const fail = async (reason: string, patch?: { failedCount: number; lockedUntil?: Date }) => {
+      const ipLockedUntil = ctx.ip ? this.throttle.failed(ctx.ip, at) : undefined;
       await this.store.transaction(async (tx) => {
         if (account && patch) await tx.updateConsoleAccount(account.id, { ...patch, updatedAt: at });
         await recordAudit(tx, {
@@ -223,6 +250,20 @@ export class ConsoleAccounts {
             subject: account!.username,
             requestId: ctx.requestId,
             details: { until: patch.lockedUntil, failures: patch.failedCount, ip: ctx.ip },
+            at,
+          });
+        }
+        if (ipLockedUntil) {
+          await recordAudit(tx, {
+            actor: 'hub',
+            action: 'console-ip-lockout',
+            subject: ctx.ip!,
+            requestId: ctx.requestId,
+            details: {
+              until: ipLockedUntil,
+              failures: this.config.ipLockoutThreshold,
+              windowMinutes: this.config.ipLockoutWindowMinutes,
+            },
             at,
           });
         }

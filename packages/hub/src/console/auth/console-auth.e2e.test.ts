@@ -172,3 +172,59 @@ describe('console sign-in', () => {
     }
   });
 });
+
+describe('console sign-in: lock-out per client address', () => {
+  let hub: TestHub;
+  before(async () => {
+    // the per-account lock-out out of the way: only the address counts here
+    hub = await startTestHub({ console: { lockoutThreshold: 1000, ipLockoutThreshold: 4 } as never });
+  });
+  after(() => hub.stop());
+
+  const signIn = (username: string, password: string, localAddress?: string) =>
+    httpCall(`${hub.url}/console/api/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password }),
+      ...(localAddress ? { localAddress } : {}),
+    });
+
+  test('failures across usernames from one address lock it: 429 with Retry-After, audited; others still sign in', async () => {
+    const [a, b] = hub.demo.console!;
+    assert.ok(a && b);
+    // four failures from 127.0.0.1, over two real accounts and an unknown one
+    for (const [user, i] of [
+      [a.username, 1],
+      [b.username, 2],
+      ['nobody-here', 3],
+      [a.username, 4],
+    ] as const) {
+      assert.equal((await signIn(user, `wrong-${i}`)).status, 401, `failure ${i}`);
+    }
+    // the address is locked: even the right password is refused before it is checked
+    const refused = await signIn(b.username, b.password);
+    assert.equal(refused.status, 429, refused.text());
+    const retryAfter = Number(refused.headers['retry-after']);
+    assert.ok(retryAfter > 0 && retryAfter <= 15 * 60, `retry-after ${refused.headers['retry-after']}`);
+    assert.equal(refused.json().error.code, 'too-many-attempts');
+    assert.match(refused.json().error.message, /Quá nhiều lần đăng nhập không thành công/);
+    assert.match(refused.json().error.message, /Too many failed sign-ins from this address/);
+    // another client address is not locked (and neither is the account)
+    const other = await signIn(b.username, b.password, '127.0.0.2');
+    assert.equal(other.status, 200, other.text());
+
+    const audit = await hub.hub.listAudit(0, 10_000);
+    const lockout = audit.filter((e) => e.action === 'console-ip-lockout');
+    assert.equal(lockout.length, 1);
+    assert.equal(lockout[0]!.subject, '127.0.0.1');
+    assert.ok(
+      audit.some(
+        (e) =>
+          e.action === 'console-sign-in' &&
+          e.outcome === 'refused' &&
+          e.reason === 'address locked' &&
+          e.subject === b.username,
+      ),
+    );
+  });
+});

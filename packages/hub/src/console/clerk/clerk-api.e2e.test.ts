@@ -149,6 +149,49 @@ describe('console clerk API', () => {
     assert.equal(audit.filter((e) => e.action === 'console-status' && e.subject === docId).length, 4);
   });
 
+  test('inbox and outbox: most urgent, nearest due date, newest first; keyset pages; a bad cursor is a 400', async () => {
+    const ids: Record<string, string> = {};
+    for (const [name, priority, dueDate] of [
+      ['normal', '0', ''],
+      ['urgent-late', '2', '2027-03-01'],
+      ['urgent-soon', '2', '2027-01-15'],
+      ['urgent-none', '2', ''],
+    ] as const) {
+      const sent = await a.call('POST', '/clerk/documents', form(valid({ priority, dueDate })));
+      assert.equal(sent.status, 201, JSON.stringify(sent.json));
+      ids[sent.json.docId as string] = name;
+    }
+    const names = (items: Array<{ docId: string }>) => items.map((i) => ids[i.docId]).filter(Boolean);
+    const expected = ['urgent-soon', 'urgent-late', 'urgent-none', 'normal'];
+    // the earlier tests' documents are "hỏa tốc" (3): they come first, these four after them in this order
+    const whole = await b.call('GET', '/clerk/inbox?limit=200');
+    assert.deepEqual(names(whole.json.items), expected);
+    const paged: Array<{ docId: string }> = [];
+    let cursor: string | undefined;
+    for (let i = 0; i < 50; i++) {
+      const page = await b.call('GET', `/clerk/inbox?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      assert.equal(page.status, 200, JSON.stringify(page.json));
+      assert.ok(page.json.items.length <= 2);
+      paged.push(...page.json.items);
+      cursor = page.json.nextCursor;
+      if (!cursor) break;
+    }
+    assert.deepEqual(
+      paged.map((i) => i.docId),
+      whole.json.items.map((i: { docId: string }) => i.docId),
+      'pages of two give the whole list, no gap, no repeat',
+    );
+    const out = await a.call('GET', '/clerk/outbox?limit=200');
+    assert.deepEqual(names(out.json.items), expected);
+    const first = await a.call('GET', '/clerk/outbox?limit=1');
+    assert.equal(first.json.items.length, 1);
+    const second = await a.call('GET', `/clerk/outbox?limit=1&cursor=${first.json.nextCursor}`);
+    assert.equal(second.json.items[0].docId, out.json.items[1].docId);
+    const bad = await b.call('GET', '/clerk/inbox?cursor=bm90LWEtY3Vyc29y');
+    assert.equal(bad.status, 400);
+    assert.equal(bad.json.error.path, 'cursor');
+  });
+
   test('refusing needs a reason; a clerk cannot answer its own document; other roles and no CSRF are refused', async () => {
     const sent = await a.call('POST', '/clerk/documents', form(valid()));
     assert.equal(sent.status, 201);

@@ -21,6 +21,8 @@ import { type Agency, type DeliveryState, HubError, type Principal } from '../..
 import { acceptRawBodies } from '../../http/accept-raw-bodies.js';
 import { contentDisposition } from '../../http/content-disposition.js';
 import { sendStatusPackage } from '../../http/v1/send-status-package.js';
+import { keyOf } from '../../store/sql/console-list-queries.js';
+import type { ConsoleListKey } from '../../store/store.js';
 import { auditConsole, requireConsole } from '../auth/require-console.js';
 import type { ConsoleRouteOptions } from '../console-routes.js';
 import type { ConsoleService } from '../console-service.js';
@@ -56,6 +58,29 @@ const RevokeBody = Type.Object(
   { additionalProperties: false },
 );
 const DocumentQuery = Type.Object({ parts: Type.Optional(Type.Literal('timeline')) });
+/** a page of the inbox or outbox continues after this row of the order (opaque to clients) */
+function encodeListCursor(k: ConsoleListKey): string {
+  return Buffer.from(JSON.stringify([k.priority, k.due, k.seq])).toString('base64url');
+}
+function decodeListCursor(cursor: string): ConsoleListKey {
+  try {
+    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (
+      Array.isArray(v) &&
+      v.length === 3 &&
+      Number.isInteger(v[0]) &&
+      typeof v[1] === 'string' &&
+      v[1].length <= 40 &&
+      Number.isSafeInteger(v[2])
+    ) {
+      return { priority: v[0] as number, due: v[1], seq: v[2] as number };
+    }
+  } catch {
+    // reported below
+  }
+  throw new HubError('bad-request', 'cursor: not a cursor from this list', { path: 'cursor' });
+}
+
 const ListQuery = Type.Object({
   cursor: Type.Optional(Type.String({ maxLength: 200 })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
@@ -106,31 +131,25 @@ export async function clerkRoutes(app: FastifyInstance, opts: ConsoleRouteOption
     '/clerk/inbox',
     {
       preHandler: clerk,
-      schema: { tags, summary: "The clerk's agency's incoming documents, newest first", querystring: ListQuery },
+      schema: {
+        tags,
+        summary:
+          "The clerk's agency's incoming documents: most urgent, nearest due date, newest first (keyset pages: nextCursor)",
+        querystring: ListQuery,
+      },
     },
     async (request) => {
       const p = principalOf(request);
       const recipients = await service.ctx.directory.scope(p);
       const limit = request.query.limit ?? 100;
-      const before = request.query.cursor ? Number(request.query.cursor) : Number.POSITIVE_INFINITY;
-      if (Number.isNaN(before))
-        throw new HubError('bad-request', 'cursor: not a cursor from this list', { path: 'cursor' });
-      // the store pages oldest first: read every page, keep the newest `limit` before the cursor
-      const rows = [];
-      let afterSeq = 0;
-      for (;;) {
-        const page = await service.ctx.store.listInbox({
-          recipients,
-          messageType: 'edoc',
-          states: INBOX_STATES,
-          afterSeq,
-          limit: 1000,
-        });
-        rows.push(...page.filter((r) => r.delivery.seq < before));
-        if (page.length < 1000) break;
-        afterSeq = page.at(-1)!.delivery.seq;
-      }
-      rows.reverse();
+      // sorted and paged in SQL: most urgent, nearest due date, newest first (console-list-queries.ts)
+      const rows = await service.ctx.store.listConsoleInbox({
+        recipients,
+        messageType: 'edoc',
+        states: INBOX_STATES,
+        ...(request.query.cursor ? { after: decodeListCursor(request.query.cursor) } : {}),
+        limit: limit + 1,
+      });
       const pageRows = rows.slice(0, limit);
       const read = await service.ctx.store.consoleReads(
         request.consoleSession!.accountId,
@@ -157,8 +176,12 @@ export async function clerkRoutes(app: FastifyInstance, opts: ConsoleRouteOption
       const last = pageRows.at(-1);
       return {
         items,
-        unread: rows.length > 0 ? items.filter((i) => i.unread).length : 0,
-        ...(rows.length > limit && last ? { nextCursor: String(last.delivery.seq) } : {}),
+        unread: items.filter((i) => i.unread).length,
+        ...(rows.length > limit && last
+          ? {
+              nextCursor: encodeListCursor(keyOf(last.document.priority, last.document.dueDate, last.delivery.seq)),
+            }
+          : {}),
       };
     },
   );
@@ -321,34 +344,39 @@ export async function clerkRoutes(app: FastifyInstance, opts: ConsoleRouteOption
       preHandler: clerk,
       schema: {
         tags,
-        summary: "The agency's sent documents, newest first, with each recipient's status",
+        summary:
+          "The agency's sent documents, with each recipient's status: most urgent, nearest due date, newest first (keyset pages)",
         querystring: ListQuery,
       },
     },
     async (request) => {
       const p = principalOf(request);
-      const page = await service.hub.sent(p, {
+      const limit = request.query.limit ?? 50;
+      // sorted and paged in SQL, as the inbox (console-list-queries.ts)
+      const docs = await service.ctx.store.listConsoleOutbox({
+        senders: await service.ctx.directory.scope(p),
         messageType: 'edoc',
-        limit: request.query.limit ?? 50,
-        ...(request.query.cursor ? { cursor: request.query.cursor } : {}),
+        ...(request.query.cursor ? { after: decodeListCursor(request.query.cursor) } : {}),
+        limit: limit + 1,
       });
+      const page = docs.slice(0, limit);
       const items = await Promise.all(
-        page.items.map(async (s) => {
-          const record = await service.ctx.store.getDocument(s.docId);
+        page.map(async (doc) => {
+          const deliveries = await service.ctx.store.getDeliveries(doc.docId);
           return {
-            docId: s.docId,
-            documentId: s.documentId,
-            subject: s.subject,
-            codeNumber: s.codeNumber,
-            codeNotation: s.codeNotation,
-            priority: record?.priority,
-            dueDate: record?.dueDate,
-            businessType: record?.businessType,
-            sentAt: s.sentAt.toISOString(),
+            docId: doc.docId,
+            documentId: doc.documentId,
+            subject: doc.subject,
+            codeNumber: doc.codeNumber,
+            codeNotation: doc.codeNotation,
+            priority: doc.priority,
+            dueDate: doc.dueDate,
+            businessType: doc.businessType,
+            sentAt: doc.acceptedAt.toISOString(),
             recipients: await Promise.all(
-              s.recipients.map(async (r) => ({
-                code: r.code,
-                name: await directory.name(r.code),
+              deliveries.map(async (r) => ({
+                code: r.recipient,
+                name: await directory.name(r.recipient),
                 state: r.state,
                 lastStatus: r.lastStatus,
               })),
@@ -356,7 +384,13 @@ export async function clerkRoutes(app: FastifyInstance, opts: ConsoleRouteOption
           };
         }),
       );
-      return { items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+      const last = page.at(-1);
+      return {
+        items,
+        ...(docs.length > limit && last
+          ? { nextCursor: encodeListCursor(keyOf(last.priority, last.dueDate, last.seq)) }
+          : {}),
+      };
     },
   );
 

@@ -142,6 +142,155 @@ export function statsContract(h: StatsContractHelpers): void {
       assert.equal((await s.overdueDeliveries({ before, recipients: ['R2'], limit: 10 })).total, 0);
     });
 
+    withStore('overdue acknowledgements follow acknowledgements and the passing deadline', async (o) => {
+      const s = o.store;
+      const hour = 3600e3;
+      const at = (h: number) => new Date(now.getTime() - h * hour);
+      await intake(s, doc('p1', 'S', { acceptedAt: at(30) }), ['R1', 'R2', 'R3']);
+      await intake(s, doc('p2', 'S', { acceptedAt: at(20) }), ['R1', 'R2']);
+      await intake(s, statusDoc('p3', 'R1', 'p1', '03', at(26)), ['S']);
+      const figures = async (before: Date, extra: { messageType?: 'edoc' | 'status'; recipients?: string[] } = {}) => {
+        const r = await s.overdueDeliveries({ before, limit: 10, ...extra });
+        return { total: r.total, by: r.byRecipient.map((x) => [x.recipient, x.count, x.oldest.getTime()]) };
+      };
+      // deadline 24 h: p1's three deliveries and the status to S are overdue, p2's are not yet
+      assert.deepEqual(await figures(at(24)), {
+        total: 4,
+        by: [
+          ['R1', 1, at(30).getTime()],
+          ['R2', 1, at(30).getTime()],
+          ['R3', 1, at(30).getTime()],
+          ['S', 1, at(26).getTime()],
+        ],
+      });
+      assert.deepEqual((await figures(at(24), { messageType: 'edoc' })).total, 3);
+      assert.deepEqual((await figures(at(24), { messageType: 'status', recipients: ['S', 'R1'] })).by, [
+        ['S', 1, at(26).getTime()],
+      ]);
+      // R1 and S acknowledge: they leave the count
+      await s.updateDelivery('p1', 'R1', { state: 'processing', updatedAt: now });
+      await s.updateDelivery('p3', 'S', { state: 'done', updatedAt: now });
+      assert.deepEqual(await figures(at(24)), {
+        total: 2,
+        by: [
+          ['R2', 1, at(30).getTime()],
+          ['R3', 1, at(30).getTime()],
+        ],
+      });
+      // four hours later (deadline at 20 h ago is passed by p2's deliveries): p2's pending ones are overdue
+      // too, R1's acknowledged p1 stays out, R2 has two with the oldest first
+      assert.deepEqual(await figures(at(20 - 1)), {
+        total: 4,
+        by: [
+          ['R2', 2, at(30).getTime()],
+          ['R1', 1, at(20).getTime()],
+          ['R3', 1, at(30).getTime()],
+        ],
+      });
+      assert.deepEqual((await figures(at(19), { recipients: [] })).total, 0);
+      assert.deepEqual((await figures(at(19), { recipients: ['R3', 'X'] })).by, [['R3', 1, at(30).getTime()]]);
+      // limit: the busiest recipients, the total stays whole
+      const limited = await s.overdueDeliveries({ before: at(19), limit: 1 });
+      assert.equal(limited.total, 4);
+      assert.deepEqual(
+        limited.byRecipient.map((x) => x.recipient),
+        ['R2'],
+      );
+    });
+
+    withStore(
+      'console lists: most urgent, nearest due date, newest first; keyset pages; inbox and outbox',
+      async (o) => {
+        const s = o.store;
+        // sent in this order (seq 1..6); the expected order is by priority desc, due date asc (none last), seq desc
+        const sent: Array<[string, NewDocumentRecord['priority'], string | undefined]> = [
+          ['c1', undefined, undefined],
+          ['c2', 3, '2024/06/01'],
+          ['c3', 0, '2024/05/20'],
+          ['c4', 3, '2024/05/15'],
+          ['c5', 3, undefined],
+          ['c6', undefined, undefined],
+        ];
+        for (const [id, priority, dueDate] of sent) {
+          await intake(
+            s,
+            doc(id, 'S', { ...(priority !== undefined ? { priority } : {}), ...(dueDate ? { dueDate } : {}) }),
+            ['R1'],
+          );
+        }
+        await intake(s, doc('c7', 'S2', { priority: 4 }), ['R2']);
+        await intake(s, statusDoc('c8', 'S', 'c7', '03'), ['R1']);
+        const expected = ['c4', 'c2', 'c5', 'c3', 'c6', 'c1'];
+        const states = ['pending', 'processing', 'done', 'fail', 'withdrawn'] as const;
+        const inbox = await s.listConsoleInbox({ recipients: ['R1'], states, messageType: 'edoc', limit: 10 });
+        assert.deepEqual(
+          inbox.map((r) => r.document.docId),
+          expected,
+        );
+        assert.equal(inbox[0]!.delivery.recipient, 'R1');
+        assert.equal(inbox[0]!.document.priority, 3);
+        // pages of two, each after the last row's key, give the same order without a gap or a repeat
+        const paged: string[] = [];
+        let after: { priority: number; due: string; seq: number } | undefined;
+        for (let i = 0; i < 5; i++) {
+          const page = await s.listConsoleInbox({
+            recipients: ['R1'],
+            states,
+            messageType: 'edoc',
+            limit: 2,
+            ...(after ? { after } : {}),
+          });
+          paged.push(...page.map((r) => r.document.docId));
+          const last = page.at(-1);
+          if (!last) break;
+          after = {
+            priority: last.document.priority ?? 0,
+            due: last.document.dueDate ?? '9999-12-31',
+            seq: last.delivery.seq,
+          };
+        }
+        assert.deepEqual(paged, expected);
+        // a state filter, no recipients
+        await s.updateDelivery('c4', 'R1', { state: 'withdrawn', updatedAt: now });
+        assert.deepEqual(
+          (await s.listConsoleInbox({ recipients: ['R1'], states: ['pending'], messageType: 'edoc', limit: 10 })).map(
+            (r) => r.document.docId,
+          ),
+          expected.filter((d) => d !== 'c4'),
+        );
+        assert.deepEqual(await s.listConsoleInbox({ recipients: [], states, messageType: 'edoc', limit: 10 }), []);
+
+        const outbox = await s.listConsoleOutbox({ senders: ['S'], messageType: 'edoc', limit: 10 });
+        assert.deepEqual(
+          outbox.map((d) => d.docId),
+          expected,
+        );
+        const firstTwo = await s.listConsoleOutbox({ senders: ['S'], messageType: 'edoc', limit: 2 });
+        const rest = await s.listConsoleOutbox({
+          senders: ['S'],
+          messageType: 'edoc',
+          limit: 10,
+          after: {
+            priority: firstTwo[1]!.priority ?? 0,
+            due: firstTwo[1]!.dueDate ?? '9999-12-31',
+            seq: firstTwo[1]!.seq,
+          },
+        });
+        assert.deepEqual(
+          [...firstTwo, ...rest].map((d) => d.docId),
+          expected,
+        );
+        assert.deepEqual(
+          (await s.listConsoleOutbox({ senders: ['S2', 'S'], messageType: 'edoc', limit: 2 })).map((d) => d.docId),
+          ['c7', 'c4'],
+        );
+        assert.deepEqual(
+          (await s.listConsoleOutbox({ senders: ['S'], messageType: 'status', limit: 10 })).map((d) => d.docId),
+          ['c8'],
+        );
+      },
+    );
+
     withStore(
       'document search: number, notation, folded subject, sender, recipient, state, time, scope, pages',
       async (o) => {

@@ -19,6 +19,7 @@ import type {
   AuditRecord,
   ConsoleAccountPatch,
   ConsoleAccountRecord,
+  ConsoleListQuery,
   ConsoleSessionRecord,
   CredentialRecord,
   DeliveryPatch,
@@ -77,6 +78,7 @@ import {
   listAuditCheckpoints,
   previousAuditHash,
 } from './audit-chain-queries.js';
+import * as consoleLists from './console-list-queries.js';
 import * as consoleQ from './console-queries.js';
 import type { Database, DeliveriesTable, DocumentsTable, FederationOutboxTable } from './database.js';
 import { getInlineBlob, inlineBlobSize, insertInlineBlobs, referencedBlobKeys } from './inline-blob-queries.js';
@@ -1210,6 +1212,23 @@ export class SqlStoreOps implements StoreOps {
         .sort((a, b) => Number(a.seq) - Number(b.seq))
         .map(toDocument),
     };
+  }
+
+  // console clerk lists (console-list-queries.ts)
+  listConsoleInbox(
+    q: ConsoleListQuery & { recipients: readonly string[]; states: readonly DeliveryState[] },
+  ): Promise<InboxRow[]> {
+    return consoleLists.listConsoleInbox(this.db, q, DOCUMENT_COLUMNS, (r) => {
+      const doc = {} as Record<string, unknown>;
+      for (const c of DOCUMENT_COLUMNS) doc[c] = r[`doc_${c}`];
+      return {
+        delivery: toDelivery(r as unknown as DeliveriesTable),
+        document: toDocument(doc as unknown as DocumentsTable),
+      };
+    });
+  }
+  async listConsoleOutbox(q: ConsoleListQuery & { senders: readonly string[] }): Promise<DocumentRecord[]> {
+    return (await consoleLists.listConsoleOutbox(this.db, q)).map(toDocument);
   }
 }
 

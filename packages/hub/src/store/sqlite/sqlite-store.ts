@@ -11,6 +11,7 @@ import type { Database } from '../sql/database.js';
 import { runMigrations } from '../sql/migrator.js';
 import { runDirectly } from '../sql/precompiled.js';
 import { SqlStoreOps } from '../sql/sql-store-ops.js';
+import { overdueDeliveries } from '../sql/stats-queries.js';
 import type {
   AgencyPatch,
   AgencyRecord,
@@ -21,6 +22,8 @@ import type {
   DocumentRecord,
   NewAgencyRecord,
   NewDocumentRecord,
+  OverdueQuery,
+  OverdueSummary,
   Store,
   StoreOps,
 } from '../store.js';
@@ -154,6 +157,11 @@ export class SqliteStore extends SqlStoreOps implements Store {
 
   /** the WAL file, fsync'd after each group commit through a descriptor kept open */
   private readonly wal: WalSync;
+
+  // console statistics: the overdue count names its covering partial index (stats-queries.ts)
+  override overdueDeliveries(q: OverdueQuery): Promise<OverdueSummary> {
+    return overdueDeliveries(this.db, q, { indexedBy: true });
+  }
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Migration } from '../../sql/migrator.js';
 import { blobKeyIndexes } from '../../sqlite/migrations/006-blob-key-indexes.js';
+import { consolePendingIndex } from '../../sqlite/migrations/011-console-pending-index.js';
 import { initialSchema } from './001-initial-schema.js';
 import { documentSignatures } from './002-document-signatures.js';
 import { receiptsAndAuditChain } from './003-receipts-and-audit-chain.js';
@@ -28,5 +29,6 @@ export const migrations: Migration[] = [
   federation,
   consoleTables,
   consoleStats,
+  consolePendingIndex,
   directoryNotify,
 ];

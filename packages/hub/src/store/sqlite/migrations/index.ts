@@ -9,6 +9,7 @@ import { webhooks } from './007-webhooks.js';
 import { federation } from './008-federation.js';
 import { consoleTables } from './009-console.js';
 import { consoleStats } from './010-console-stats.js';
+import { consolePendingIndex } from './011-console-pending-index.js';
 import { directoryNotify } from './012-directory-notify.js';
 
 /** Every migration, in version order. Append only: a released migration never changes. */
@@ -23,5 +24,6 @@ export const migrations: Migration[] = [
   federation,
   consoleTables,
   consoleStats,
+  consolePendingIndex,
   directoryNotify,
 ];

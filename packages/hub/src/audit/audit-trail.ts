@@ -18,7 +18,7 @@ export interface AuditEvent {
 export function recordAudit(ops: StoreOps, e: AuditEvent): Promise<AuditRecord> {
   const at = e.at ?? new Date();
   const outcome = e.outcome ?? 'ok';
-  const fields = canonicalMembers({
+  const entry = {
     at,
     actor: e.actor,
     action: e.action,
@@ -26,16 +26,10 @@ export function recordAudit(ops: StoreOps, e: AuditEvent): Promise<AuditRecord> 
     outcome,
     reason: e.reason,
     requestId: e.requestId,
-    details: e.details,
-  });
+  };
+  const fields = canonicalMembers({ ...entry, details: e.details });
   return ops.appendAudit({
-    at,
-    actor: e.actor,
-    action: e.action,
-    subject: e.subject,
-    outcome,
-    reason: e.reason,
-    requestId: e.requestId,
+    ...entry,
     payload: `{${fields.members.join(',')}}`,
     // what the chain hashes (chainEntry: the payload's fields and `seq`), from the members at hand
     chainText: (id) => withMember(fields, 'seq', String(id)),

@@ -3,6 +3,7 @@
 import type { DeliveryState, InboxItem, InboxPage, InboxQuery, MessageType, Principal } from '../core/contract.js';
 import type { HubContext } from '../core/hub-context.js';
 import type { InboxRow } from '../store/store.js';
+import { documentHeader } from './document-header.js';
 import { decodeCursor, encodeCursor, pageLimit } from './page-cursor.js';
 
 export const OPEN_STATES: DeliveryState[] = ['pending', 'processing'];
@@ -42,12 +43,7 @@ function toItem({ delivery: d, document: doc }: InboxRow): InboxItem {
     createdAt: d.createdAt,
     updatedAt: d.updatedAt,
     documentId: doc.messageType === 'status' ? doc.responseForDocumentId : doc.documentId,
-    subject: doc.subject,
-    codeNumber: doc.codeNumber,
-    codeNotation: doc.codeNotation,
-    priority: doc.priority,
-    dueDate: doc.dueDate,
-    businessType: doc.businessType,
+    ...documentHeader(doc),
     statusCode: doc.statusCode,
     responseForDocId: doc.responseForDocId,
     size: doc.size,

@@ -18,6 +18,7 @@ import { type Static, Type } from '@sinclair/typebox';
 import busboy from 'busboy';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { type Agency, type DeliveryState, HubError, type Principal } from '../../core/contract.js';
+import { documentHeader } from '../../delivery/document-header.js';
 import { acceptRawBodies } from '../../http/accept-raw-bodies.js';
 import { contentDisposition } from '../../http/content-disposition.js';
 import { sendStatusPackage } from '../../http/v1/send-status-package.js';
@@ -161,12 +162,7 @@ export async function clerkRoutes(app: FastifyInstance, opts: ConsoleRouteOption
           documentId: doc.documentId,
           from: doc.sender,
           fromName: await directory.name(doc.sender),
-          subject: doc.subject,
-          codeNumber: doc.codeNumber,
-          codeNotation: doc.codeNotation,
-          priority: doc.priority,
-          dueDate: doc.dueDate,
-          businessType: doc.businessType,
+          ...documentHeader(doc),
           receivedAt: d.createdAt.toISOString(),
           state: d.state,
           lastStatus: d.lastStatus,
@@ -366,12 +362,7 @@ export async function clerkRoutes(app: FastifyInstance, opts: ConsoleRouteOption
           return {
             docId: doc.docId,
             documentId: doc.documentId,
-            subject: doc.subject,
-            codeNumber: doc.codeNumber,
-            codeNotation: doc.codeNotation,
-            priority: doc.priority,
-            dueDate: doc.dueDate,
-            businessType: doc.businessType,
+            ...documentHeader(doc),
             sentAt: doc.acceptedAt.toISOString(),
             recipients: await Promise.all(
               deliveries.map(async (r) => ({

@@ -528,7 +528,7 @@ function storeComparison(e: BenchResults, p: BenchResults): string[] {
     row('delivery, fetched + acknowledged', (r) => (r.delivery ? `${f0(r.delivery.perSecond)}/s` : '—')),
     row('end to end at 500/s', e2e),
     row('large package in / out', (r) =>
-      r.large ? `${f1(r.large.upload.mbPerSecond)} / ${f1(r.large.download.mbPerSecond)} MB/s` : '—',
+      r.large ? `${f1(r.large.upload.mbPerSecond)} / ${f1(r.large.download.mbPerSecond)} MiB/s` : '—',
     ),
     row('hub server cores at intake /v1, 64 clients', (r) => f2(best(r.intake, 64, '/v1')?.serverCores)),
     '',

@@ -70,14 +70,12 @@ export async function validateChain(leaf: X509Certificate, options: ChainOptions
     if (now > new Date(cert.validTo)) {
       reasons.push(reason('certificate-expired', `certificate "${name}" expired on ${cert.validTo}`));
     }
-    const details = toPeculiar(cert);
-    const usage = details.getExtension(x509.KeyUsagesExtension)?.usages;
+    const { usage, pathLength } = constraintsOf(cert);
     if (i > 0) {
       if (!cert.ca) reasons.push(reason('issuer-not-ca', `issuer certificate "${name}" is not a CA certificate`));
       else if (usage !== undefined && !(usage & x509.KeyUsageFlags.keyCertSign)) {
         reasons.push(reason('key-usage', `issuer certificate "${name}" does not allow certificate signing`));
       }
-      const pathLength = details.getExtension(x509.BasicConstraintsExtension)?.pathLength;
       if (pathLength !== undefined && i - 1 > pathLength) {
         reasons.push(
           reason('issuer-not-ca', `CA certificate "${name}" allows ${pathLength} intermediate CA(s) below it`),
@@ -97,11 +95,59 @@ export async function validateChain(leaf: X509Certificate, options: ChainOptions
 
 /** Whether `issuer` issued `cert` (names match and the signature verifies). */
 export function issues(issuer: X509Certificate, cert: X509Certificate): boolean {
-  try {
-    return cert.checkIssued(issuer) && cert.verify(issuer.publicKey);
-  } catch {
-    return false;
+  const pair = `${cert.fingerprint256}/${issuer.fingerprint256}`;
+  let issued = issuedPairs.get(pair);
+  if (issued === undefined) {
+    try {
+      issued = cert.checkIssued(issuer) && cert.verify(issuer.publicKey);
+    } catch {
+      issued = false;
+    }
+    remember(issuedPairs, pair, issued);
   }
+  return issued;
+}
+
+// What does not change for given certificates and CRLs is worked out once: every agency's chain goes
+// through the same intermediate, root and CRLs, and a cold hub meets a hundred new signers at once.
+const MEMO_LIMIT = 10_000;
+/** `issues` answers, by "certificate fingerprint/issuer fingerprint" */
+const issuedPairs = new Map<string, boolean>();
+/** key usage and path length constraint of a certificate, by fingerprint */
+const constraints = new Map<string, { usage: number | undefined; pathLength: number | undefined }>();
+/** whether a CRL's signature verifies with an issuer's key, by issuer fingerprint */
+const crlSignatures = new WeakMap<x509.X509Crl, Map<string, Promise<boolean>>>();
+
+function remember<V>(memo: Map<string, V>, key: string, value: V): void {
+  if (memo.size >= MEMO_LIMIT) memo.delete(memo.keys().next().value!);
+  memo.set(key, value);
+}
+
+function constraintsOf(cert: X509Certificate): { usage: number | undefined; pathLength: number | undefined } {
+  let c = constraints.get(cert.fingerprint256);
+  if (!c) {
+    const details = toPeculiar(cert);
+    c = {
+      usage: details.getExtension(x509.KeyUsagesExtension)?.usages,
+      pathLength: details.getExtension(x509.BasicConstraintsExtension)?.pathLength,
+    };
+    remember(constraints, cert.fingerprint256, c);
+  }
+  return c;
+}
+
+function crlVerifies(crl: x509.X509Crl, issuer: X509Certificate): Promise<boolean> {
+  let byIssuer = crlSignatures.get(crl);
+  if (!byIssuer) {
+    byIssuer = new Map();
+    crlSignatures.set(crl, byIssuer);
+  }
+  let verified = byIssuer.get(issuer.fingerprint256);
+  if (!verified) {
+    verified = crl.verify({ publicKey: toPeculiar(issuer) }).catch(() => false);
+    byIssuer.set(issuer.fingerprint256, verified);
+  }
+  return verified;
 }
 
 async function checkRevocation(chain: X509Certificate[], options: ChainOptions, now: Date): Promise<Reason[]> {
@@ -122,12 +168,13 @@ async function checkRevocation(chain: X509Certificate[], options: ChainOptions, 
   // every certificate but the anchor is checked against a CRL of its issuer
   for (let i = 0; i + 1 < chain.length; i++) {
     const cert = chain[i]!;
-    const issuer = toPeculiar(chain[i + 1]!);
+    const issuerCert = chain[i + 1]!;
+    const issuer = toPeculiar(issuerCert);
     const name = distinguishedName(cert.subject);
     const candidates = crls.filter((c) => c.issuerName.toString() === issuer.subjectName.toString());
     let crl: x509.X509Crl | undefined;
     for (const candidate of candidates) {
-      if (await candidate.verify({ publicKey: issuer }).catch(() => false)) {
+      if (await crlVerifies(candidate, issuerCert)) {
         crl = candidate;
         break;
       }

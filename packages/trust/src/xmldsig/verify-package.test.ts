@@ -6,7 +6,7 @@ import { type TestPki, testPki } from '../testing/dev-pki.js';
 import { chunked, FIXTURES, readFixture } from '../testing/fixtures.js';
 import { builtPackage, fixtureWithoutSignature, sourceOf } from '../testing/sample-packages.js';
 import { signToBuffer } from '../testing/sign-to-buffer.js';
-import { crlToPem } from '../x509/certificate-input.js';
+import { crlToPem, toCrls } from '../x509/certificate-input.js';
 import type { ReasonCode } from './reasons.js';
 import type { Verdict } from './verdict.js';
 import { PackageSignatureVerifier, type VerifyOptions, verifyPackage } from './verify-package.js';
@@ -235,6 +235,17 @@ test('CRLs: revoked signer, CRL signature checked, stale CRL indeterminate (or a
   );
   const forged = await verify(signedRsa, { crls: [forgedCrl, rootCrl] });
   assert.deepEqual(codes(forged, 'indeterminate'), ['crl-signature-invalid']);
+  // a CRL's verdict is worked out once per CRL object and issuer: the same parsed CRLs, given again, keep theirs
+  const parsed = { forged: toCrls([forgedCrl])[0]!, clean: toCrls([clean])[0]!, root: toCrls([rootCrl])[0]! };
+  for (let round = 0; round < 2; round++) {
+    const again = await verify(signedRsa, { crls: [parsed.forged, parsed.root] });
+    assert.deepEqual(codes(again, 'indeterminate'), ['crl-signature-invalid'], `forged, round ${round}`);
+    assert.equal(
+      (await verify(signedRsa, { crls: [parsed.clean, parsed.root] })).status,
+      'valid',
+      `clean, round ${round}`,
+    );
+  }
   const missing = await verify(signedRsa, { crls: [rootCrl], requireRevocationCheck: true });
   assert.deepEqual(codes(missing, 'indeterminate'), ['crl-missing']);
 });

@@ -1,4 +1,5 @@
 import { api } from '../api/console-api.js';
+import { PageButtons, useCursorPages } from '../cursor-pages.js';
 import { useI18n } from '../i18n/i18n.js';
 import { Link } from '../router.js';
 import { ErrorBox, useLoad } from '../use-load.js';
@@ -7,9 +8,10 @@ import { type InboxItem, numberOf } from './clerk-types.js';
 
 export function InboxPage() {
   const { t, formatDateTime } = useI18n();
+  const paging = useCursorPages('/clerk/inbox?limit=200');
   const { data, error, loading, reload } = useLoad(
-    () => api.get<{ items: InboxItem[]; unread: number }>('/clerk/inbox?limit=200'),
-    'list',
+    () => api.get<{ items: InboxItem[]; unread: number; nextCursor?: string }>(paging.path),
+    paging.path,
     { pollMs: 15_000 },
   );
   return (
@@ -64,6 +66,7 @@ export function InboxPage() {
           </tbody>
         </table>
       )}
+      <PageButtons paging={paging} nextCursor={data?.nextCursor} />
     </>
   );
 }

@@ -1,4 +1,5 @@
 import { api } from '../api/console-api.js';
+import { PageButtons, useCursorPages } from '../cursor-pages.js';
 import { useI18n } from '../i18n/i18n.js';
 import { Link } from '../router.js';
 import { ErrorBox, useLoad } from '../use-load.js';
@@ -7,9 +8,10 @@ import { numberOf, type OutboxItem } from './clerk-types.js';
 
 export function OutboxPage() {
   const { t, formatDateTime } = useI18n();
+  const paging = useCursorPages('/clerk/outbox?limit=100');
   const { data, error, loading, reload } = useLoad(
-    () => api.get<{ items: OutboxItem[] }>('/clerk/outbox?limit=100'),
-    'list',
+    () => api.get<{ items: OutboxItem[]; nextCursor?: string }>(paging.path),
+    paging.path,
     { pollMs: 10_000 },
   );
   return (
@@ -67,6 +69,7 @@ export function OutboxPage() {
           </tbody>
         </table>
       )}
+      <PageButtons paging={paging} nextCursor={data?.nextCursor} />
     </>
   );
 }

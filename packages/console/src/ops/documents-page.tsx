@@ -1,5 +1,6 @@
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { api, apiUrl } from '../api/console-api.js';
+import { PageButtons, useCursorPages } from '../cursor-pages.js';
 import { useI18n } from '../i18n/i18n.js';
 import type { MessageKey } from '../i18n/vi.js';
 import { Link, navigate, useLocation } from '../router.js';
@@ -17,16 +18,14 @@ export function DocumentSearchPage() {
     string
   >;
   const [form, setForm] = useState(initial);
-  const [pages, setPages] = useState<string[]>([]);
   const q = new URLSearchParams(Object.entries(initial).filter(([, v]) => v.trim() !== ''));
-  const base = `/ops/documents?${q.toString()}`;
-  const cursor = pages.at(-1);
-  const path = cursor ? `${base}&cursor=${cursor}` : base;
+  const paging = useCursorPages(`/ops/documents?${q.toString()}`);
+  const { path } = paging;
   const { data, error, reload } = useLoad(() => api.get<{ items: DocumentHit[]; nextCursor?: string }>(path), path);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     const next = new URLSearchParams(Object.entries(form).filter(([, v]) => v.trim() !== ''));
-    setPages([]);
+    paging.setPages([]);
     navigate(`/tra-cuu?${next.toString()}`);
   };
   const set = (k: (typeof FIELDS)[number]) => (e: { target: { value: string } }) =>
@@ -110,18 +109,7 @@ export function DocumentSearchPage() {
           </tbody>
         </table>
       )}
-      <div className="toolbar">
-        {pages.length > 0 && (
-          <button type="button" className="secondary" onClick={() => setPages(pages.slice(0, -1))}>
-            {t('ops.previous')}
-          </button>
-        )}
-        {data?.nextCursor && (
-          <button type="button" className="secondary" onClick={() => setPages([...pages, data.nextCursor!])}>
-            {t('ops.next')}
-          </button>
-        )}
-      </div>
+      <PageButtons paging={paging} nextCursor={data?.nextCursor} />
     </>
   );
 }

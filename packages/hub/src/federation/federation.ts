@@ -12,7 +12,7 @@ import { recordAudit } from '../audit/audit-trail.js';
 import type { RoutingPlan } from '../business/routing-plan.js';
 import { HubError } from '../core/contract.js';
 import type { HubContext } from '../core/hub-context.js';
-import type { AgencyRecord, InboundRecord, StoreOps } from '../store/store.js';
+import type { AgencyRecord, InboundRecord, RemoteAgencyFields, StoreOps } from '../store/store.js';
 import { LinkVerifier } from './link-auth.js';
 import { linkRequest } from './link-client.js';
 import { LinkForwarder } from './link-forwarder.js';
@@ -42,16 +42,7 @@ export interface AckMessage {
 }
 
 /** One agency on the wire of the directory exchange. */
-export interface WireAgency {
-  code: string;
-  parentCode?: string;
-  name: string;
-  level: number;
-  email?: string;
-  phone?: string;
-  fax?: string;
-  enabled: boolean;
-  deleted: boolean;
+export interface WireAgency extends RemoteAgencyFields {
   /** the hub that serves it */
   hub: string;
 }

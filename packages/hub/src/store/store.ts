@@ -586,8 +586,8 @@ export interface InboundRecord {
   path: string[];
 }
 
-/** An agency as a linked hub describes it. */
-export interface RemoteAgencyRecord {
+/** What a linked hub says of one of its agencies (the directory exchange carries it as it is). */
+export interface RemoteAgencyFields {
   code: string;
   parentCode?: string;
   name: string;
@@ -597,6 +597,10 @@ export interface RemoteAgencyRecord {
   fax?: string;
   enabled: boolean;
   deleted: boolean;
+}
+
+/** An agency as a linked hub describes it. */
+export interface RemoteAgencyRecord extends RemoteAgencyFields {
   servedBy: string;
   via: string;
 }

@@ -31,6 +31,7 @@ import { GroupCommitter } from './group-commit.js';
 import { migrations } from './migrations/index.js';
 import { ReadCache } from './read-cache.js';
 import { type CachingDatabase, cachingDatabase, StatementCounter } from './statement-cache.js';
+import { WalCheckpointer } from './wal-checkpointer.js';
 
 export interface SqliteStoreOptions {
   /** path of the database file */
@@ -52,7 +53,8 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<SqliteS
     const database = cachingDatabase(sqlite, statements);
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
     await runMigrations(db, migrations);
-    return new SqliteStore(db, opts.file, new ReadCache(sqlite), statements, database);
+    const checkpointer = new WalCheckpointer(opts.file, (pages) => sqlite.pragma(`wal_autocheckpoint = ${pages}`));
+    return new SqliteStore(db, opts.file, new ReadCache(sqlite), statements, database, checkpointer);
   } catch (err) {
     sqlite.close();
     throw err;
@@ -76,6 +78,8 @@ export class SqliteStore extends SqlStoreOps implements Store {
      * queries (and the batch's savepoints) run on it directly, not through Kysely's executor
      */
     private readonly direct?: CachingDatabase,
+    /** WAL checkpoints in a worker thread, started at the first batch (without it: SQLite's, on this thread) */
+    readonly checkpointer?: WalCheckpointer,
   ) {
     super(db);
     this.wal = new WalSync(`${file}-wal`);
@@ -86,6 +90,7 @@ export class SqliteStore extends SqlStoreOps implements Store {
     // write on the connection stays at FULL.
     this.groupCommit = new GroupCommitter(db, {
       beforeBatch: async (d) => {
+        checkpointer?.start();
         await sql`pragma synchronous = normal`.execute(d);
       },
       afterBatch: async (d) => {
@@ -151,6 +156,8 @@ export class SqliteStore extends SqlStoreOps implements Store {
     if (this.closed) return;
     this.closed = true;
     await this.groupCommit.idle();
+    // before the writer's connection: the last connection to close checkpoints and removes the WAL
+    await this.checkpointer?.close();
     await this.wal.close();
     await this.db.destroy();
   }

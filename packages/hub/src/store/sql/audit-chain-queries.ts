@@ -4,6 +4,7 @@ import { GENESIS_HASH } from '@lienthong/trust';
 import { type Kysely, sql } from 'kysely';
 import type { AuditCheckpointRecord } from '../store.js';
 import type { AuditCheckpointsTable, Database } from './database.js';
+import { ONE_ROW } from './one-row.js';
 import { precompiled } from './precompiled.js';
 
 /**
@@ -12,7 +13,7 @@ import { precompiled } from './precompiled.js';
  */
 export async function previousAuditHash(db: Kysely<Database>, id: number): Promise<string> {
   const { rows } = await precompiled(db, 'previousAuditHash', [id], (slot) =>
-    db.selectFrom('audit_log').select('hash').where('id', '<', slot(0)).orderBy('id', 'desc').limit(1),
+    db.selectFrom('audit_log').select('hash').where('id', '<', slot(0)).orderBy('id', 'desc').limit(ONE_ROW),
   );
   return rows[0]?.hash ?? GENESIS_HASH;
 }
@@ -44,7 +45,12 @@ export async function nextAuditLink(db: Kysely<Database>): Promise<{ id: number;
 }
 
 export async function auditHead(db: Kysely<Database>): Promise<{ id: number; hash: string } | undefined> {
-  const r = await db.selectFrom('audit_log').select(['id', 'hash']).orderBy('id', 'desc').limit(1).executeTakeFirst();
+  const r = await db
+    .selectFrom('audit_log')
+    .select(['id', 'hash'])
+    .orderBy('id', 'desc')
+    .limit(ONE_ROW)
+    .executeTakeFirst();
   return r && { id: r.id, hash: r.hash ?? '' };
 }
 
@@ -61,7 +67,12 @@ export async function listAuditCheckpoints(db: Kysely<Database>): Promise<AuditC
 }
 
 export async function latestAuditCheckpoint(db: Kysely<Database>): Promise<AuditCheckpointRecord | undefined> {
-  const r = await db.selectFrom('audit_checkpoints').selectAll().orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  const r = await db
+    .selectFrom('audit_checkpoints')
+    .selectAll()
+    .orderBy('seq', 'desc')
+    .limit(ONE_ROW)
+    .executeTakeFirst();
   return r && toCheckpoint(r);
 }
 

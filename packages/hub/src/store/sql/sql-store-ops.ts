@@ -82,6 +82,7 @@ import * as consoleLists from './console-list-queries.js';
 import * as consoleQ from './console-queries.js';
 import type { Database, DeliveriesTable, DocumentsTable, FederationOutboxTable } from './database.js';
 import { getInlineBlob, inlineBlobSize, insertInlineBlobs, referencedBlobKeys } from './inline-blob-queries.js';
+import { ONE_ROW } from './one-row.js';
 import { insertRows, precompiled } from './precompiled.js';
 import { getReceipt, insertReceipt } from './receipt-queries.js';
 import {
@@ -286,7 +287,12 @@ export class SqlStoreOps implements StoreOps {
 
   async findDocumentBySha(sender: string, sha256: string): Promise<DocumentRecord | undefined> {
     const { rows } = await precompiled(this.db, 'findDocumentBySha', [sender, sha256], (slot) =>
-      this.db.selectFrom('documents').selectAll().where('sender', '=', slot(0)).where('sha256', '=', slot(1)).limit(1),
+      this.db
+        .selectFrom('documents')
+        .selectAll()
+        .where('sender', '=', slot(0))
+        .where('sha256', '=', slot(1))
+        .limit(ONE_ROW),
     );
     return rows[0] && toDocument(rows[0]);
   }
@@ -805,7 +811,7 @@ export class SqlStoreOps implements StoreOps {
       .select('id')
       .where('state', '=', 'pending')
       .where('next_attempt_at', '<=', now.getTime())
-      .limit(1)
+      .limit(ONE_ROW)
       .executeTakeFirst();
     return row !== undefined;
   }

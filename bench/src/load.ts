@@ -2,7 +2,7 @@
 // /proc) and resident set while the generator works, and summarises throughput and latency.
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { cpuSeconds, percentile } from './cpu.js';
+import { cpuSeconds, mainThreadCpuSeconds, percentile } from './cpu.js';
 import type { LoadJob, LoadResult } from './loadgen.js';
 import { RssSampler, readRss } from './rss-sampler.js';
 
@@ -35,6 +35,8 @@ export interface Measurement {
   abandoned?: number;
   /** cores the server process used during the window (CPU seconds / wall seconds) */
   serverCores: number;
+  /** of which the hub's main thread (the event loop: 1.0 = saturated); absent from older result files */
+  serverMainThreadCores?: number;
   serverPeakRssMb: number;
   serverRssBeforeMb: number;
   /** cores the load generator used */
@@ -60,6 +62,7 @@ export function summarise(samples: number[]): Latency {
 export async function measure(label: string, job: LoadJob, serverPid: number): Promise<Measurement> {
   const child = fork(loadgen, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   let cpu0 = 0;
+  let mainCpu0 = 0;
   let wall0 = 0;
   let sampler: RssSampler | undefined;
   const rssBefore = readRss(serverPid);
@@ -67,6 +70,7 @@ export async function measure(label: string, job: LoadJob, serverPid: number): P
     child.on('message', (m: { started?: boolean; result?: LoadResult }) => {
       if (m.started) {
         cpu0 = cpuSeconds(serverPid);
+        mainCpu0 = mainThreadCpuSeconds(serverPid);
         wall0 = performance.now();
         sampler = new RssSampler(serverPid, 50);
       }
@@ -76,6 +80,7 @@ export async function measure(label: string, job: LoadJob, serverPid: number): P
     child.send(job);
   });
   const serverCpu = cpuSeconds(serverPid) - cpu0;
+  const mainCpu = mainThreadCpuSeconds(serverPid) - mainCpu0;
   const wall = (performance.now() - wall0) / 1000;
   const peak = sampler?.stop() ?? readRss(serverPid);
   const m: Measurement = {
@@ -88,6 +93,7 @@ export async function measure(label: string, job: LoadJob, serverPid: number): P
     perSecond: result.ok / result.seconds,
     latencyMs: summarise(result.latenciesMs),
     serverCores: serverCpu / wall,
+    serverMainThreadCores: mainCpu / wall,
     serverPeakRssMb: peak / MiB,
     serverRssBeforeMb: rssBefore / MiB,
     generatorCores: result.cpuSeconds / result.seconds,
@@ -105,7 +111,7 @@ export async function measure(label: string, job: LoadJob, serverPid: number): P
   if (result.requests !== undefined) m.requests = result.requests;
   const tag = result.errors ? ` (${result.errors} errors: ${result.errorSamples[0] ?? ''})` : '';
   console.error(
-    `  ${label}: ${m.perSecond.toFixed(0)}/s, p50 ${m.latencyMs.p50.toFixed(1)} ms, p99 ${m.latencyMs.p99.toFixed(1)} ms, server ${m.serverCores.toFixed(2)} cores, generator ${m.generatorCores.toFixed(2)} cores${m.serverCpuMsPerPackage ? `, hub ${m.serverCpuMsPerPackage.toFixed(3)} CPU ms/package` : ''}${m.requests ? `, ${(m.requests / m.seconds).toFixed(0)} requests/s` : ''}${m.endToEndMs ? `, e2e p99 ${m.endToEndMs.p99.toFixed(1)} ms` : ''}${m.poolExhausted ? ' [pool exhausted]' : ''}${m.dropped ? ` [${m.dropped} dropped]` : ''}${m.abandoned ? ` [${m.abandoned} abandoned]` : ''}${tag}`,
+    `  ${label}: ${m.perSecond.toFixed(0)}/s, p50 ${m.latencyMs.p50.toFixed(1)} ms, p99 ${m.latencyMs.p99.toFixed(1)} ms, server ${m.serverCores.toFixed(2)} cores (main thread ${m.serverMainThreadCores?.toFixed(2)}), generator ${m.generatorCores.toFixed(2)} cores${m.serverCpuMsPerPackage ? `, hub ${m.serverCpuMsPerPackage.toFixed(3)} CPU ms/package` : ''}${m.requests ? `, ${(m.requests / m.seconds).toFixed(0)} requests/s` : ''}${m.endToEndMs ? `, e2e p99 ${m.endToEndMs.p99.toFixed(1)} ms` : ''}${m.poolExhausted ? ' [pool exhausted]' : ''}${m.dropped ? ` [${m.dropped} dropped]` : ''}${m.abandoned ? ` [${m.abandoned} abandoned]` : ''}${tag}`,
   );
   return m;
 }

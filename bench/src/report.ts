@@ -182,12 +182,12 @@ function loadRow(m: Measurement): string {
   ]
     .filter(Boolean)
     .join('; ');
-  return `| ${m.label} | ${f0(m.perSecond)} | ${lat(m.latencyMs)} | ${f2(m.serverCores)} | ${f0(m.serverPeakRssMb)} | ${f2(m.generatorCores)} | ${notes} |`;
+  return `| ${m.label} | ${f0(m.perSecond)} | ${lat(m.latencyMs)} | ${f2(m.serverCores)} | ${f2(m.serverMainThreadCores)} | ${f0(m.serverPeakRssMb)} | ${f2(m.generatorCores)} | ${notes} |`;
 }
 
 const LOAD_HEAD = [
-  '| measurement | packages/s | p50 ms | p99 ms | server cores | server peak RSS (MiB) | generator cores | notes |',
-  '|---|---:|---:|---:|---:|---:|---:|---|',
+  '| measurement | packages/s | p50 ms | p99 ms | server cores | of which main thread | server peak RSS (MiB) | generator cores | notes |',
+  '|---|---:|---:|---:|---:|---:|---:|---:|---|',
 ];
 
 export function renderReport(r: BenchResults, plots: string[] = [], postgres?: BenchResults): string {
@@ -206,7 +206,9 @@ export function renderReport(r: BenchResults, plots: string[] = [], postgres?: B
     '',
     '**Read with care.** The load generator is a separate Node process on the same two cores as the hub: the',
     '"generator cores" column says how much of the machine it took from the hub. "Server cores" is the hub',
-    "process's utime + stime from `/proc/<pid>/stat` over the window, divided by the window's wall time; peak RSS is",
+    "process's utime + stime from `/proc/<pid>/stat` over the window, divided by the window's wall time; \"of which",
+    'main thread" is the same for its event loop alone (`/proc/<pid>/task/<pid>/stat`): near 1.00 the event loop is',
+    'saturated, and the rest of the hub (thread pool, workers) cannot make up for it. Peak RSS is',
     'sampled every 50 ms. Latencies are percentiles over every sample (nearest rank). Compare runs by their',
     'ratios, not by their absolute values.',
     '',

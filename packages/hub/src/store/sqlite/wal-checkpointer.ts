@@ -99,7 +99,6 @@ export class WalCheckpointer {
       name: 'lienthong-wal-checkpointer',
       workerData: { driver, file: this.file, pollMs: this.pollMs },
     });
-    worker.unref();
     this.worker = worker;
     this.setAutocheckpoint(BACKSTOP_CHECKPOINT_PAGES);
     this.exited = new Promise((resolve) => {
@@ -110,6 +109,8 @@ export class WalCheckpointer {
         resolve();
       });
     });
+    // after the listeners: a 'message' listener refs the worker again; it must never keep a process alive
+    worker.unref();
   }
 
   /** Stops the worker after its current checkpoint; the writer's connection may then close. */

@@ -25,6 +25,8 @@ export interface BatchDurability {
    * without it they go through Kysely's executor.
    */
   run?: (statement: 'savepoint item' | 'release item' | 'rollback to item') => void;
+  /** the last statements of a batch that committed something, before its COMMIT (a failure fails the batch) */
+  beforeCommit?: (trx: Transaction<Database>) => Promise<void>;
 }
 
 interface Item {
@@ -125,6 +127,7 @@ export class GroupCommitter {
           }
         }
       }
+      await this.durability.beforeCommit?.(trx);
       await trx.commit().execute();
       await this.restore();
       // durable before anyone is answered

@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, SqliteDialect, sql, type Transaction } from 'kysely';
+import { CompiledQuery, Kysely, SqliteDialect, sql, type Transaction } from 'kysely';
 import { fsyncFile } from '../../blobs/fs/fsync-dir.js';
 import { nextAuditLink } from '../sql/audit-chain-queries.js';
 import type { Database } from '../sql/database.js';
@@ -22,11 +22,14 @@ import type {
   DocumentRecord,
   NewAgencyRecord,
   NewDocumentRecord,
+  NewWebhookRecord,
   OverdueQuery,
   OverdueSummary,
   Store,
   StoreOps,
+  WebhookRecord,
 } from '../store.js';
+import { BATCH_COUNTERS, type BatchCounter, BatchCounters, type RunStatement } from './batch-counters.js';
 import { GroupCommitter } from './group-commit.js';
 import { migrations } from './migrations/index.js';
 import { ReadCache } from './read-cache.js';
@@ -90,13 +93,16 @@ export class SqliteStore extends SqlStoreOps implements Store {
     // write on the connection stays at FULL.
     this.groupCommit = new GroupCommitter(db, {
       beforeBatch: async (d) => {
+        this.batch = new BatchCounters();
         checkpointer?.start();
         await sql`pragma synchronous = normal`.execute(d);
       },
       afterBatch: async (d) => {
+        this.batch = undefined;
         cache.batchEnded();
         await sql`pragma synchronous = full`.execute(d);
       },
+      beforeCommit: async (trx) => this.batch?.writeBack(statementRunner(trx, direct)),
       syncAfterCommit: () => this.wal.sync(),
       ...(direct ? { run: (statement: string) => void direct.run(statement, []) } : {}),
     });
@@ -106,7 +112,14 @@ export class SqliteStore extends SqlStoreOps implements Store {
     return this.groupCommit.run((trx) => {
       const direct = this.direct;
       if (direct) runDirectly(trx, (statement, parameters) => direct.run(statement, parameters));
-      return fn(new SqliteTxOps(trx, this.cache));
+      const batch = this.batch;
+      if (!batch) return fn(new SqliteTxOps(trx, this.cache));
+      // a transaction that fails is rolled back to its savepoint: the batch's counters go back with it
+      const before = batch.snapshot();
+      return fn(new SqliteTxOps(trx, this.cache, batch)).catch((err: unknown) => {
+        batch.restore(before);
+        throw err;
+      });
     });
   }
 
@@ -164,6 +177,8 @@ export class SqliteStore extends SqlStoreOps implements Store {
 
   /** the WAL file, fsync'd after each group commit through a descriptor kept open */
   private readonly wal: WalSync;
+  /** the running batch's counters, handed out from memory (batch-counters.ts) */
+  private batch: BatchCounters | undefined;
 
   // console statistics: the overdue count names its covering partial index (stats-queries.ts)
   override overdueDeliveries(q: OverdueQuery): Promise<OverdueSummary> {
@@ -205,8 +220,24 @@ class SqliteTxOps extends SqlStoreOps {
   constructor(
     trx: Transaction<Database>,
     private readonly cache: ReadCache,
+    /** the group-commit batch this transaction runs in */
+    private readonly batch?: BatchCounters,
   ) {
     super(trx);
+  }
+
+  protected override next(name: Parameters<SqlStoreOps['next']>[0]): Promise<number> {
+    const batch = this.batch;
+    if (!batch || !BATCH_COUNTERS.has(name)) return super.next(name);
+    return batch.next(name as BatchCounter, () => super.next(name));
+  }
+  protected override auditAppended(id: number, hash: string): void {
+    this.batch?.appended(id, hash);
+  }
+  // reads the delivery_seq row: the batch's counters are written back first
+  override async putWebhook(webhook: NewWebhookRecord, at: Date): Promise<WebhookRecord> {
+    await this.batch?.writeBack(statementRunner(this.db as Transaction<Database>, undefined));
+    return super.putWebhook(webhook, at);
   }
 
   override getAgency(code: string): Promise<AgencyRecord | undefined> {
@@ -227,7 +258,8 @@ class SqliteTxOps extends SqlStoreOps {
   }
   // SQLite has one writer at a time: the counter and the previous hash can be read by one statement
   protected override auditLink(): Promise<{ id: number; prevHash: string }> {
-    return nextAuditLink(this.db);
+    const batch = this.batch;
+    return batch ? batch.auditLink(() => nextAuditLink(this.db)) : nextAuditLink(this.db);
   }
   override insertAgency(a: NewAgencyRecord, at: Date): Promise<AgencyRecord> {
     this.cache.written();
@@ -241,4 +273,10 @@ class SqliteTxOps extends SqlStoreOps {
     this.cache.written();
     return super.putCredential(c);
   }
+}
+
+/** Statements on the batch's connection: directly on the statement cache, or through Kysely's executor. */
+function statementRunner(trx: Transaction<Database>, direct: CachingDatabase | undefined): RunStatement {
+  if (direct) return (statement, parameters) => direct.run(statement, parameters);
+  return (statement, parameters) => trx.executeQuery(CompiledQuery.raw(statement, [...parameters]));
 }

@@ -366,8 +366,10 @@ export class PgBatch {
       if (own) throw err;
     }
     const group = this.group!;
-    // if this fails too (a lost connection), the batch fails
-    await client.query('ROLLBACK TO SAVEPOINT g;\nRELEASE g', []);
+    // if this fails too (a lost connection; or `g` was released, the error came after it), the batch fails
+    await client.query('ROLLBACK TO SAVEPOINT g;\nRELEASE g', []).catch(() => {
+      throw err;
+    });
     this.group = undefined;
     const lost = new GroupRolledBack(err);
     for (const fail of group.members) fail(lost);
@@ -398,6 +400,26 @@ export class PgBatch {
       this.group = undefined;
     } catch (err) {
       if (!(err instanceof GroupRolledBack)) throw err;
+    }
+  }
+
+  /**
+   * The batch's end, in one round trip: the open group's RELEASE, the counters' write-back, COMMIT. If a
+   * statement of the group fails there, its transactions fail (to run again) and the others commit.
+   */
+  async commit(): Promise<void> {
+    for (;;) {
+      if (this.group) this.pending.push('RELEASE g');
+      this.deferCounterWriteBack();
+      this.pending.push('COMMIT');
+      try {
+        await this.flush();
+        this.group = undefined;
+        return;
+      } catch (err) {
+        // rolled back to `g` (the counters as they were before it): write back what is left, and commit
+        if (!(err instanceof GroupRolledBack)) throw err;
+      }
     }
   }
 
@@ -612,11 +634,8 @@ export class PgGroupCommitter {
         for (const [i, item] of items.entries()) await this.runItem(item, i, outcomes);
         // the last one's tail alone, so that a failure of it leaves a write-back to compute again
         await b.confirmTail();
-        await b.closeGroup();
       }
-      b.deferCounterWriteBack();
-      b.deferRaw('COMMIT');
-      await b.flush();
+      await b.commit();
     } catch (err) {
       failure = { err };
       b.dropPendingAfter(0);

@@ -261,6 +261,62 @@ describe('deferred writes of the PostgreSQL group commit', { skip }, () => {
     }
   });
 
+  test("a first run answers agencies from the batch's cache and checks the version in its place: a change there runs it again", async () => {
+    const other = await openPostgresStore({ url: db.url, poolSize: 2 });
+    try {
+      const unit = { code: 'U2', name: 'Unit', level: 1, enabled: true, isTenant: false, demo: false };
+      await store.insertAgency(unit, at);
+      // an answered read first: the version is read and the agency cached at it
+      await store.transaction(async (tx) => {
+        await tx.getDocument('none');
+        return tx.getAgency('U2');
+      });
+      let runs = 0;
+      const lookAlone = () =>
+        store.transaction(async (tx) => {
+          runs++;
+          return tx.getAgency('U2');
+        });
+      const sends = store.groupCommit.batch.sends;
+      assert.equal((await lookAlone())?.enabled, true);
+      assert.equal(runs, 1);
+      assert.equal(store.groupCommit.batch.sends - sends, 1, 'no round trip but the commit');
+      // another node disables it: the first run answers from the cache, its check fails, it runs again
+      await other.updateAgency('U2', { enabled: false }, at);
+      runs = 0;
+      assert.equal((await lookAlone())?.enabled, false);
+      assert.equal(runs, 2);
+    } finally {
+      await other.close();
+    }
+  });
+
+  test('a statement of a group failing where no transaction of it waits for an answer runs the group again, each on its own', async () => {
+    await store.transaction((tx) => tx.insertDocument(doc('taken-g', 'x')));
+    const runs = [0, 0, 0, 0];
+    const outcomes = await Promise.allSettled(
+      runs.map((_, i) =>
+        store.transaction(async (tx) => {
+          runs[i]!++;
+          // the first takes the counters (an answered statement); the others take them from memory
+          await tx.insertDocument(doc(i === 2 ? 'taken-g' : `grouped-${i}`, 's'));
+          await recordAudit(tx, { actor: 's', action: 'accept', subject: `grouped-${i}` });
+          return i;
+        }),
+      ),
+    );
+    assert.deepEqual(
+      outcomes.map((o) => o.status),
+      ['fulfilled', 'fulfilled', 'rejected', 'fulfilled'],
+    );
+    assert.equal((outcomes[2] as PromiseRejectedResult).reason.code, '23505');
+    // the group's first run failed as a whole; run again, each commits or fails alone (the 3rd up to 5 times)
+    assert.deepEqual(runs, [2, 2, 5, 2]);
+    for (const i of [0, 1, 3]) assert.ok(await store.getDocument(`grouped-${i}`));
+    await assertCountersGapFree();
+    await assertChainLinear();
+  });
+
   async function assertCountersGapFree(): Promise<void> {
     const seqs = (await sqlOn(db.url, 'SELECT seq FROM documents ORDER BY seq')).map((r) => Number(r['seq']));
     assert.deepEqual(

@@ -20,6 +20,14 @@
 //    are put back as they were when a transaction rolls back to its savepoint (its row locks, if it took
 //    them, go with it: the next transaction takes them again). Sequence numbers still follow commit
 //    order and the chain stays linear across nodes (store.ts), now for a batch at a time.
+//  - Groups: a transaction in its first run (`grouped`) does not wait for the previous ones' deferred
+//    writes to be confirmed before it queues its own or takes a counter value from memory. The grouped
+//    transactions of a batch run inside one more savepoint, `g`: if a statement of the group fails and
+//    it is not the running transaction's own (whose savepoint then exists), the batch rolls back to `g`
+//    and every transaction of the group fails with a retryable error (40001): PostgresStore.transaction
+//    runs them again, not grouped, in a later batch, where the one at fault fails alone. A transaction
+//    that needs no answer (intake, with its agencies from the batch's cache: postgres-store-ops.ts) thus
+//    costs no round trip of its own.
 
 import type { PostgresPool, PostgresPoolClient } from 'kysely';
 import type { AgencyRecord } from '../store.js';
@@ -47,6 +55,26 @@ interface Snapshot {
   counters: Map<string, number>;
   dirty: Set<string>;
   auditHead: { id: number; hash: string } | undefined;
+}
+
+/**
+ * The error of a transaction rolled back with its group (see above): retryable, as a serialization
+ * failure is, so that PostgresStore.transaction runs it again.
+ */
+export class GroupRolledBack extends Error {
+  readonly code = '40001';
+  constructor(cause: unknown) {
+    super(`rolled back with the transactions grouped with it: ${(cause as Error)?.message ?? String(cause)}`, {
+      cause,
+    });
+  }
+}
+
+interface Group {
+  /** the state before `SAVEPOINT g` */
+  before: Snapshot;
+  /** the transactions of the group that ended: each fails with the group's error if it is rolled back */
+  members: ((err: unknown) => void)[];
 }
 
 /** What a deferred statement answers at once: no rows, no row count (callers of deferred writes use neither). */
@@ -85,6 +113,10 @@ export class PgBatch {
   /** the newest audit entry of this transaction: the next one links to it */
   auditHead: { id: number; hash: string } | undefined;
   readonly stats: BatchStats = { batches: 0, items: 0, largestBatch: 0, deferred: 0 };
+  /** the open group of first-run transactions (its `SAVEPOINT g` queued or sent, not released) */
+  group: Group | undefined;
+  /** the running transaction was rolled back with its group: the error it fails with */
+  itemLost: GroupRolledBack | undefined;
 
   /** the client Kysely runs reads and writes on whose result is used */
   readonly immediate: PostgresPool = {
@@ -186,6 +218,8 @@ export class PgBatch {
     this.prepared = prepared;
     this.client = client;
     this.tail = undefined;
+    this.group = undefined;
+    this.itemLost = undefined;
     this.pending = [];
     this.counters.clear();
     this.dirty.clear();
@@ -197,6 +231,8 @@ export class PgBatch {
     this.directory.batchEnded();
     this.wantsDirectoryVersion = false;
     this.tail = undefined;
+    this.group = undefined;
+    this.itemLost = undefined;
     this.itemSavepoint = undefined;
     this.itemBefore = undefined;
     this.client = undefined;
@@ -233,6 +269,7 @@ export class PgBatch {
 
   /** Queues a statement; runs it at once (after what is pending) if a value of it has no exact literal. */
   private async defer(text: string, values: readonly unknown[]): Promise<QueryResultLike> {
+    if (this.itemLost) throw this.itemLost;
     await this.confirmTail();
     const inlined = this.render(text, values, true);
     if (inlined === undefined) return this.run(text, values);
@@ -244,6 +281,7 @@ export class PgBatch {
 
   /** Runs a statement whose result is used: one round trip, carrying whatever is pending in front of it. */
   private async run(text: string, values: readonly unknown[]): Promise<QueryResultLike> {
+    if (this.itemLost) throw this.itemLost;
     const client = this.connection();
     const inlined =
       this.pending.length > 0 || this.wantsDirectoryVersion ? this.render(text, values, false) : undefined;
@@ -272,7 +310,14 @@ export class PgBatch {
     this.pending = [];
     const tail = this.tail;
     // no values: node-postgres sends a simple Query message, which may hold several statements
-    if (!tail) return (await client.query(statements.join(';\n'), [])) as unknown as QueryResultLike[];
+    if (!tail) {
+      try {
+        return (await client.query(statements.join(';\n'), [])) as unknown as QueryResultLike[];
+      } catch (err) {
+        if (this.group) await this.groupFailed(client, err);
+        throw err;
+      }
+    }
     this.tail = undefined;
     try {
       const results = (await client.query(statements.join(';\n'), [])) as unknown as QueryResultLike[];
@@ -303,6 +348,94 @@ export class PgBatch {
       this.pending = own;
       return this.send(client);
     }
+  }
+
+  /**
+   * A query failed while a group is open. If the running transaction's savepoint exists, everything in
+   * front of it went through and the error is its own (rolled back to it: it fails as usual). Otherwise a
+   * statement of the group failed: the batch rolls back to `g`, every transaction of the group fails with
+   * a retryable error, and so does the running one, of which nothing reached the server.
+   */
+  private async groupFailed(client: PostgresPoolClient, err: unknown): Promise<never> {
+    const savepoint = this.itemSavepoint;
+    if (savepoint !== undefined) {
+      const own = await client.query(`ROLLBACK TO SAVEPOINT ${savepoint}`, []).then(
+        () => true,
+        () => false,
+      );
+      if (own) throw err;
+    }
+    const group = this.group!;
+    // if this fails too (a lost connection; or `g` was released, the error came after it), the batch fails
+    await client.query('ROLLBACK TO SAVEPOINT g;\nRELEASE g', []).catch(() => {
+      throw err;
+    });
+    this.group = undefined;
+    const lost = new GroupRolledBack(err);
+    for (const fail of group.members) fail(lost);
+    this.restore(group.before);
+    if (savepoint !== undefined) {
+      this.itemLost = lost;
+      this.itemBefore = group.before;
+    }
+    throw lost;
+  }
+
+  /** a first-run transaction starts: in the open group, or in one it opens */
+  openGroup(): void {
+    if (this.group) return;
+    this.pending.push('SAVEPOINT g');
+    this.group = { before: this.snapshot(), members: [] };
+  }
+
+  /**
+   * Ends the open group (one round trip with what is pending). If it fails, its transactions fail with a
+   * retryable error (groupFailed) and the batch goes on without them.
+   */
+  async closeGroup(): Promise<void> {
+    if (!this.group) return;
+    this.pending.push('RELEASE g');
+    try {
+      await this.send(this.connection());
+      this.group = undefined;
+    } catch (err) {
+      if (!(err instanceof GroupRolledBack)) throw err;
+    }
+  }
+
+  /**
+   * The batch's end, in one round trip: the open group's RELEASE, the counters' write-back, COMMIT. If a
+   * statement of the group fails there, its transactions fail (to run again) and the others commit.
+   */
+  async commit(): Promise<void> {
+    for (;;) {
+      if (this.group) this.pending.push('RELEASE g');
+      this.deferCounterWriteBack();
+      this.pending.push('COMMIT');
+      try {
+        await this.flush();
+        this.group = undefined;
+        return;
+      } catch (err) {
+        // rolled back to `g` (the counters as they were before it): write back what is left, and commit
+        if (!(err instanceof GroupRolledBack)) throw err;
+      }
+    }
+  }
+
+  /**
+   * In a transaction's first run: agencies are answered from the batch's cache of the directory version
+   * read last (by an earlier transaction), and a call queued here fails this one (40001: it runs again)
+   * unless the version is still that one when the call runs, in its place in the transaction.
+   */
+  assumeDirectory(): void {
+    const d = this.directory;
+    if (this.itemLost || d.current !== undefined) return;
+    const version = d.assumable();
+    if (version === undefined) return;
+    this.connection();
+    this.pending.push(`SELECT lienthong_directory_unchanged(${version})`);
+    d.current = version;
   }
 
   /**
@@ -378,6 +511,11 @@ export class DirectoryCache {
     this.current = version;
   }
 
+  /** the cached version, if the cache may answer for it (this batch wrote no agency) */
+  assumable(): number | undefined {
+    return this.written ? undefined : this.version;
+  }
+
   /** the agency, if this transaction may be answered from the cache and it is there */
   get(code: string): AgencyRecord | null | undefined {
     if (this.current === undefined) return undefined;
@@ -414,6 +552,8 @@ function last(r: QueryResultLike | QueryResultLike[]): QueryResultLike {
 
 interface Item {
   fn: () => Promise<unknown>;
+  /** a transaction's first run: it joins the batch's group (see the top of this file) */
+  grouped: boolean;
   resolve: (v: unknown) => void;
   reject: (err: unknown) => void;
 }
@@ -439,9 +579,9 @@ export class PgGroupCommitter {
     return this.batch.stats;
   }
 
-  run<T>(fn: () => Promise<T>): Promise<T> {
+  run<T>(fn: () => Promise<T>, grouped = false): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
+      this.queue.push({ fn, grouped, resolve: resolve as (v: unknown) => void, reject });
       if (!this.running) {
         this.running = true;
         this.drained = this.drain();
@@ -495,9 +635,7 @@ export class PgGroupCommitter {
         // the last one's tail alone, so that a failure of it leaves a write-back to compute again
         await b.confirmTail();
       }
-      b.deferCounterWriteBack();
-      b.deferRaw('COMMIT');
-      await b.flush();
+      await b.commit();
     } catch (err) {
       failure = { err };
       b.dropPendingAfter(0);
@@ -521,6 +659,14 @@ export class PgGroupCommitter {
   private async runItem(item: Item, index: number, outcomes: Outcome[]): Promise<void> {
     const b = this.batch;
     const name = `i${index}`;
+    if (item.grouped) {
+      // a transaction not grouped before it is confirmed alone (its failure is its own)
+      await b.confirmTail();
+      b.openGroup();
+    } else {
+      await b.closeGroup();
+    }
+    b.itemLost = undefined;
     const mark = b.pendingCount;
     const sends = b.sends;
     b.deferRaw(`SAVEPOINT ${name}`);
@@ -529,8 +675,15 @@ export class PgGroupCommitter {
     b.itemBefore = b.snapshot();
     try {
       const value = await item.fn();
+      if (b.itemLost) throw b.itemLost;
       b.deferRaw(`RELEASE ${name}`);
       outcomes[index] = { ok: true, value };
+      if (item.grouped) {
+        b.group!.members.push((err) => {
+          outcomes[index] = { ok: false, err };
+        });
+        return;
+      }
       // the rest of it travels with the next transaction's first answered statement
       b.tail = {
         name,
@@ -543,7 +696,10 @@ export class PgGroupCommitter {
     } catch (err) {
       outcomes[index] = { ok: false, err };
       b.restore(b.itemBefore);
-      if (b.sends === sends) {
+      if (b.itemLost) {
+        // rolled back with its group: nothing of it is left on the server
+        b.dropPendingAfter(0);
+      } else if (b.sends === sends) {
         // nothing of it reached the server, not even its SAVEPOINT: forget it (a tail before it waits on)
         b.dropPendingAfter(mark);
       } else {
@@ -555,6 +711,7 @@ export class PgGroupCommitter {
       }
     } finally {
       b.itemSavepoint = undefined;
+      b.itemLost = undefined;
     }
   }
 }

@@ -130,10 +130,14 @@ export class PostgresStoreOps extends SqlStoreOps {
     if (this.inBatch) this.inBatch.batch.auditHead = { id, hash };
   }
 
-  /** In a batch, answered from the directory cache while the version this transaction read is the cached one. */
+  /**
+   * In a batch, answered from the directory cache while the version this transaction read is the cached
+   * one; in its first run, without reading the version: the cache's is checked by a deferred call instead.
+   */
   override async getAgency(code: string): Promise<AgencyRecord | undefined> {
     const cache = this.inBatch?.batch.directory;
     if (!cache) return super.getAgency(code);
+    if (this.optimistic) this.inBatch!.batch.assumeDirectory();
     const hit = cache.get(code);
     if (hit !== undefined) return hit ?? undefined;
     const found = await super.getAgency(code);
@@ -144,6 +148,7 @@ export class PostgresStoreOps extends SqlStoreOps {
   override async getAgencies(codes: string[]): Promise<AgencyRecord[]> {
     const cache = this.inBatch?.batch.directory;
     if (!cache || codes.length === 0) return super.getAgencies(codes);
+    if (this.optimistic) this.inBatch!.batch.assumeDirectory();
     const out: AgencyRecord[] = [];
     const missing: string[] = [];
     for (const code of new Set(codes)) {

@@ -212,7 +212,8 @@ export class PostgresStore extends PostgresStoreOps implements Store {
       };
       try {
         if (PLAIN) return await this.plain.run((trx) => run(trx));
-        return await this.groupCommit.run(() => run(ctx.immediate, ctx));
+        // the first run joins the batch's group (pg-batch.ts); a run again confirms what is before it
+        return await this.groupCommit.run(() => run(ctx.immediate, ctx), attempt === 1);
       } catch (err) {
         if (attempt >= MAX_ATTEMPTS || !isRetryable(err)) throw err;
         // let the transaction we collided with finish before trying again

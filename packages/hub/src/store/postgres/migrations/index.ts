@@ -11,6 +11,7 @@ import { federation } from './008-federation.js';
 import { consoleTables } from './009-console.js';
 import { consoleStats } from './010-console-stats.js';
 import { directoryNotify } from './012-directory-notify.js';
+import { directoryGuard } from './013-directory-guard.js';
 
 /**
  * Every PostgreSQL migration, in version order: the same versions and names as SQLite's list
@@ -31,4 +32,5 @@ export const migrations: Migration[] = [
   consoleStats,
   consolePendingIndex,
   directoryNotify,
+  directoryGuard,
 ];

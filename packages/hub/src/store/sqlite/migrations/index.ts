@@ -11,6 +11,7 @@ import { consoleTables } from './009-console.js';
 import { consoleStats } from './010-console-stats.js';
 import { consolePendingIndex } from './011-console-pending-index.js';
 import { directoryNotify } from './012-directory-notify.js';
+import { directoryGuard } from './013-directory-guard.js';
 
 /** Every migration, in version order. Append only: a released migration never changes. */
 export const migrations: Migration[] = [
@@ -26,4 +27,5 @@ export const migrations: Migration[] = [
   consoleStats,
   consolePendingIndex,
   directoryNotify,
+  directoryGuard,
 ];

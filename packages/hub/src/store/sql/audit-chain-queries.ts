@@ -4,7 +4,7 @@ import { GENESIS_HASH } from '@lienthong/trust';
 import { type Kysely, sql } from 'kysely';
 import type { AuditCheckpointRecord } from '../store.js';
 import type { AuditCheckpointsTable, Database } from './database.js';
-import { ONE_ROW } from './one-row.js';
+import { ONE_ROW } from './literal-limits.js';
 import { precompiled } from './precompiled.js';
 
 /**

@@ -82,7 +82,7 @@ import * as consoleLists from './console-list-queries.js';
 import * as consoleQ from './console-queries.js';
 import type { Database, DeliveriesTable, DocumentsTable, FederationOutboxTable } from './database.js';
 import { getInlineBlob, inlineBlobSize, insertInlineBlobs, referencedBlobKeys } from './inline-blob-queries.js';
-import { ONE_ROW } from './one-row.js';
+import { limitAtLeast, ONE_ROW } from './literal-limits.js';
 import { insertRows, precompiled } from './precompiled.js';
 import { getReceipt, insertReceipt } from './receipt-queries.js';
 import {
@@ -607,7 +607,7 @@ export class SqlStoreOps implements StoreOps {
     if (f.from !== undefined) q = q.where('doc.sender', '=', f.from);
     if (f.fromDate !== undefined) q = q.where('d.created_at', '>=', f.fromDate.getTime());
     if (f.toDate !== undefined) q = q.where('d.created_at', '<=', f.toDate.getTime());
-    const rows = await q.orderBy('d.seq').limit(f.limit).execute();
+    const rows = (await q.orderBy('d.seq').limit(limitAtLeast(f.limit)).execute()).slice(0, f.limit);
     return rows.map((r) => {
       const doc = {} as Record<string, unknown>;
       for (const c of DOCUMENT_COLUMNS) doc[c] = (r as Record<string, unknown>)[`doc_${c}`];

@@ -8,6 +8,7 @@ import { describe, test } from 'node:test';
 import { entryHash, GENESIS_HASH } from '@lienthong/trust';
 import { recordAudit } from '../../audit/audit-trail.js';
 import { chainEntry } from '../../audit/chain-entry.js';
+import type { AckState } from '../../core/contract.js';
 import type { Migration } from '../sql/migrator.js';
 import type {
   AttachmentInspectionRecord,
@@ -674,6 +675,31 @@ export function storeContract(backend: StoreBackend): void {
         assert.equal(r1?.stateDescription, undefined);
         assert.equal(r1?.updatedAt.getTime(), later(2).getTime());
         assert.equal(await s.updateDeliveryIf('d1', 'R9', { state: 'pending' }, done), false, 'an unknown delivery');
+      });
+
+      withStore('the acknowledgement as one compare-and-set: only an open delivery, only a real change', async (o) => {
+        const s = o.store;
+        await intake(s, doc('d1', 'S'), ['R1', 'R2']);
+        const ack = (state: AckState, stateDescription: string | null, at: number) =>
+          ({ state, stateDescription, updatedAt: later(at) }) as const;
+        const r1 = async () => (await s.getDeliveriesTo('d1', ['R1']))[0];
+        assert.equal(await s.acknowledgeDelivery('d1', 'R1', ack('processing', 'reading', 1)), true);
+        assert.equal((await r1())?.stateDescription, 'reading');
+        assert.equal(await s.acknowledgeDelivery('d1', 'R1', ack('processing', 'reading', 2)), false, 'no change');
+        assert.equal((await r1())?.updatedAt.getTime(), later(1).getTime());
+        assert.equal(await s.acknowledgeDelivery('d1', 'R1', ack('processing', null, 3)), true, 'description cleared');
+        assert.equal(await s.acknowledgeDelivery('d1', 'R1', ack('processing', null, 4)), false, 'still none');
+        assert.equal(await s.acknowledgeDelivery('d1', 'R1', ack('fail', null, 5)), true);
+        assert.equal(await s.acknowledgeDelivery('d1', 'R1', ack('done', null, 6)), true);
+        assert.equal(await s.acknowledgeDelivery('d1', 'R1', ack('fail', 'late', 7)), false, 'done stays done');
+        const done = await r1();
+        assert.equal(done?.state, 'done');
+        assert.equal(done?.stateDescription, undefined);
+        assert.equal(done?.updatedAt.getTime(), later(6).getTime());
+        await s.updateDelivery('d1', 'R2', { state: 'withdrawn', updatedAt: later(8) });
+        assert.equal(await s.acknowledgeDelivery('d1', 'R2', ack('done', null, 9)), false, 'withdrawn');
+        assert.equal((await s.getDeliveriesTo('d1', ['R2']))[0]?.state, 'withdrawn');
+        assert.equal(await s.acknowledgeDelivery('d1', 'R9', ack('done', null, 10)), false, 'an unknown delivery');
       });
     });
 

@@ -4,7 +4,7 @@
 import { entryHash } from '@lienthong/trust';
 import { type Kysely, sql } from 'kysely';
 import { chainEntry, entryHashOfText } from '../../audit/chain-entry.js';
-import type { DeliveryState, MessageType } from '../../core/contract.js';
+import type { AckState, DeliveryState, MessageType } from '../../core/contract.js';
 import type {
   AgencyFilter,
   AgencyPatch,
@@ -1229,6 +1229,28 @@ export class SqlStoreOps implements StoreOps {
   }
   async listConsoleOutbox(q: ConsoleListQuery & { senders: readonly string[] }): Promise<DocumentRecord[]> {
     return (await consoleLists.listConsoleOutbox(this.db, q)).map(toDocument);
+  }
+
+  async acknowledgeDelivery(
+    docId: string,
+    recipient: string,
+    ack: { state: AckState; stateDescription: string | null; updatedAt: Date },
+  ): Promise<boolean> {
+    const { rows } = await precompiled(
+      this.db,
+      'acknowledgeDelivery',
+      [docId, recipient, ack.state, ack.stateDescription, ack.updatedAt.getTime()],
+      (slot) =>
+        this.db
+          .updateTable('deliveries')
+          .set({ state: slot(2), state_description: slot(3), updated_at: slot(4) })
+          .where('doc_id', '=', slot(0))
+          .where('recipient', '=', slot(1))
+          .where('state', 'not in', ['done', 'withdrawn'])
+          .where((eb) => eb.or([eb('state', '<>', slot(2)), eb('state_description', 'is distinct from', slot(3))]))
+          .returning('recipient'),
+    );
+    return rows.length > 0;
   }
 }
 

@@ -966,6 +966,47 @@ export function storeContract(backend: StoreBackend): void {
         assert.equal(entries.length, 40);
         assertChain(entries);
       });
+
+      withStore(
+        'transactions rolled back after appending leave one gap-free chain and the counter at its head',
+        async (o) => {
+          const s = o.store;
+          const counter = async () =>
+            Number((await o.sql("SELECT value FROM counters WHERE name = 'audit_id'"))[0]?.['value']);
+          // one batch (or several) of transactions appending one or two entries each; every third one fails after
+          // appending, so it must leave neither its entries nor its ids behind
+          const outcomes = await Promise.allSettled(
+            Array.from({ length: 30 }, (_, i) =>
+              s.transaction(async (tx) => {
+                await recordAudit(tx, { actor: 'a', action: 'fetch', subject: `d${i}` });
+                if (i % 2 === 0) await recordAudit(tx, { actor: 'a', action: 'ack', subject: `d${i}` });
+                if (i % 3 === 1) throw new Error(`refused ${i}`);
+              }),
+            ),
+          );
+          assert.equal(outcomes.filter((r) => r.status === 'rejected').length, 10);
+          let entries = await allAudit(s);
+          assert.equal(entries.length, 30);
+          assertChain(entries);
+          assert.deepEqual(
+            entries.filter((e) => e.action === 'fetch').map((e) => e.subject),
+            Array.from({ length: 30 }, (_, i) => `d${i}`).filter((_, i) => i % 3 !== 1),
+          );
+          assert.equal(await counter(), 30);
+          // the failing one last in its batch, and alone: the next append still follows the head
+          await assert.rejects(
+            s.transaction(async (tx) => {
+              await recordAudit(tx, { actor: 'a', action: 'fetch', subject: 'x' });
+              throw new Error('refused');
+            }),
+          );
+          await s.appendAudit({ at: now, actor: 'b', action: 'accept', outcome: 'ok', payload: '{}' });
+          entries = await allAudit(s);
+          assert.equal(entries.length, 31);
+          assertChain(entries);
+          assert.equal(await counter(), 31);
+        },
+      );
     });
 
     // ---- console (migration 009) ----

@@ -72,6 +72,7 @@ import {
   saveAttachmentInspection,
 } from './attachment-inspection-queries.js';
 import {
+  auditAppendedInBatch,
   auditHead,
   insertAuditCheckpoint,
   latestAuditCheckpoint,
@@ -710,8 +711,10 @@ export class SqlStoreOps implements StoreOps {
     return this.db;
   }
 
-  /** told of each entry appended (PostgreSQL's batch keeps the chain's head in memory) */
-  protected auditAppended(_id: number, _hash: string): void {}
+  /** told of each entry appended (a batch keeps the chain's head in memory: SQLite's, PostgreSQL's) */
+  protected auditAppended(id: number, hash: string): void {
+    auditAppendedInBatch(this.db, id, hash);
+  }
 
   auditHead(): Promise<{ id: number; hash: string } | undefined> {
     return auditHead(this.db);

@@ -27,6 +27,34 @@ export interface BatchDurability {
   run?: (statement: 'savepoint item' | 'release item' | 'rollback to item') => void;
 }
 
+/**
+ * Something a batch's transactions keep in memory between them (the audit chain's head): told when each
+ * transaction starts and when one is rolled back to its savepoint (to undo what that one added), and
+ * asked to write what it holds before the batch's COMMIT. Gone with the batch.
+ */
+export interface BatchMember {
+  itemStarted(): void;
+  itemRolledBack(): void;
+  beforeCommit(trx: Transaction<Database>): Promise<void>;
+}
+
+const batchMembers = new WeakMap<object, Map<string, BatchMember>>();
+
+/**
+ * The member `name` of the group-commit batch whose transaction is `trx` (made by `make` when asked for
+ * the first time), or undefined when `trx` is not such a batch's transaction.
+ */
+export function batchMember<M extends BatchMember>(trx: object, name: string, make: () => M): M | undefined {
+  const members = batchMembers.get(trx);
+  if (!members) return undefined;
+  let m = members.get(name) as M | undefined;
+  if (!m) {
+    m = make();
+    members.set(name, m);
+  }
+  return m;
+}
+
 interface Item {
   fn: (trx: Transaction<Database>) => Promise<unknown>;
   resolve: (v: unknown) => void;
@@ -101,6 +129,8 @@ export class GroupCommitter {
       return;
     }
     const outcomes: Array<{ ok: true; value: unknown } | { ok: false; err: unknown }> = [];
+    const members = new Map<string, BatchMember>();
+    batchMembers.set(trx, members);
     try {
       if (batch.length === 1) {
         // alone: no savepoint needed, a failure rolls the whole transaction back
@@ -113,6 +143,7 @@ export class GroupCommitter {
         };
         for (const item of batch) {
           await exec('savepoint item');
+          for (const m of members.values()) m.itemStarted();
           try {
             const value = await item.fn(trx);
             await exec('release item');
@@ -121,10 +152,12 @@ export class GroupCommitter {
             // if this fails too (SQLite rolled the whole transaction back), the batch fails below
             await exec('rollback to item');
             await exec('release item');
+            for (const m of members.values()) m.itemRolledBack();
             outcomes.push({ ok: false, err });
           }
         }
       }
+      for (const m of members.values()) await m.beforeCommit(trx);
       await trx.commit().execute();
       await this.restore();
       // durable before anyone is answered

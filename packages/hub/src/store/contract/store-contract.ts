@@ -536,6 +536,48 @@ export function storeContract(backend: StoreBackend): void {
         assert.equal(events[2]!.relatedDocId, 'd0');
       });
 
+      withStore(
+        'events of concurrent transactions: in the order they were written, none of one rolled back',
+        async (o) => {
+          const s = o.store;
+          await intake(
+            s,
+            doc('d1', 'S'),
+            Array.from({ length: 70 }, (_, i) => `R${i}`),
+            false,
+          );
+          // enough at once for a batch's events to need more than one INSERT; every fourth transaction fails
+          const outcomes = await Promise.allSettled(
+            Array.from({ length: 70 }, (_, i) =>
+              s.transaction(async (tx) => {
+                await tx.insertEvents([
+                  { docId: 'd1', recipient: `R${i}`, at: later(i), kind: 'fetched', actor: `R${i}` },
+                ]);
+                if (i % 2 === 0) {
+                  await tx.insertEvents([
+                    { docId: 'd1', recipient: `R${i}`, at: later(i), kind: 'ack-done', detail: 'ư' },
+                  ]);
+                }
+                if (i % 4 === 3) throw new Error(`refused ${i}`);
+              }),
+            ),
+          );
+          assert.equal(outcomes.filter((r) => r.status === 'rejected').length, 17);
+          const expected: Array<[string, string | undefined]> = [['accepted', undefined]];
+          for (let i = 0; i < 70; i++) {
+            if (i % 4 === 3) continue;
+            expected.push(['fetched', `R${i}`]);
+            if (i % 2 === 0) expected.push(['ack-done', `R${i}`]);
+          }
+          const events = await s.listEvents('d1');
+          assert.deepEqual(
+            events.map((e) => [e.kind, e.recipient]),
+            expected,
+          );
+          assert.equal(events.find((e) => e.kind === 'ack-done')?.detail, 'ư');
+        },
+      );
+
       withStore('business types: revoke/update/replace keep their type, target and relations', async (o) => {
         const s = o.store;
         await intake(s, doc('orig', 'S', { documentId: 'D' }), ['R']);

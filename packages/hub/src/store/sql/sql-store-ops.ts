@@ -82,6 +82,7 @@ import {
 import * as consoleLists from './console-list-queries.js';
 import * as consoleQ from './console-queries.js';
 import type { Database, DeliveriesTable, DocumentsTable, FederationOutboxTable } from './database.js';
+import { deferredEvents, type EventRow } from './deferred-events.js';
 import { getInlineBlob, inlineBlobSize, insertInlineBlobs, referencedBlobKeys } from './inline-blob-queries.js';
 import { insertRows, precompiled } from './precompiled.js';
 import { getReceipt, insertReceipt } from './receipt-queries.js';
@@ -660,10 +661,8 @@ export class SqlStoreOps implements StoreOps {
 
   async insertEvents(list: EventRecord[]): Promise<void> {
     if (list.length === 0) return;
-    await insertRows(
-      this.db,
-      'events',
-      list.map((e) => ({
+    const rows = list.map(
+      (e): EventRow => ({
         doc_id: e.docId,
         recipient: e.recipient ?? null,
         at: e.at.getTime(),
@@ -672,8 +671,12 @@ export class SqlStoreOps implements StoreOps {
         detail: e.detail ?? null,
         status_code: e.statusCode ?? null,
         related_doc_id: e.relatedDocId ?? null,
-      })),
+      }),
     );
+    // in a SQLite group-commit batch: written with the batch's other events before its COMMIT
+    const deferred = deferredEvents(this.db);
+    if (deferred) deferred.add(rows);
+    else await insertRows(this.db, 'events', rows);
   }
 
   async listEvents(docId: string): Promise<EventRecord[]> {

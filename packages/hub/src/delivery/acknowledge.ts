@@ -2,8 +2,9 @@
 
 import { recordAudit } from '../audit/audit-trail.js';
 import { type AckState, HubError, type Principal } from '../core/contract.js';
+import { isDocId } from '../core/doc-id.js';
 import { type HubContext, observe } from '../core/hub-context.js';
-import type { DeliveryRecord } from '../store/store.js';
+import type { DeliveryRecord, StoreOps } from '../store/store.js';
 import { documentAccess } from './document-access.js';
 
 const ACK_STATES: readonly AckState[] = ['done', 'fail', 'processing'];
@@ -24,52 +25,28 @@ export async function acknowledge(
   const text = description?.slice(0, MAX_DESCRIPTION);
   let link: string | undefined;
   const changed = await ctx.store.transaction(async (tx) => {
-    const access = await documentAccess(ctx, p, docId, tx);
-    if (access.own.length === 0) {
-      throw new HubError('forbidden', `${p.systemId} is not a recipient of ${docId}`, { path: 'docId' });
-    }
-    const live = access.own.filter((d) => d.state !== 'withdrawn');
-    if (live.length === 0) {
-      throw new HubError('conflict', `document ${docId} was withdrawn by its sender; there is nothing to acknowledge`, {
-        path: 'docId',
-      });
-    }
     const now = new Date();
-    const changed: string[] = [];
-    for (const first of live) {
-      // compare-and-set: another hub node may acknowledge the same delivery at the same moment; only a
-      // real change is written, once, with its event, and the loser reads what the winner left
-      let d: DeliveryRecord | undefined = first;
-      for (let attempt = 1; d && d.state !== 'withdrawn'; attempt++) {
-        if (d.state === 'done') {
-          if (state === 'done') break; // re-acknowledging done is harmless
-          throw new HubError('conflict', `delivery of ${docId} to ${d.recipient} is already done`, { path: 'status' });
-        }
-        if (d.state === state && d.stateDescription === text) break; // already so: nothing changes
-        const expected = {
-          state: d.state,
-          ...(d.stateDescription === undefined ? {} : { stateDescription: d.stateDescription }),
-        };
-        if (
-          await tx.updateDeliveryIf(docId, d.recipient, expected, {
-            state,
-            stateDescription: text ?? null,
-            updatedAt: now,
-          })
-        ) {
-          await tx.insertEvents([
-            { docId, recipient: d.recipient, at: now, kind: `ack-${state}`, actor: p.systemId, detail: text },
-          ]);
-          changed.push(d.recipient);
-          break;
-        }
-        if (attempt >= MAX_ATTEMPTS) {
-          throw new HubError('unavailable', `delivery of ${docId} to ${d.recipient} kept changing; try again`);
-        }
-        [d] = await tx.getDeliveriesTo(docId, [d.recipient]);
-      }
-    }
+    const set = { state, stateDescription: text ?? null, updatedAt: now };
+    // the usual case first: one recipient whose delivery this acknowledgement changes, by one
+    // compare-and-set and no read; anything else (no such delivery, done, withdrawn, no change, a
+    // tenant's units) is decided from the deliveries read
+    const scope = await ctx.directory.scope(p, tx);
+    const only = scope.length === 1 && isDocId(docId) ? scope[0]! : undefined;
+    const changed =
+      only !== undefined && (await tx.acknowledgeDelivery(docId, only, set))
+        ? [only]
+        : await acknowledgeEach(ctx, tx, p, docId, set);
     if (changed.length > 0) {
+      await tx.insertEvents(
+        changed.map((recipient) => ({
+          docId,
+          recipient,
+          at: now,
+          kind: `ack-${state}`,
+          actor: p.systemId,
+          detail: text,
+        })),
+      );
       await recordAudit(tx, {
         actor: p.systemId,
         action: 'ack',
@@ -91,4 +68,52 @@ export async function acknowledge(
   });
   if (link) ctx.federation?.kick([link]);
   if (changed > 0) observe(ctx, (o) => o.acked?.(state));
+}
+
+/** the principal's deliveries of docId acknowledged one by one, each read first; returns those changed */
+async function acknowledgeEach(
+  ctx: HubContext,
+  tx: StoreOps,
+  p: Principal,
+  docId: string,
+  set: { state: AckState; stateDescription: string | null; updatedAt: Date },
+): Promise<string[]> {
+  const { state } = set;
+  const text = set.stateDescription ?? undefined;
+  const access = await documentAccess(ctx, p, docId, tx);
+  if (access.own.length === 0) {
+    throw new HubError('forbidden', `${p.systemId} is not a recipient of ${docId}`, { path: 'docId' });
+  }
+  const live = access.own.filter((d) => d.state !== 'withdrawn');
+  if (live.length === 0) {
+    throw new HubError('conflict', `document ${docId} was withdrawn by its sender; there is nothing to acknowledge`, {
+      path: 'docId',
+    });
+  }
+  const changed: string[] = [];
+  for (const first of live) {
+    // compare-and-set: another hub node may acknowledge the same delivery at the same moment; only a
+    // real change is written, once, and the loser reads what the winner left
+    let d: DeliveryRecord | undefined = first;
+    for (let attempt = 1; d && d.state !== 'withdrawn'; attempt++) {
+      if (d.state === 'done') {
+        if (state === 'done') break; // re-acknowledging done is harmless
+        throw new HubError('conflict', `delivery of ${docId} to ${d.recipient} is already done`, { path: 'status' });
+      }
+      if (d.state === state && d.stateDescription === text) break; // already so: nothing changes
+      const expected = {
+        state: d.state,
+        ...(d.stateDescription === undefined ? {} : { stateDescription: d.stateDescription }),
+      };
+      if (await tx.updateDeliveryIf(docId, d.recipient, expected, set)) {
+        changed.push(d.recipient);
+        break;
+      }
+      if (attempt >= MAX_ATTEMPTS) {
+        throw new HubError('unavailable', `delivery of ${docId} to ${d.recipient} kept changing; try again`);
+      }
+      [d] = await tx.getDeliveriesTo(docId, [d.recipient]);
+    }
+  }
+  return changed;
 }

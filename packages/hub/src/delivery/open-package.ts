@@ -5,7 +5,19 @@ import { recordAudit } from '../audit/audit-trail.js';
 import { type AttachmentStream, HubError, type PackageStream, type Principal } from '../core/contract.js';
 import { type HubContext, observe } from '../core/hub-context.js';
 import { documentAccess } from './document-access.js';
+import { SplicedPackageCache, splicedPackageKey } from './spliced-package-cache.js';
 import { hubTraceHeaderXml } from './trace-splice.js';
+
+/** each hub's small packages as delivered lately */
+const splicedCaches = new WeakMap<HubContext, SplicedPackageCache>();
+function splicedCache(ctx: HubContext): SplicedPackageCache {
+  let cache = splicedCaches.get(ctx);
+  if (!cache) {
+    cache = new SplicedPackageCache();
+    splicedCaches.set(ctx, cache);
+  }
+  return cache;
+}
 
 export async function openPackage(ctx: HubContext, p: Principal, docId: string): Promise<PackageStream> {
   const access = await documentAccess(ctx, p, docId);
@@ -35,9 +47,12 @@ export async function openPackage(ctx: HubContext, p: Principal, docId: string):
   const contentType = 'application/xml; charset=utf-8';
   if (inline) {
     const at = Math.max(0, doc.traceOffset! - doc.xmlStart);
-    const bytes = spliceBytes
-      ? Buffer.concat([inline.subarray(0, at), spliceBytes, inline.subarray(at)], size)
-      : inline;
+    const bytes =
+      splice === undefined
+        ? inline
+        : splicedCache(ctx).get(splicedPackageKey(doc.blobKey, range.start, range.end, at, splice), () =>
+            Buffer.concat([inline.subarray(0, at), spliceBytes!, inline.subarray(at)], size),
+          );
     // the stream only for a caller that asks for it (the /v1 route sends the bytes)
     let stream: Readable | undefined;
     return {

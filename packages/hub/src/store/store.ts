@@ -4,6 +4,7 @@
 
 import type { BusinessDocType, Priority, StatusCode } from '@lienthong/edxml';
 import type {
+  AckState,
   Agency,
   AttachmentInspectionState,
   AttachmentSignature,
@@ -503,6 +504,19 @@ export interface StoreOps {
   ): Promise<InboxRow[]>;
   /** documents these senders sent */
   listConsoleOutbox(q: ConsoleListQuery & { senders: readonly string[] }): Promise<DocumentRecord[]>;
+  // ---- delivery: the acknowledgement without reading the delivery first (delivery helper, session 5) ----
+  /**
+   * The transport acknowledgement as one compare-and-set: sets the state and description (null: none)
+   * unless the delivery is done or withdrawn, or already in that state with that description. True when
+   * it changed the row. False otherwise: the caller reads the delivery to tell why (none, done, withdrawn,
+   * nothing to change). Under PostgreSQL's READ COMMITTED the UPDATE waits for a concurrent writer's row
+   * lock and then tests the row as that writer left it.
+   */
+  acknowledgeDelivery(
+    docId: string,
+    recipient: string,
+    ack: { state: AckState; stateDescription: string | null; updatedAt: Date },
+  ): Promise<boolean>;
 }
 
 /** findEarlierSubmission's answer */

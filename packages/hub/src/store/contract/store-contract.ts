@@ -8,6 +8,7 @@ import { describe, test } from 'node:test';
 import { entryHash, GENESIS_HASH } from '@lienthong/trust';
 import { recordAudit } from '../../audit/audit-trail.js';
 import { chainEntry } from '../../audit/chain-entry.js';
+import type { AckState } from '../../core/contract.js';
 import type { Migration } from '../sql/migrator.js';
 import type {
   AttachmentInspectionRecord,
@@ -535,6 +536,48 @@ export function storeContract(backend: StoreBackend): void {
         assert.equal(events[2]!.relatedDocId, 'd0');
       });
 
+      withStore(
+        'events of concurrent transactions: in the order they were written, none of one rolled back',
+        async (o) => {
+          const s = o.store;
+          await intake(
+            s,
+            doc('d1', 'S'),
+            Array.from({ length: 70 }, (_, i) => `R${i}`),
+            false,
+          );
+          // enough at once for a batch's events to need more than one INSERT; every fourth transaction fails
+          const outcomes = await Promise.allSettled(
+            Array.from({ length: 70 }, (_, i) =>
+              s.transaction(async (tx) => {
+                await tx.insertEvents([
+                  { docId: 'd1', recipient: `R${i}`, at: later(i), kind: 'fetched', actor: `R${i}` },
+                ]);
+                if (i % 2 === 0) {
+                  await tx.insertEvents([
+                    { docId: 'd1', recipient: `R${i}`, at: later(i), kind: 'ack-done', detail: 'ư' },
+                  ]);
+                }
+                if (i % 4 === 3) throw new Error(`refused ${i}`);
+              }),
+            ),
+          );
+          assert.equal(outcomes.filter((r) => r.status === 'rejected').length, 17);
+          const expected: Array<[string, string | undefined]> = [['accepted', undefined]];
+          for (let i = 0; i < 70; i++) {
+            if (i % 4 === 3) continue;
+            expected.push(['fetched', `R${i}`]);
+            if (i % 2 === 0) expected.push(['ack-done', `R${i}`]);
+          }
+          const events = await s.listEvents('d1');
+          assert.deepEqual(
+            events.map((e) => [e.kind, e.recipient]),
+            expected,
+          );
+          assert.equal(events.find((e) => e.kind === 'ack-done')?.detail, 'ư');
+        },
+      );
+
       withStore('business types: revoke/update/replace keep their type, target and relations', async (o) => {
         const s = o.store;
         await intake(s, doc('orig', 'S', { documentId: 'D' }), ['R']);
@@ -674,6 +717,31 @@ export function storeContract(backend: StoreBackend): void {
         assert.equal(r1?.stateDescription, undefined);
         assert.equal(r1?.updatedAt.getTime(), later(2).getTime());
         assert.equal(await s.updateDeliveryIf('d1', 'R9', { state: 'pending' }, done), false, 'an unknown delivery');
+      });
+
+      withStore('the acknowledgement as one compare-and-set: only an open delivery, only a real change', async (o) => {
+        const s = o.store;
+        await intake(s, doc('d1', 'S'), ['R1', 'R2']);
+        const ack = (state: AckState, stateDescription: string | null, at: number) =>
+          ({ state, stateDescription, updatedAt: later(at) }) as const;
+        const r1 = async () => (await s.getDeliveriesTo('d1', ['R1']))[0];
+        assert.equal(await s.acknowledgeDelivery('d1', 'R1', ack('processing', 'reading', 1)), true);
+        assert.equal((await r1())?.stateDescription, 'reading');
+        assert.equal(await s.acknowledgeDelivery('d1', 'R1', ack('processing', 'reading', 2)), false, 'no change');
+        assert.equal((await r1())?.updatedAt.getTime(), later(1).getTime());
+        assert.equal(await s.acknowledgeDelivery('d1', 'R1', ack('processing', null, 3)), true, 'description cleared');
+        assert.equal(await s.acknowledgeDelivery('d1', 'R1', ack('processing', null, 4)), false, 'still none');
+        assert.equal(await s.acknowledgeDelivery('d1', 'R1', ack('fail', null, 5)), true);
+        assert.equal(await s.acknowledgeDelivery('d1', 'R1', ack('done', null, 6)), true);
+        assert.equal(await s.acknowledgeDelivery('d1', 'R1', ack('fail', 'late', 7)), false, 'done stays done');
+        const done = await r1();
+        assert.equal(done?.state, 'done');
+        assert.equal(done?.stateDescription, undefined);
+        assert.equal(done?.updatedAt.getTime(), later(6).getTime());
+        await s.updateDelivery('d1', 'R2', { state: 'withdrawn', updatedAt: later(8) });
+        assert.equal(await s.acknowledgeDelivery('d1', 'R2', ack('done', null, 9)), false, 'withdrawn');
+        assert.equal((await s.getDeliveriesTo('d1', ['R2']))[0]?.state, 'withdrawn');
+        assert.equal(await s.acknowledgeDelivery('d1', 'R9', ack('done', null, 10)), false, 'an unknown delivery');
       });
     });
 
@@ -940,6 +1008,47 @@ export function storeContract(backend: StoreBackend): void {
         assert.equal(entries.length, 40);
         assertChain(entries);
       });
+
+      withStore(
+        'transactions rolled back after appending leave one gap-free chain and the counter at its head',
+        async (o) => {
+          const s = o.store;
+          const counter = async () =>
+            Number((await o.sql("SELECT value FROM counters WHERE name = 'audit_id'"))[0]?.['value']);
+          // one batch (or several) of transactions appending one or two entries each; every third one fails after
+          // appending, so it must leave neither its entries nor its ids behind
+          const outcomes = await Promise.allSettled(
+            Array.from({ length: 30 }, (_, i) =>
+              s.transaction(async (tx) => {
+                await recordAudit(tx, { actor: 'a', action: 'fetch', subject: `d${i}` });
+                if (i % 2 === 0) await recordAudit(tx, { actor: 'a', action: 'ack', subject: `d${i}` });
+                if (i % 3 === 1) throw new Error(`refused ${i}`);
+              }),
+            ),
+          );
+          assert.equal(outcomes.filter((r) => r.status === 'rejected').length, 10);
+          let entries = await allAudit(s);
+          assert.equal(entries.length, 30);
+          assertChain(entries);
+          assert.deepEqual(
+            entries.filter((e) => e.action === 'fetch').map((e) => e.subject),
+            Array.from({ length: 30 }, (_, i) => `d${i}`).filter((_, i) => i % 3 !== 1),
+          );
+          assert.equal(await counter(), 30);
+          // the failing one last in its batch, and alone: the next append still follows the head
+          await assert.rejects(
+            s.transaction(async (tx) => {
+              await recordAudit(tx, { actor: 'a', action: 'fetch', subject: 'x' });
+              throw new Error('refused');
+            }),
+          );
+          await s.appendAudit({ at: now, actor: 'b', action: 'accept', outcome: 'ok', payload: '{}' });
+          entries = await allAudit(s);
+          assert.equal(entries.length, 31);
+          assertChain(entries);
+          assert.equal(await counter(), 31);
+        },
+      );
     });
 
     // ---- console (migration 009) ----

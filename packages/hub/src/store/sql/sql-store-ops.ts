@@ -4,7 +4,7 @@
 import { entryHash } from '@lienthong/trust';
 import { type Kysely, sql } from 'kysely';
 import { chainEntry, entryHashOfText } from '../../audit/chain-entry.js';
-import type { DeliveryState, MessageType } from '../../core/contract.js';
+import type { AckState, DeliveryState, MessageType } from '../../core/contract.js';
 import type {
   AgencyFilter,
   AgencyPatch,
@@ -72,6 +72,7 @@ import {
   saveAttachmentInspection,
 } from './attachment-inspection-queries.js';
 import {
+  auditAppendedInBatch,
   auditHead,
   insertAuditCheckpoint,
   latestAuditCheckpoint,
@@ -81,6 +82,7 @@ import {
 import * as consoleLists from './console-list-queries.js';
 import * as consoleQ from './console-queries.js';
 import type { Database, DeliveriesTable, DocumentsTable, FederationOutboxTable } from './database.js';
+import { deferredEvents, type EventRow } from './deferred-events.js';
 import { getInlineBlob, inlineBlobSize, insertInlineBlobs, referencedBlobKeys } from './inline-blob-queries.js';
 import { limitAtLeast, ONE_ROW } from './literal-limits.js';
 import { insertRows, precompiled } from './precompiled.js';
@@ -665,10 +667,8 @@ export class SqlStoreOps implements StoreOps {
 
   async insertEvents(list: EventRecord[]): Promise<void> {
     if (list.length === 0) return;
-    await insertRows(
-      this.db,
-      'events',
-      list.map((e) => ({
+    const rows = list.map(
+      (e): EventRow => ({
         doc_id: e.docId,
         recipient: e.recipient ?? null,
         at: e.at.getTime(),
@@ -677,8 +677,12 @@ export class SqlStoreOps implements StoreOps {
         detail: e.detail ?? null,
         status_code: e.statusCode ?? null,
         related_doc_id: e.relatedDocId ?? null,
-      })),
+      }),
     );
+    // in a SQLite group-commit batch: written with the batch's other events before its COMMIT
+    const deferred = deferredEvents(this.db);
+    if (deferred) deferred.add(rows);
+    else await insertRows(this.db, 'events', rows);
   }
 
   async listEvents(docId: string): Promise<EventRecord[]> {
@@ -716,8 +720,10 @@ export class SqlStoreOps implements StoreOps {
     return this.db;
   }
 
-  /** told of each entry appended (PostgreSQL's batch keeps the chain's head in memory) */
-  protected auditAppended(_id: number, _hash: string): void {}
+  /** told of each entry appended (a batch keeps the chain's head in memory: SQLite's, PostgreSQL's) */
+  protected auditAppended(id: number, hash: string): void {
+    auditAppendedInBatch(this.db, id, hash);
+  }
 
   auditHead(): Promise<{ id: number; hash: string } | undefined> {
     return auditHead(this.db);
@@ -1235,6 +1241,28 @@ export class SqlStoreOps implements StoreOps {
   }
   async listConsoleOutbox(q: ConsoleListQuery & { senders: readonly string[] }): Promise<DocumentRecord[]> {
     return (await consoleLists.listConsoleOutbox(this.db, q)).map(toDocument);
+  }
+
+  async acknowledgeDelivery(
+    docId: string,
+    recipient: string,
+    ack: { state: AckState; stateDescription: string | null; updatedAt: Date },
+  ): Promise<boolean> {
+    const { rows } = await precompiled(
+      this.db,
+      'acknowledgeDelivery',
+      [docId, recipient, ack.state, ack.stateDescription, ack.updatedAt.getTime()],
+      (slot) =>
+        this.db
+          .updateTable('deliveries')
+          .set({ state: slot(2), state_description: slot(3), updated_at: slot(4) })
+          .where('doc_id', '=', slot(0))
+          .where('recipient', '=', slot(1))
+          .where('state', 'not in', ['done', 'withdrawn'])
+          .where((eb) => eb.or([eb('state', '<>', slot(2)), eb('state_description', 'is distinct from', slot(3))]))
+          .returning('recipient'),
+    );
+    return rows.length > 0;
   }
 }
 

@@ -1,91 +1,81 @@
-// Counters a group-commit batch hands out from memory. A batch is one transaction on the store's only
-// writer connection: its first `UPDATE counters … RETURNING` takes SQLite's write lock, which the batch
-// holds until its COMMIT, so no connection can move a counter meanwhile and the next values are the one
-// read plus one, plus two… Each counter's last value is written back once, just before COMMIT. The audit
-// chain's head likewise: after a batch's first append, the next entry links to the hash just computed.
-// This saves the batch's later transactions three statements per accepted package and two per fetched
-// and acknowledged one (docs/BENCHMARKS.md, session 5); PostgreSQL's batch does the same (pg-batch.ts).
+// The sequence counters of a group-commit batch, handed out from memory. A batch is one transaction on
+// the store's only writer connection: its first `UPDATE counters … RETURNING` takes SQLite's write lock,
+// which the batch holds until its COMMIT, so no connection can move a counter meanwhile and the next values
+// are the one read plus one, plus two… Each counter's last value is written back once, just before COMMIT:
+// two statements fewer per accepted package (docs/BENCHMARKS.md, session 5). The audit chain's counter and
+// head are kept the same way by store/sql/audit-chain-queries.ts; PostgreSQL's batch does both itself
+// (store/postgres/pg-batch.ts).
 //
-// A transaction of the batch that fails is rolled back to its savepoint; its values go back to what they
-// were when it started (a counter it was the first to read is read again by the next one, from the row
-// the rollback restored). Whoever reads the `counters` table itself inside a batch must write these
-// values back first (`writeBack`): the rows lag behind memory until then.
+// A transaction of the batch that is rolled back to its savepoint gives its values back: they are what they
+// were when it started (a counter it was the first to read is read again by the next one, from the row the
+// rollback restored). Whoever reads the `counters` table itself inside a batch must write the values back
+// first (`writeBack`): the rows lag behind memory until then.
 
-/** The counters a batch keeps in memory: moved by every accepted package, fetch and acknowledgement. */
-export type BatchCounter = 'document_seq' | 'delivery_seq' | 'audit_id';
+import type { Kysely } from 'kysely';
+import type { BatchMember } from '../sql/batch-members.js';
+import type { Database } from '../sql/database.js';
+import { precompiled } from '../sql/precompiled.js';
 
-export const BATCH_COUNTERS: ReadonlySet<string> = new Set<BatchCounter>(['document_seq', 'delivery_seq', 'audit_id']);
+/** The counters a batch keeps in memory: moved by every accepted package and delivery. */
+export type BatchCounter = 'document_seq' | 'delivery_seq';
 
-export interface AuditHead {
-  id: number;
-  hash: string;
-}
+export const BATCH_COUNTERS: ReadonlySet<string> = new Set<BatchCounter>(['document_seq', 'delivery_seq']);
 
-export interface CountersSnapshot {
-  values: Map<BatchCounter, number>;
-  dirty: Set<BatchCounter>;
-  auditHead: AuditHead | undefined;
-}
+/** the name of this member in a batch (batch-members.ts) */
+export const BATCH_COUNTERS_MEMBER = 'counters';
 
-/** Runs one statement on the batch's connection. */
-export type RunStatement = (sql: string, parameters: readonly unknown[]) => unknown;
-
-export class BatchCounters {
+interface State {
   /** the last value handed out, per counter the batch has read */
-  private values = new Map<BatchCounter, number>();
+  values: Map<BatchCounter, number>;
   /** counters whose row is behind `values` */
-  private dirty = new Set<BatchCounter>();
-  /** the newest audit entry of the batch: the next one links to it */
-  auditHead: AuditHead | undefined;
+  dirty: Set<BatchCounter>;
+}
+
+export class BatchCounters implements BatchMember {
+  private state: State = { values: new Map(), dirty: new Set() };
+  /** as it was when the running transaction started (made during it: nothing read) */
+  private saved: State = { values: new Map(), dirty: new Set() };
 
   /** The next value: from memory once the batch has read the counter, else `read` (the UPDATE … RETURNING). */
   async next(name: BatchCounter, read: () => Promise<number>): Promise<number> {
-    const held = this.values.get(name);
+    const held = this.state.values.get(name);
     if (held === undefined) {
       const value = await read();
-      this.values.set(name, value);
+      this.state.values.set(name, value);
       return value;
     }
-    this.values.set(name, held + 1);
-    this.dirty.add(name);
+    this.state.values.set(name, held + 1);
+    this.state.dirty.add(name);
     return held + 1;
   }
 
-  /**
-   * The next audit id and the hash it links to, from memory once the batch has appended an entry;
-   * else `read` (which moves the counter and reads the previous entry's hash in one statement).
-   */
-  async auditLink(read: () => Promise<{ id: number; prevHash: string }>): Promise<{ id: number; prevHash: string }> {
-    const head = this.auditHead;
-    if (head === undefined || this.values.get('audit_id') !== head.id) {
-      const link = await read();
-      this.values.set('audit_id', link.id);
-      return link;
-    }
-    this.values.set('audit_id', head.id + 1);
-    this.dirty.add('audit_id');
-    return { id: head.id + 1, prevHash: head.hash };
-  }
-
-  appended(id: number, hash: string): void {
-    this.auditHead = { id, hash };
-  }
-
   /** Writes back the counters handed out from memory since the last write-back. */
-  async writeBack(run: RunStatement): Promise<void> {
-    for (const name of this.dirty) {
-      await run('update "counters" set "value" = ? where "name" = ?', [this.values.get(name), name]);
+  async writeBack(trx: Kysely<Database>): Promise<void> {
+    for (const name of this.state.dirty) {
+      await precompiled(trx, 'setCounter', [this.state.values.get(name), name], (slot) =>
+        trx
+          .updateTable('counters')
+          .set({ value: slot(0) })
+          .where('name', '=', slot(1)),
+      );
     }
-    this.dirty.clear();
+    this.state.dirty.clear();
   }
 
-  snapshot(): CountersSnapshot {
-    return { values: new Map(this.values), dirty: new Set(this.dirty), auditHead: this.auditHead };
+  itemStarted(): void {
+    this.saved = copy(this.state);
   }
 
-  restore(s: CountersSnapshot): void {
-    this.values = new Map(s.values);
-    this.dirty = new Set(s.dirty);
-    this.auditHead = s.auditHead;
+  itemRolledBack(): void {
+    // the savepoint restored the rows as they were then: so are the values
+    this.state = copy(this.saved);
   }
+
+  beforeCommit(trx: Kysely<Database>): Promise<void> {
+    return this.writeBack(trx);
+  }
+}
+
+function copy(s: State): State {
+  return { values: new Map(s.values), dirty: new Set(s.dirty) };
 }

@@ -7,6 +7,7 @@
 // items before it, exactly as if they had been committed one by one.
 
 import { type Kysely, sql, type Transaction } from 'kysely';
+import { openBatchMembers } from '../sql/batch-members.js';
 import type { Database } from '../sql/database.js';
 
 /**
@@ -25,8 +26,6 @@ export interface BatchDurability {
    * without it they go through Kysely's executor.
    */
   run?: (statement: 'savepoint item' | 'release item' | 'rollback to item') => void;
-  /** the last statements of a batch that committed something, before its COMMIT (a failure fails the batch) */
-  beforeCommit?: (trx: Transaction<Database>) => Promise<void>;
 }
 
 interface Item {
@@ -103,6 +102,7 @@ export class GroupCommitter {
       return;
     }
     const outcomes: Array<{ ok: true; value: unknown } | { ok: false; err: unknown }> = [];
+    const members = openBatchMembers(trx);
     try {
       if (batch.length === 1) {
         // alone: no savepoint needed, a failure rolls the whole transaction back
@@ -115,6 +115,7 @@ export class GroupCommitter {
         };
         for (const item of batch) {
           await exec('savepoint item');
+          for (const m of members.values()) m.itemStarted();
           try {
             const value = await item.fn(trx);
             await exec('release item');
@@ -123,11 +124,12 @@ export class GroupCommitter {
             // if this fails too (SQLite rolled the whole transaction back), the batch fails below
             await exec('rollback to item');
             await exec('release item');
+            for (const m of members.values()) m.itemRolledBack();
             outcomes.push({ ok: false, err });
           }
         }
       }
-      await this.durability.beforeCommit?.(trx);
+      for (const m of members.values()) await m.beforeCommit(trx);
       await trx.commit().execute();
       await this.restore();
       // durable before anyone is answered

@@ -4,9 +4,10 @@ import { mkdirSync } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { CompiledQuery, Kysely, SqliteDialect, sql, type Transaction } from 'kysely';
+import { Kysely, SqliteDialect, sql, type Transaction } from 'kysely';
 import { fsyncFile } from '../../blobs/fs/fsync-dir.js';
 import { nextAuditLink } from '../sql/audit-chain-queries.js';
+import { batchMember } from '../sql/batch-members.js';
 import type { Database } from '../sql/database.js';
 import { runMigrations } from '../sql/migrator.js';
 import { runDirectly } from '../sql/precompiled.js';
@@ -29,7 +30,7 @@ import type {
   StoreOps,
   WebhookRecord,
 } from '../store.js';
-import { BATCH_COUNTERS, type BatchCounter, BatchCounters, type RunStatement } from './batch-counters.js';
+import { BATCH_COUNTERS, BATCH_COUNTERS_MEMBER, type BatchCounter, BatchCounters } from './batch-counters.js';
 import { GroupCommitter } from './group-commit.js';
 import { migrations } from './migrations/index.js';
 import { ReadCache } from './read-cache.js';
@@ -93,16 +94,13 @@ export class SqliteStore extends SqlStoreOps implements Store {
     // write on the connection stays at FULL.
     this.groupCommit = new GroupCommitter(db, {
       beforeBatch: async (d) => {
-        this.batch = new BatchCounters();
         checkpointer?.start();
         await sql`pragma synchronous = normal`.execute(d);
       },
       afterBatch: async (d) => {
-        this.batch = undefined;
         cache.batchEnded();
         await sql`pragma synchronous = full`.execute(d);
       },
-      beforeCommit: async (trx) => this.batch?.writeBack(statementRunner(trx, direct)),
       syncAfterCommit: () => this.wal.sync(),
       ...(direct ? { run: (statement: string) => void direct.run(statement, []) } : {}),
     });
@@ -112,14 +110,7 @@ export class SqliteStore extends SqlStoreOps implements Store {
     return this.groupCommit.run((trx) => {
       const direct = this.direct;
       if (direct) runDirectly(trx, (statement, parameters) => direct.run(statement, parameters));
-      const batch = this.batch;
-      if (!batch) return fn(new SqliteTxOps(trx, this.cache));
-      // a transaction that fails is rolled back to its savepoint: the batch's counters go back with it
-      const before = batch.snapshot();
-      return fn(new SqliteTxOps(trx, this.cache, batch)).catch((err: unknown) => {
-        batch.restore(before);
-        throw err;
-      });
+      return fn(new SqliteTxOps(trx, this.cache));
     });
   }
 
@@ -177,8 +168,6 @@ export class SqliteStore extends SqlStoreOps implements Store {
 
   /** the WAL file, fsync'd after each group commit through a descriptor kept open */
   private readonly wal: WalSync;
-  /** the running batch's counters, handed out from memory (batch-counters.ts) */
-  private batch: BatchCounters | undefined;
 
   // console statistics: the overdue count names its covering partial index (stats-queries.ts)
   override overdueDeliveries(q: OverdueQuery): Promise<OverdueSummary> {
@@ -220,24 +209,23 @@ class SqliteTxOps extends SqlStoreOps {
   constructor(
     trx: Transaction<Database>,
     private readonly cache: ReadCache,
-    /** the group-commit batch this transaction runs in */
-    private readonly batch?: BatchCounters,
   ) {
     super(trx);
   }
 
+  /** in a group-commit batch, from memory after the batch's first read (batch-counters.ts) */
   protected override next(name: Parameters<SqlStoreOps['next']>[0]): Promise<number> {
-    const batch = this.batch;
-    if (!batch || !BATCH_COUNTERS.has(name)) return super.next(name);
-    return batch.next(name as BatchCounter, () => super.next(name));
-  }
-  protected override auditAppended(id: number, hash: string): void {
-    this.batch?.appended(id, hash);
+    const counters = BATCH_COUNTERS.has(name) ? this.batchCounters() : undefined;
+    if (!counters) return super.next(name);
+    return counters.next(name as BatchCounter, () => super.next(name));
   }
   // reads the delivery_seq row: the batch's counters are written back first
   override async putWebhook(webhook: NewWebhookRecord, at: Date): Promise<WebhookRecord> {
-    await this.batch?.writeBack(statementRunner(this.db as Transaction<Database>, undefined));
+    await this.batchCounters()?.writeBack(this.db);
     return super.putWebhook(webhook, at);
+  }
+  private batchCounters(): BatchCounters | undefined {
+    return batchMember(this.db, BATCH_COUNTERS_MEMBER, () => new BatchCounters());
   }
 
   override getAgency(code: string): Promise<AgencyRecord | undefined> {
@@ -258,8 +246,7 @@ class SqliteTxOps extends SqlStoreOps {
   }
   // SQLite has one writer at a time: the counter and the previous hash can be read by one statement
   protected override auditLink(): Promise<{ id: number; prevHash: string }> {
-    const batch = this.batch;
-    return batch ? batch.auditLink(() => nextAuditLink(this.db)) : nextAuditLink(this.db);
+    return nextAuditLink(this.db);
   }
   override insertAgency(a: NewAgencyRecord, at: Date): Promise<AgencyRecord> {
     this.cache.written();
@@ -273,10 +260,4 @@ class SqliteTxOps extends SqlStoreOps {
     this.cache.written();
     return super.putCredential(c);
   }
-}
-
-/** Statements on the batch's connection: directly on the statement cache, or through Kysely's executor. */
-function statementRunner(trx: Transaction<Database>, direct: CachingDatabase | undefined): RunStatement {
-  if (direct) return (statement, parameters) => direct.run(statement, parameters);
-  return (statement, parameters) => trx.executeQuery(CompiledQuery.raw(statement, [...parameters]));
 }

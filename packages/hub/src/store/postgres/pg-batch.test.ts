@@ -188,7 +188,15 @@ describe('deferred writes of the PostgreSQL group commit', { skip }, () => {
           // the first statement needing an answer carries the previous transaction's last writes and RELEASE
           await tx.getDocument('none');
           // the 4th fails in that first statement itself (after the 3rd's end went through)
-          if (i === 3) await tx.listInbox({ recipients: ['R'], messageType: 'edoc', states: ['pending'], limit: -1 });
+          // (a date the server refuses: an invalid number for the bigint column)
+          if (i === 3)
+            await tx.listInbox({
+              recipients: ['R'],
+              messageType: 'edoc',
+              states: ['pending'],
+              limit: 10,
+              fromDate: new Date(Number.NaN),
+            });
           // the 2nd's document insert fails when the 3rd's first read carries it: the 3rd reads again
           await tx.insertDocument(doc(docId, 's'));
           await recordAudit(tx, { actor: 's', action: 'accept', subject: docId });
@@ -201,7 +209,7 @@ describe('deferred writes of the PostgreSQL group commit', { skip }, () => {
       ['fulfilled', 'rejected', 'fulfilled', 'rejected', 'fulfilled'],
     );
     assert.equal((outcomes[1] as PromiseRejectedResult).reason.code, '23505');
-    assert.equal((outcomes[3] as PromiseRejectedResult).reason.code, '2201W');
+    assert.equal((outcomes[3] as PromiseRejectedResult).reason.code, '22P02');
     for (const docId of ['tail-0', 'tail-2', 'tail-4']) assert.ok(await store.getDocument(docId), docId);
     assert.equal(await store.getDocument('tail-3'), undefined);
     await assertCountersGapFree();

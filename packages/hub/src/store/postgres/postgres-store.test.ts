@@ -139,4 +139,44 @@ describe('PostgreSQL store', { skip }, () => {
       await db.drop();
     }
   });
+
+  test('committed document rows are kept by each node: a second read makes no round trip', async () => {
+    const db = await createTestDatabase();
+    const store = await openPostgresStore({ url: db.url });
+    const other = await openPostgresStore({ url: db.url });
+    try {
+      const at = new Date('2026-11-21T03:00:00Z');
+      const docId = 'kept-document-000000001';
+      // unknown ids are not kept: the document may be committed in a moment
+      assert.equal(await store.getDocument(docId), undefined);
+      await other.insertDocument({
+        docId,
+        messageType: 'edoc',
+        sender: 'S',
+        submittedBy: 'S',
+        documentId: 'S,2026/11/21,1/X',
+        businessType: 0,
+        blobKey: 'a'.repeat(64),
+        xmlStart: 0,
+        xmlEnd: 10,
+        sha256: 'a'.repeat(64),
+        size: 10,
+        acceptedAt: at,
+      });
+      const first = await store.getDocument(docId);
+      assert.equal(first?.docId, docId);
+      const counter = store.statements!;
+      const before = counter.total;
+      const second = await store.getDocument(docId);
+      assert.equal(counter.total, before);
+      assert.deepEqual(second, first);
+      // a copy: what a caller does to it stays with the caller
+      second!.sender = 'changed';
+      assert.equal((await store.getDocument(docId))?.sender, 'S');
+    } finally {
+      await store.close();
+      await other.close();
+      await db.drop();
+    }
+  });
 });

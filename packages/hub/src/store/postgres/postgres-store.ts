@@ -165,6 +165,9 @@ export async function migratePostgresDatabase(url: string): Promise<Migration[]>
   }
 }
 
+/** committed document rows a node keeps (getDocument) */
+const KEPT_DOCUMENTS = 4096;
+
 export class PostgresStore extends PostgresStoreOps implements Store {
   private closed = false;
   /** round trips to the server, as the SQLite store counts its statements (intake-bench prints them) */
@@ -264,6 +267,28 @@ export class PostgresStore extends PostgresStoreOps implements Store {
   override insertDocument(d: NewDocumentRecord): Promise<DocumentRecord> {
     return this.transaction((tx) => tx.insertDocument(d));
   }
+
+  /**
+   * A committed document row never changes (the hub updates and deletes none), on this node or any other:
+   * the rows read last are kept, so the recipients of a package fetching it do not each read its row
+   * (one round trip of each fetch). Unknown ids are not kept: the document may be committed in a moment.
+   */
+  override async getDocument(docId: string): Promise<DocumentRecord | undefined> {
+    const kept = this.documents.get(docId);
+    if (kept) {
+      this.documents.delete(docId);
+      this.documents.set(docId, kept);
+      return { ...kept };
+    }
+    const row = await super.getDocument(docId);
+    if (row) {
+      if (this.documents.size >= KEPT_DOCUMENTS) this.documents.delete(this.documents.keys().next().value!);
+      this.documents.set(docId, { ...row });
+    }
+    return row;
+  }
+  /** document rows read last, least recently used first */
+  private readonly documents = new Map<string, DocumentRecord>();
   override insertDelivery(docId: string, recipient: string, at: Date): Promise<DeliveryRecord> {
     return this.transaction((tx) => tx.insertDelivery(docId, recipient, at));
   }

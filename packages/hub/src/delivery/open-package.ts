@@ -32,9 +32,14 @@ export async function openPackage(ctx: HubContext, p: Principal, docId: string):
   // Open the blob before recording the read: a missing blob must not count as a delivery. Opened once
   // (one read of an inline blob, one file handle); the hub's TraceHeader is spliced in as it streams.
   const range = { start: doc.xmlStart, end: doc.xmlEnd };
+  const at = Math.max(0, (doc.traceOffset ?? doc.xmlStart) - doc.xmlStart);
+  const keptKey = splice === undefined ? undefined : splicedPackageKey(doc.blobKey, range.start, range.end, at, splice);
+  // the package as another recipient just got it: made from this very blob (its content address), so the
+  // blob exists and need not be read again
+  const kept = keptKey === undefined ? undefined : splicedCache(ctx).peek(keptKey);
   // a small package kept inline is taken whole (one buffer, no stream machinery)
-  const inline = await ctx.blobs.inlineBytes?.(doc.blobKey, range);
-  const xml = inline ? undefined : await ctx.blobs.open(doc.blobKey, range);
+  const inline = kept ? undefined : await ctx.blobs.inlineBytes?.(doc.blobKey, range);
+  const xml = kept || inline ? undefined : await ctx.blobs.open(doc.blobKey, range);
 
   if (readable.length > 0)
     await recordFetch(
@@ -45,14 +50,14 @@ export async function openPackage(ctx: HubContext, p: Principal, docId: string):
     );
 
   const contentType = 'application/xml; charset=utf-8';
-  if (inline) {
-    const at = Math.max(0, doc.traceOffset! - doc.xmlStart);
+  if (kept || inline) {
     const bytes =
-      splice === undefined
-        ? inline
-        : splicedCache(ctx).get(splicedPackageKey(doc.blobKey, range.start, range.end, at, splice), () =>
-            Buffer.concat([inline.subarray(0, at), spliceBytes!, inline.subarray(at)], size),
-          );
+      kept ??
+      (keptKey === undefined
+        ? inline!
+        : splicedCache(ctx).get(keptKey, () =>
+            Buffer.concat([inline!.subarray(0, at), spliceBytes!, inline!.subarray(at)], size),
+          ));
     // the stream only for a caller that asks for it (the /v1 route sends the bytes)
     let stream: Readable | undefined;
     return {

@@ -37,3 +37,11 @@ test('the key names the blob, its range, the TraceHeader and where it goes', () 
   ]);
   assert.equal(keys.size, 6);
 });
+
+test('peek: the kept bytes without making them, and nothing for a key not kept', () => {
+  const cache = new SplicedPackageCache(1024);
+  assert.equal(cache.peek('k'), undefined);
+  const made = cache.get('k', () => Buffer.from('spliced'));
+  assert.equal(cache.peek('k'), made);
+  assert.equal(cache.peek('other'), undefined);
+});

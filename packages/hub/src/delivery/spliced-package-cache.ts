@@ -15,15 +15,21 @@ export class SplicedPackageCache {
 
   constructor(private readonly maxBytes = DEFAULT_MAX_BYTES) {}
 
-  /** the bytes for `key`, made by `splice` when not kept (and kept if small enough) */
-  get(key: string, splice: () => Buffer): Buffer {
+  /** the bytes kept for `key`, if they are (then used most recently) */
+  peek(key: string): Buffer | undefined {
     const hit = this.kept.get(key);
     if (hit) {
       // most recently used last
       this.kept.delete(key);
       this.kept.set(key, hit);
-      return hit;
     }
+    return hit;
+  }
+
+  /** the bytes for `key`, made by `splice` when not kept (and kept if small enough) */
+  get(key: string, splice: () => Buffer): Buffer {
+    const hit = this.peek(key);
+    if (hit) return hit;
     const made = splice();
     if (made.length <= this.maxBytes / 16) {
       this.kept.set(key, made);

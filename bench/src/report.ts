@@ -414,7 +414,8 @@ export function renderReport(r: BenchResults, plots: string[] = [], postgres?: B
       '`node --cpu-prof`; each flame graph shows one thread of the hub: a box is a function, as wide as the time',
       'spent in it and in what it called, callers below (hover a box for its figures). Idle time is left out.',
       'Only the measurement window is kept (start-up and the delivery preload are cut off). Profiling slows the hub',
-      'down, so these runs are not measurements.',
+      'down, so these runs are not measurements. On the embedded store the hub has one worker thread even without',
+      'intake workers: the WAL checkpointer (`store/sqlite/wal-checkpointer.ts`); its graph is the "worker" one then.',
       '',
     );
     for (const p of r.profiles) {

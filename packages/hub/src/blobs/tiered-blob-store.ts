@@ -9,6 +9,7 @@
 
 import { createHash, type Hash } from 'node:crypto';
 import { Readable } from 'node:stream';
+import { RecentBytesCache } from '../core/recent-bytes-cache.js';
 import type { Store } from '../store/store.js';
 import type { BlobStore, ByteRange, StoredFile, TempBlob } from './blob-store.js';
 
@@ -35,24 +36,19 @@ export class TieredBlobStore implements BlobStore {
     this.inlineThreshold = opts.inlineThreshold ?? 256 * 1024;
     this.memoryBudget = opts.memoryBudget ?? 64 * 1024 * 1024;
     this.readCacheBytes = opts.readCacheBytes ?? 16 * 1024 * 1024;
+    this.cached = new RecentBytesCache(this.readCacheBytes);
   }
 
   // Inline blobs read lately, by key. Keys are content addresses (the bytes' SHA-256): a key always
   // names the same bytes, so a kept copy never goes stale. A package to many recipients is fetched by
   // each of them, mostly at the same moment: one database read (shared while it runs) serves them all.
   private readonly readCacheBytes: number;
-  private readonly cached = new Map<string, Uint8Array>();
-  private cachedBytes = 0;
+  private readonly cached: RecentBytesCache;
   private readonly loading = new Map<string, Promise<Uint8Array | undefined>>();
 
   private async inlineRead(key: string): Promise<Uint8Array | undefined> {
-    const hit = this.cached.get(key);
-    if (hit) {
-      // most recently used last
-      this.cached.delete(key);
-      this.cached.set(key, hit);
-      return hit;
-    }
+    const hit = this.cached.peek(key);
+    if (hit) return hit;
     const pending = this.loading.get(key);
     if (pending) return pending;
     const load = this.store.getInlineBlob(key);
@@ -60,15 +56,7 @@ export class TieredBlobStore implements BlobStore {
     this.loading.set(key, load);
     try {
       const bytes = await load;
-      if (bytes && bytes.byteLength <= this.readCacheBytes / 16) {
-        this.cached.set(key, bytes);
-        this.cachedBytes += bytes.byteLength;
-        for (const [k, b] of this.cached) {
-          if (this.cachedBytes <= this.readCacheBytes) break;
-          this.cached.delete(k);
-          this.cachedBytes -= b.byteLength;
-        }
-      }
+      if (bytes) this.cached.keep(key, bytes);
       return bytes;
     } finally {
       this.loading.delete(key);

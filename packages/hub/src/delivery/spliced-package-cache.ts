@@ -6,46 +6,35 @@
 // same key always names the same bytes), the range taken from it, where the TraceHeader goes and the
 // TraceHeader itself. A kept copy can therefore never differ from what a fresh splice would give.
 
+import { RecentBytesCache } from '../core/recent-bytes-cache.js';
+
 /** most bytes kept (least recently used out) */
 const DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
 
 export class SplicedPackageCache {
-  private readonly kept = new Map<string, Buffer>();
-  private bytes = 0;
+  private readonly kept: RecentBytesCache<Buffer>;
 
-  constructor(private readonly maxBytes = DEFAULT_MAX_BYTES) {}
+  constructor(maxBytes = DEFAULT_MAX_BYTES) {
+    this.kept = new RecentBytesCache(maxBytes);
+  }
 
   /** the bytes kept for `key`, if they are (then used most recently) */
   peek(key: string): Buffer | undefined {
-    const hit = this.kept.get(key);
-    if (hit) {
-      // most recently used last
-      this.kept.delete(key);
-      this.kept.set(key, hit);
-    }
-    return hit;
+    return this.kept.peek(key);
   }
 
   /** the bytes for `key`, made by `splice` when not kept (and kept if small enough) */
   get(key: string, splice: () => Buffer): Buffer {
-    const hit = this.peek(key);
+    const hit = this.kept.peek(key);
     if (hit) return hit;
     const made = splice();
-    if (made.length <= this.maxBytes / 16) {
-      this.kept.set(key, made);
-      this.bytes += made.length;
-      for (const [k, b] of this.kept) {
-        if (this.bytes <= this.maxBytes) break;
-        this.kept.delete(k);
-        this.bytes -= b.length;
-      }
-    }
+    this.kept.keep(key, made);
     return made;
   }
 
   /** bytes kept now */
   get size(): number {
-    return this.bytes;
+    return this.kept.size;
   }
 }
 

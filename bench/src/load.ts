@@ -16,6 +16,13 @@ export interface Latency {
   max: number;
 }
 
+/** what a fresh hub was sent, untimed, before its measured window */
+export interface WarmUp {
+  packages: number;
+  seconds: number;
+  perSecond: number;
+}
+
 export interface Measurement {
   label: string;
   clients: number;
@@ -46,6 +53,8 @@ export interface Measurement {
   /** delivery: hub CPU (user + system) per package fetched and acknowledged, ms */
   serverCpuMsPerPackage?: number;
   poolExhausted: boolean;
+  /** the untimed warm-up the hub had before this window (absent from older result files) */
+  warmUp?: WarmUp;
 }
 
 export function summarise(samples: number[]): Latency {

@@ -28,6 +28,8 @@ export interface LoadJob {
   pairs: Array<[string, string]>;
   /** first pool package to use */
   poolOffset?: number;
+  /** the pool's packages from this index on are not used (they are another window's warm-up) */
+  poolEnd?: number;
   /** start the pool again when it runs out (only where no dedupe applies: the bare endpoint) */
   cycle?: boolean;
   /** open loop: most requests outstanding at once; a send due beyond it is counted as dropped */
@@ -177,6 +179,7 @@ async function run(job: LoadJob): Promise<LoadResult> {
   }
 
   const offset = job.poolOffset ?? 0;
+  const end = Math.min(job.poolEnd ?? pool.length, pool.length);
   let next = offset;
   process.send!({ started: true });
   const cpu0 = process.cpuUsage();
@@ -186,7 +189,7 @@ async function run(job: LoadJob): Promise<LoadResult> {
   if (job.mode === 'closed') {
     const loop = async () => {
       while (now() < deadline) {
-        if (next >= pool.length) {
+        if (next >= end) {
           if (!job.cycle) {
             result.poolExhausted = true;
             return;
@@ -258,7 +261,7 @@ async function run(job: LoadJob): Promise<LoadResult> {
           dropped++;
           continue;
         }
-        if (next >= pool.length) {
+        if (next >= end) {
           result.poolExhausted = true;
           break;
         }

@@ -165,7 +165,7 @@ try {
       ...(option('--hub-node-args') ? { hubNodeArgs: option('--hub-node-args')!.split(' ').filter(Boolean) } : {}),
     };
     if (needsPool) {
-      const count = Number(option('--pool')) || (quick ? 2500 : 12000);
+      const count = Number(option('--pool')) || (quick ? 2500 : 16000);
       console.error(`generating ${count} signed packages (2 processes, not timed) …`);
       ctx.pool = await generatePool({
         dir: work,

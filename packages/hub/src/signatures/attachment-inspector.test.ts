@@ -128,6 +128,10 @@ test('inspections left pending by a crash are completed after a restart', async 
 
   const hub = await t.reopen();
   await hub.waitForInspections();
+  // the verdicts of a batch of pending attachments are saved in one transaction, not one each
+  const commits = (hub as unknown as { ctx: { store: { groupCommit: { stats: { items: number } } } } }).ctx.store
+    .groupCommit.stats;
+  assert.ok(commits.items < pending.n, `${commits.items} transactions since the restart for ${pending.n} attachments`);
   const tl = await hub.timeline(as(sender), docId);
   assert.equal(tl.attachments[0]?.signatures?.[0]?.status, 'valid');
   assert.equal(tl.documentSignature?.state, 'signed');

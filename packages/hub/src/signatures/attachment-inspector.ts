@@ -52,16 +52,29 @@ export class AttachmentInspector {
 
   private async drain(): Promise<void> {
     if (this.ctx.store.withClaimedAttachments) return this.drainClaimed();
+    const store = this.ctx.store;
     for (;;) {
-      const pending = (await this.ctx.store.listUninspectedAttachments(BATCH + this.failed.size)).filter(
-        (a) => !this.failed.has(key(a)),
-      );
+      const pending = (await store.listUninspectedAttachments(BATCH + this.failed.size))
+        .filter((a) => !this.failed.has(key(a)))
+        .slice(0, BATCH);
       if (pending.length === 0) return;
-      for (const a of pending.slice(0, BATCH)) {
-        if (this.closed) return;
-        const record = await this.verdict(a, this.ctx.store);
-        if (record) await this.ctx.store.transaction((tx) => tx.saveAttachmentInspection(record));
+      // the verdicts already known for these contents, in one look-up; the batch's new ones in one transaction
+      const known = new Map(
+        (await store.getAttachmentInspections([...new Set(pending.map((a) => a.sha256))])).map((r) => [r.sha256, r]),
+      );
+      const verdicts = new Map<string, AttachmentInspectionRecord>();
+      for (const a of pending) {
+        if (this.closed) break;
+        if (verdicts.has(a.sha256)) continue;
+        const record = known.get(a.sha256) ?? (await this.inspect(a));
+        if (record) verdicts.set(a.sha256, record);
       }
+      if (verdicts.size > 0) {
+        await store.transaction(async (tx) => {
+          for (const record of verdicts.values()) await tx.saveAttachmentInspection(record);
+        });
+      }
+      if (this.closed) return;
     }
   }
 
@@ -98,10 +111,24 @@ export class AttachmentInspector {
 
   /** the verdict on `a` (known already for its bytes, or inspected now); undefined when inspection failed */
   private async verdict(a: UninspectedAttachment, ops: StoreOps): Promise<AttachmentInspectionRecord | undefined> {
-    const { blobs, pki, logger } = this.ctx;
     try {
       const [known] = await ops.getAttachmentInspections([a.sha256]);
       if (known) return known;
+    } catch (err) {
+      this.failed.add(key(a));
+      this.ctx.logger.error(
+        { err, docId: a.docId, attachment: a.index },
+        'attachment inspection failed; retried at next start',
+      );
+      return undefined;
+    }
+    return this.inspect(a);
+  }
+
+  /** `a` inspected now; undefined when inspection failed (left pending, retried at the next start) */
+  private async inspect(a: UninspectedAttachment): Promise<AttachmentInspectionRecord | undefined> {
+    const { blobs, pki, logger } = this.ctx;
+    try {
       const checkedAt = new Date();
       const started = performance.now();
       const inspection = await inspectAttachment(blobByteSource(blobs, a.blobKey, a.size), {

@@ -89,6 +89,12 @@ const QNAME_RE = new RegExp(`^(?:(${NCNAME}):)?(${NCNAME})$`);
 const checkedNames = new Map<string, { prefix: string; local: string }>();
 const MAX_CHECKED_NAMES = 4096;
 
+/** What ends a tag's name: whitespace (as `\s` in a regular expression), "/" or ">". */
+function endsTagName(c: number): boolean {
+  if (c === 0x20 || c === 0x2f || c === 0x3e || (c >= 0x09 && c <= 0x0d)) return true;
+  return c > 0x7f && /\s/.test(String.fromCharCode(c));
+}
+
 function splitName(qname: string): { prefix: string; local: string } | undefined {
   let split = checkedNames.get(qname);
   if (split) return split;
@@ -588,12 +594,13 @@ export class XmlTokenizer {
   }
 
   private parseTagBody(source: string, offset: number): { qname: string; attributes: [string, string][] } {
-    const nameMatch = /^[^\s/>]+/.exec(source);
-    if (!nameMatch) this.fail('malformed', `tag without a name: "<${source.slice(0, 40)}"`, offset);
-    const qname = nameMatch[0];
-    const attributes: [string, string][] = [];
-    let i = qname.length;
+    // the name runs to the first whitespace, "/" or ">" (a scan, not a regular expression: it runs for every tag)
     const n = source.length;
+    let i = 0;
+    while (i < n && !endsTagName(source.charCodeAt(i))) i++;
+    if (i === 0) this.fail('malformed', `tag without a name: "<${source.slice(0, 40)}"`, offset);
+    const qname = i === n ? source : source.slice(0, i);
+    const attributes: [string, string][] = [];
     const attrRe = /\s+([^\s=/>"']+)\s*=\s*(?:"([^"]*)"|'([^']*)')/y;
     while (i < n) {
       attrRe.lastIndex = i;

@@ -169,10 +169,17 @@ export class Canonicalizer {
     this.frames.push({ namespaces, rendered });
   }
 
-  private utilizedPrefixes(token: StartToken, attributes: XmlAttribute[], namespaces: ReadonlyMap<string, string>) {
-    const prefixes = new Set<string>([token.name.prefix]);
-    for (const a of attributes) if (a.prefix !== '') prefixes.add(a.prefix);
-    for (const p of this.inclusivePrefixes) if (namespaces.has(p)) prefixes.add(p);
+  /** the prefixes exclusive canonicalization renders for this element, each once (an array: they are few) */
+  private utilizedPrefixes(
+    token: StartToken,
+    attributes: XmlAttribute[],
+    namespaces: ReadonlyMap<string, string>,
+  ): string[] {
+    const prefixes = [token.name.prefix];
+    for (const a of attributes) if (a.prefix !== '' && !prefixes.includes(a.prefix)) prefixes.push(a.prefix);
+    if (this.inclusivePrefixes.size > 0) {
+      for (const p of this.inclusivePrefixes) if (namespaces.has(p) && !prefixes.includes(p)) prefixes.push(p);
+    }
     return prefixes;
   }
 

@@ -13,8 +13,8 @@
 // group-commit batch (pg-batch.ts, DirectoryCache, checked against `directory_version`), which decides.
 // Only agencies found are cached: a code just created is always looked up.
 
-import pg from 'pg';
 import type { AgencyRecord } from '../store.js';
+import { ListeningConnection } from './listening-connection.js';
 import { DIRECTORY_CHANNEL } from './migrations/012-directory-notify.js';
 
 const MAX_AGENCIES = 10_000;
@@ -26,8 +26,6 @@ const HEARTBEAT_MS = 1_000;
  * agency is at most this stale even when the connection dies without a word (no FIN: a network cut).
  */
 const ALIVE_MS = 3_000;
-const MIN_BACKOFF_MS = 250;
-const MAX_BACKOFF_MS = 10_000;
 
 export interface SharedDirectoryStats {
   hits: number;
@@ -37,13 +35,7 @@ export interface SharedDirectoryStats {
 }
 
 export class SharedDirectoryCache {
-  private client: pg.Client | undefined;
-  private closed = false;
-  private reconnectTimer: NodeJS.Timeout | undefined;
-  private heartbeat: NodeJS.Timeout | undefined;
-  private failures = 0;
-  /** when the last `SELECT 1` answered on the listening connection was sent (or LISTEN, at first) */
-  private aliveAt = 0;
+  private readonly listener: ListeningConnection;
   /** moved by every invalidation: a read that started before one is not cached */
   private generation = 0;
   /** this node's directory writes in flight: nothing is answered nor cached meanwhile */
@@ -52,19 +44,37 @@ export class SharedDirectoryCache {
   readonly stats: SharedDirectoryStats = { hits: 0, misses: 0, invalidations: 0 };
 
   constructor(
-    private readonly url: string,
+    url: string,
     /** told when the listening connection is lost (it is opened again by itself) */
-    private readonly onError?: (err: Error) => void,
-  ) {}
+    onError?: (err: Error) => void,
+  ) {
+    this.listener = new ListeningConnection({
+      url,
+      channels: [DIRECTORY_CHANNEL],
+      applicationName: 'lienthong-directory',
+      heartbeatMs: HEARTBEAT_MS,
+      aliveMs: ALIVE_MS,
+      onNotification: () => {
+        this.stats.invalidations++;
+        this.invalidate();
+      },
+      // whatever changed while nobody listened is unknown: start empty
+      onOpen: () => this.invalidate(),
+      onLost: (err) => {
+        this.invalidate();
+        if (err) onError?.(err);
+      },
+    });
+  }
 
   /** Opens the listening connection; when it cannot, keeps trying in the background (the cache answers nothing meanwhile). */
   async start(): Promise<void> {
-    await this.connect();
+    await this.listener.start();
   }
 
   /** true while answers may come from here */
   get usable(): boolean {
-    return this.client !== undefined && this.writing === 0 && Date.now() - this.aliveAt < ALIVE_MS;
+    return this.writing === 0 && this.listener.alive;
   }
 
   /** a mark taken before a read from the database: pass it to `put` */
@@ -104,90 +114,9 @@ export class SharedDirectoryCache {
     this.invalidate();
   }
 
-  private async connect(): Promise<void> {
-    if (this.closed) return;
-    const client = new pg.Client({
-      connectionString: this.url,
-      application_name: 'lienthong-directory',
-      keepAlive: true,
-      query_timeout: 10_000,
-    });
-    client.on('error', (err) => this.lose(client, err));
-    client.on('end', () => this.lose(client));
-    client.on('notification', (msg) => {
-      if (msg.channel === DIRECTORY_CHANNEL) {
-        this.stats.invalidations++;
-        this.invalidate();
-      }
-    });
-    try {
-      await client.connect();
-      const sent = Date.now();
-      await client.query(`LISTEN ${DIRECTORY_CHANNEL}`);
-      this.aliveAt = sent;
-    } catch (err) {
-      client.removeAllListeners('end');
-      client.on('error', () => undefined);
-      await client.end().catch(() => undefined);
-      this.scheduleReconnect(err as Error);
-      return;
-    }
-    if (this.closed) {
-      await client.end().catch(() => undefined);
-      return;
-    }
-    // whatever changed while nobody listened is unknown: start empty
-    this.invalidate();
-    this.client = client;
-    this.failures = 0;
-    this.heartbeat = setInterval(() => {
-      const sent = Date.now();
-      client.query('SELECT 1').then(
-        () => {
-          if (this.client === client) this.aliveAt = sent;
-        },
-        (err: Error) => this.lose(client, err),
-      );
-    }, HEARTBEAT_MS);
-    this.heartbeat.unref();
-  }
-
-  private lose(client: pg.Client, err?: Error): void {
-    if (this.client !== client) return;
-    this.client = undefined;
-    this.invalidate();
-    clearInterval(this.heartbeat);
-    client.removeAllListeners('end');
-    client.on('error', () => undefined);
-    client.end().catch(() => undefined);
-    if (this.closed) return;
-    if (err) this.onError?.(err);
-    this.scheduleReconnect(err);
-  }
-
-  private scheduleReconnect(_err?: Error): void {
-    if (this.closed || this.reconnectTimer) return;
-    this.failures++;
-    const delay = Math.min(MAX_BACKOFF_MS, MIN_BACKOFF_MS * 2 ** (this.failures - 1)) * (0.5 + Math.random() / 2);
-    this.reconnectTimer = setTimeout(() => {
-      this.reconnectTimer = undefined;
-      void this.connect();
-    }, delay);
-    this.reconnectTimer.unref();
-  }
-
   async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    clearTimeout(this.reconnectTimer);
-    clearInterval(this.heartbeat);
-    const client = this.client;
-    this.client = undefined;
+    const closing = this.listener.close();
     this.invalidate();
-    if (client) {
-      client.removeAllListeners('end');
-      client.on('error', () => undefined);
-      await client.end().catch(() => undefined);
-    }
+    await closing;
   }
 }

@@ -6,10 +6,11 @@
 // woken once, as anything may have arrived in between.
 
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
+import type pg from 'pg';
 import type pino from 'pino';
 import type { MessageType } from '../../core/contract.js';
 import type { InboxNotifier, WakeupRelay } from '../../delivery/inbox-notifier.js';
+import { ListeningConnection } from './listening-connection.js';
 
 export const WAKEUP_CHANNEL = 'lienthong_inbox';
 
@@ -18,8 +19,6 @@ const MAX_PAYLOAD_BYTES = 7900;
 /** a recipient list that needs more notifications than this becomes one "wake everyone waiting for this type" */
 const MAX_CHUNKS = 8;
 const HEARTBEAT_MS = 30_000;
-const MIN_BACKOFF_MS = 250;
-const MAX_BACKOFF_MS = 10_000;
 
 /** what a notification carries: the node that sent it, the message type, and the recipients or all */
 export interface WakeupMessage {
@@ -70,28 +69,43 @@ export class PostgresWakeups implements WakeupRelay {
   /** this node, so that it skips its own notifications (its waiters were woken at the commit) */
   readonly node = randomBytes(6).toString('hex');
   private readonly channel: string;
-  private client: pg.Client | undefined;
+  private readonly listener: ListeningConnection;
   private closed = false;
-  private reconnectTimer: NodeJS.Timeout | undefined;
-  private heartbeat: NodeJS.Timeout | undefined;
-  private failures = 0;
-  /** the listening connection was lost since the last one was opened: wake everyone on reconnect */
-  private lost = false;
   private queue: string[] = [];
   private sending: Promise<void> | undefined;
 
   constructor(private readonly opts: PostgresWakeupsOptions) {
     this.channel = opts.channel ?? WAKEUP_CHANNEL;
+    this.listener = new ListeningConnection({
+      url: opts.url,
+      channels: [this.channel],
+      applicationName: 'lienthong-listen',
+      heartbeatMs: HEARTBEAT_MS,
+      onNotification: (msg) => {
+        if (msg.payload) this.received(msg.payload);
+      },
+      // a wake-up may have been missed while nobody listened (also when the first attempts failed)
+      onOpen: (again) => {
+        if (!again) return;
+        opts.logger.info('listening for long-poll wake-ups again; waking every long-poll once');
+        opts.notifier.wakeAll();
+      },
+      onRetry: (err, delay) =>
+        opts.logger.warn(
+          { err: err?.message, retryInMs: Math.round(delay) },
+          'long-poll wake-up connection to the database lost; reconnecting',
+        ),
+    });
   }
 
   /** Opens the listening connection; when the database cannot be reached, keeps trying in the background. */
   async start(): Promise<void> {
-    await this.connect();
+    await this.listener.start();
   }
 
   /** true while the listening connection is open */
   get listening(): boolean {
-    return this.client !== undefined;
+    return this.listener.open;
   }
 
   publish(recipients: readonly string[], messageType: MessageType): void {
@@ -114,75 +128,6 @@ export class PostgresWakeups implements WakeupRelay {
     this.sending = undefined;
   }
 
-  private async connect(): Promise<void> {
-    if (this.closed) return;
-    const client = new pg.Client({
-      connectionString: this.opts.url,
-      application_name: 'lienthong-listen',
-      keepAlive: true,
-      query_timeout: 10_000,
-    });
-    // errors of an open connection arrive as events: without a listener they would crash the process
-    client.on('error', (err) => this.lose(client, err));
-    client.on('end', () => this.lose(client));
-    client.on('notification', (msg) => {
-      if (msg.channel === this.channel && msg.payload) this.received(msg.payload);
-    });
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${this.channel}`);
-    } catch (err) {
-      client.removeAllListeners('end');
-      client.on('error', () => undefined);
-      await client.end().catch(() => undefined);
-      this.lost = true;
-      this.scheduleReconnect(err as Error);
-      return;
-    }
-    if (this.closed) {
-      await client.end().catch(() => undefined);
-      return;
-    }
-    this.client = client;
-    this.failures = 0;
-    this.heartbeat = setInterval(() => {
-      // a connection that died silently (no FIN) shows itself here
-      client.query('SELECT 1').catch((err: Error) => this.lose(client, err));
-    }, HEARTBEAT_MS);
-    this.heartbeat.unref();
-    if (this.lost) {
-      this.lost = false;
-      this.opts.logger.info('listening for long-poll wake-ups again; waking every long-poll once');
-      this.opts.notifier.wakeAll();
-    }
-  }
-
-  private lose(client: pg.Client, err?: Error): void {
-    if (this.client !== client) return;
-    this.client = undefined;
-    clearInterval(this.heartbeat);
-    client.removeAllListeners('end');
-    client.on('error', () => undefined);
-    client.end().catch(() => undefined);
-    if (this.closed) return;
-    this.lost = true;
-    this.scheduleReconnect(err);
-  }
-
-  private scheduleReconnect(err?: Error): void {
-    if (this.closed || this.reconnectTimer) return;
-    this.failures++;
-    const delay = Math.min(MAX_BACKOFF_MS, MIN_BACKOFF_MS * 2 ** (this.failures - 1)) * (0.5 + Math.random() / 2);
-    this.opts.logger.warn(
-      { err: err?.message, retryInMs: Math.round(delay) },
-      'long-poll wake-up connection to the database lost; reconnecting',
-    );
-    this.reconnectTimer = setTimeout(() => {
-      this.reconnectTimer = undefined;
-      void this.connect();
-    }, delay);
-  }
-
   private received(payload: string): void {
     let m: WakeupMessage;
     try {
@@ -200,14 +145,9 @@ export class PostgresWakeups implements WakeupRelay {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    clearTimeout(this.reconnectTimer);
-    clearInterval(this.heartbeat);
+    // the timers stop at once; the last wake-ups go out through the pool meanwhile
+    const listening = this.listener.close();
     await this.sending;
-    const client = this.client;
-    this.client = undefined;
-    if (client) {
-      client.removeAllListeners('end');
-      await client.end().catch(() => undefined);
-    }
+    await listening;
   }
 }

@@ -10,6 +10,12 @@ import { inspectionRecord } from './attachment-verdicts.js';
 import { blobByteSource } from './blob-byte-source.js';
 
 const BATCH = 16;
+/**
+ * A drain starts this long after the commit that asked for it: the attachments of the commits made
+ * meanwhile are inspected with them and their verdicts saved in the same transaction (under light load,
+ * one commit for the verdicts of several packages instead of one each).
+ */
+const GATHER_MS = 20;
 /** claims in a row that fail (a deadlock, a lost connection) before the drain stops until the next kick */
 const MAX_CLAIM_TROUBLES = 5;
 
@@ -30,7 +36,8 @@ export class AttachmentInspector {
       return;
     }
     this.again = false;
-    this.running = this.drain()
+    this.running = new Promise((resolve) => setTimeout(resolve, GATHER_MS))
+      .then(() => this.drain())
       .catch((err: unknown) => this.ctx.logger.error({ err }, 'attachment inspection stopped'))
       .finally(() => {
         this.running = undefined;
@@ -53,10 +60,10 @@ export class AttachmentInspector {
   private async drain(): Promise<void> {
     if (this.ctx.store.withClaimedAttachments) return this.drainClaimed();
     const store = this.ctx.store;
-    for (;;) {
-      const pending = (await store.listUninspectedAttachments(BATCH + this.failed.size))
-        .filter((a) => !this.failed.has(key(a)))
-        .slice(0, BATCH);
+    while (!this.closed) {
+      const asked = BATCH + this.failed.size;
+      const listed = await store.listUninspectedAttachments(asked);
+      const pending = listed.filter((a) => !this.failed.has(key(a))).slice(0, BATCH);
       if (pending.length === 0) return;
       // the verdicts already known for these contents, in one look-up; the batch's new ones in one transaction
       const known = new Map(
@@ -74,7 +81,8 @@ export class AttachmentInspector {
           for (const record of verdicts.values()) await tx.saveAttachmentInspection(record);
         });
       }
-      if (this.closed) return;
+      // fewer than asked for: that was the whole queue
+      if (listed.length < asked) return;
     }
   }
 

@@ -1,12 +1,14 @@
 // Background inspection of attachments: the queue (attachments.inspected_at IS NULL), the verdicts
 // per content (attachment_inspections, attachment_signatures), and the PDF-signature statistics.
 
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { AttachmentSignature, SignatureReason } from '../../core/contract.js';
 import type { AttachmentInspectionRecord, UninspectedAttachment } from '../store.js';
 import type { AttachmentSignaturesTable, Database } from './database.js';
+import { limitSizeFor } from './literal-limits.js';
+import { precompiled } from './precompiled.js';
 
-function uninspected(db: Kysely<Database>, limit: number) {
+function uninspected(db: Kysely<Database>, limit: number | RawBuilder<number>) {
   return db
     .selectFrom('attachments as a')
     .innerJoin('documents as d', 'd.doc_id', 'a.doc_id')
@@ -30,7 +32,12 @@ export async function listUninspectedAttachments(
   db: Kysely<Database>,
   limit: number,
 ): Promise<UninspectedAttachment[]> {
-  return (await uninspected(db, limit).execute()).map(toUninspected);
+  // run after every commit that accepted a document: compiled once, with a literal limit (literal-limits.ts)
+  const size = limitSizeFor(limit);
+  const { rows } = await precompiled(db, `listUninspectedAttachments:${size}`, [], () =>
+    uninspected(db, sql.lit(size)),
+  );
+  return rows.slice(0, limit).map(toUninspected);
 }
 
 /**

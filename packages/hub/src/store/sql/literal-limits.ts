@@ -15,6 +15,11 @@ const LIMIT_SIZES = [1, 10, 20, 50, 100, 200, 500, 1000];
  * above the largest). The caller keeps the first `n` rows.
  */
 export function limitAtLeast(n: number): RawBuilder<number> {
+  return sql.lit(limitSizeFor(n));
+}
+
+/** the size `limitAtLeast(n)` writes (for keys of precompiled queries) */
+export function limitSizeFor(n: number): number {
   if (!Number.isSafeInteger(n) || n < 1) throw new RangeError(`a limit must be a positive integer, not ${n}`);
-  return sql.lit(LIMIT_SIZES.find((size) => size >= n) ?? n);
+  return LIMIT_SIZES.find((size) => size >= n) ?? n;
 }

@@ -9,7 +9,7 @@ import type { AttachmentInspectionRecord, StoreOps, UninspectedAttachment } from
 import { inspectionRecord } from './attachment-verdicts.js';
 import { blobByteSource } from './blob-byte-source.js';
 
-const BATCH = 16;
+const BATCH = 64;
 /**
  * A drain starts this long after the commit that asked for it: the attachments of the commits made
  * meanwhile are inspected with them and their verdicts saved in the same transaction (under light load,

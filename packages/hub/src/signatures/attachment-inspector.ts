@@ -123,12 +123,7 @@ export class AttachmentInspector {
       const [known] = await ops.getAttachmentInspections([a.sha256]);
       if (known) return known;
     } catch (err) {
-      this.failed.add(key(a));
-      this.ctx.logger.error(
-        { err, docId: a.docId, attachment: a.index },
-        'attachment inspection failed; retried at next start',
-      );
-      return undefined;
+      return this.failedOn(a, err);
     }
     return this.inspect(a);
   }
@@ -158,10 +153,18 @@ export class AttachmentInspector {
       );
       return record;
     } catch (err) {
-      this.failed.add(key(a));
-      logger.error({ err, docId: a.docId, attachment: a.index }, 'attachment inspection failed; retried at next start');
-      return undefined;
+      return this.failedOn(a, err);
     }
+  }
+
+  /** `a` is left pending (retried at the next start) */
+  private failedOn(a: UninspectedAttachment, err: unknown): undefined {
+    this.failed.add(key(a));
+    this.ctx.logger.error(
+      { err, docId: a.docId, attachment: a.index },
+      'attachment inspection failed; retried at next start',
+    );
+    return undefined;
   }
 }
 

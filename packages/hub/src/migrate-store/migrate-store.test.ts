@@ -150,6 +150,8 @@ async function embeddedHubWithTraffic(
   while ((await hub.webhookQueueStats()).pending === 0) await new Promise((r) => setTimeout(r, 20));
   await hub.webhooksIdle();
   await hub.checkpointAudit();
+  // every attachment's verdict stored first: the hub on the new store would inspect the rest at its start
+  await hub.waitForInspections();
   const state = await snapshot(hub, sent);
   await hub.close();
   return { sent, before: state, credentials: demo.all };

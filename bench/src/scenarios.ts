@@ -313,10 +313,7 @@ export async function delivery(ctx: Ctx, packages: number, agencies: number, ack
     ).items[0];
     const pkg = item ? await get(`${hub.url}/v1/packages/${item.docId}`, probe.apiKey) : undefined;
     const sample = item && pkg?.status === 200 ? { item, packageBytes: pkg.body.length } : undefined;
-    const m = {
-      ...(await drain(label)),
-      warmUp: { packages: packages * drainers.length, seconds: warm.seconds, perSecond: warm.perSecond },
-    };
+    const m = { ...(await drain(label)), warmUp: warmUpOf(warm) };
     return {
       ...m,
       preloadedPackages: packages,

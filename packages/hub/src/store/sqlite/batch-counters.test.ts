@@ -1,25 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import SQLite from 'better-sqlite3';
 import { recordAudit } from '../../audit/audit-trail.js';
 import { verifyAuditLog } from '../../audit/verify-audit-log.js';
+import { tempSqlite } from '../../test-support/temp-sqlite.js';
 import type { NewDocumentRecord } from '../store.js';
-import { openSqliteStore } from './sqlite-store.js';
 
-const dirs: string[] = [];
-after(async () => {
-  for (const d of dirs) await rm(d, { recursive: true, force: true });
-});
-
-async function open() {
-  const dir = await mkdtemp(join(tmpdir(), 'lt-batch-counters-'));
-  dirs.push(dir);
-  const file = join(dir, 'hub.sqlite');
-  return { file, store: await openSqliteStore({ file }) };
-}
+const { open } = tempSqlite('lt-batch-counters-');
 
 const at = new Date('2026-11-21T03:00:00Z');
 const entry = (i: number) => ({ at, actor: 'test', action: 'accept', details: { i } });

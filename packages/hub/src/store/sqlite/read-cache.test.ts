@@ -1,25 +1,13 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { promisify } from 'node:util';
+import { tempSqlite } from '../../test-support/temp-sqlite.js';
 import type { CredentialRecord } from '../store.js';
 import { openSqliteStore } from './sqlite-store.js';
 
-const dirs: string[] = [];
-after(async () => {
-  for (const d of dirs) await rm(d, { recursive: true, force: true });
-});
-
-async function open() {
-  const dir = await mkdtemp(join(tmpdir(), 'lt-cache-'));
-  dirs.push(dir);
-  const file = join(dir, 'hub.sqlite');
-  return { file, store: await openSqliteStore({ file }) };
-}
+const { open } = tempSqlite('lt-cache-');
 
 const now = new Date('2024-05-01T03:00:00Z');
 const agency = (code: string) => ({

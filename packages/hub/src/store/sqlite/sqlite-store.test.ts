@@ -1,23 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
+import { tempSqlite } from '../../test-support/temp-sqlite.js';
 import type { NewDocumentRecord } from '../store.js';
 import { migrations } from './migrations/index.js';
 import { openSqliteStore } from './sqlite-store.js';
 
-const dirs: string[] = [];
-after(async () => {
-  for (const d of dirs) await rm(d, { recursive: true, force: true });
-});
-
-async function open() {
-  const dir = await mkdtemp(join(tmpdir(), 'lt-store-'));
-  dirs.push(dir);
-  const file = join(dir, 'hub.sqlite');
-  return { file, store: await openSqliteStore({ file }) };
-}
+const { open } = tempSqlite('lt-store-');
 
 const now = new Date('2024-05-01T03:00:00Z');
 const agency = (code: string, extra: Partial<{ tenantId: string; isTenant: boolean }> = {}) => ({

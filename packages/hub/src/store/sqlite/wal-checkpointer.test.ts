@@ -1,23 +1,13 @@
 import assert from 'node:assert/strict';
 import { existsSync, statSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import SQLite from 'better-sqlite3';
+import { tempSqlite } from '../../test-support/temp-sqlite.js';
 import { openSqliteStore } from './sqlite-store.js';
 import { BACKSTOP_CHECKPOINT_PAGES, WalCheckpointer } from './wal-checkpointer.js';
 
-const dirs: string[] = [];
-after(async () => {
-  for (const d of dirs) await rm(d, { recursive: true, force: true });
-});
-
-async function tempFile(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'lt-checkpoint-'));
-  dirs.push(dir);
-  return join(dir, 'hub.sqlite');
-}
+const { file: tempFile } = tempSqlite('lt-checkpoint-');
 
 async function eventually(what: string, ok: () => boolean, timeoutMs = 10_000): Promise<void> {
   const until = Date.now() + timeoutMs;

@@ -3,6 +3,7 @@
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { cpuSeconds, mainThreadCpuSeconds, percentile } from './cpu.js';
+import type { WindowBacklog } from './hub-backlog.js';
 import type { LoadJob, LoadResult } from './loadgen.js';
 import { RssSampler, readRss } from './rss-sampler.js';
 
@@ -55,6 +56,8 @@ export interface Measurement {
   poolExhausted: boolean;
   /** the untimed warm-up the hub had before this window (absent from older result files) */
   warmUp?: WarmUp;
+  /** the hub's queues (uninspected attachments, webhooks, federation) at the window's start and end */
+  backlog?: WindowBacklog;
 }
 
 export function summarise(samples: number[]): Latency {

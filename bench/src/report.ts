@@ -1,6 +1,7 @@
 // Writes the figures of a bench run as docs/BENCHMARKS.md: targets (PASS/FAIL with the measured
 // figure), tables per scenario, ratios against the baselines, and the plots under docs/bench/.
 import type { DashboardResult } from './dashboard-scenario.js';
+import { describeBacklog } from './hub-backlog.js';
 import type { LargePackageResult } from './large-package.js';
 import type { Latency, Measurement } from './load.js';
 import type { DeliveryResult, FanOutResult, SqliteBaseline } from './scenarios.js';
@@ -182,6 +183,7 @@ function loadRow(m: Measurement): string {
     m.warmUp
       ? `after a warm-up of ${f0(m.warmUp.packages)} ${m.label.includes('delivery') ? 'deliveries' : m.label.includes('Fastify') ? 'requests' : 'packages'} at ${f0(m.warmUp.perSecond)}/s`
       : '',
+    describeBacklog(m.backlog),
   ]
     .filter(Boolean)
     .join('; ');
@@ -259,6 +261,10 @@ export function renderReport(r: BenchResults, plots: string[] = [], postgres?: B
       "not that hub: V8's compiler threads take ≈ 0.4 of the two cores, and a probe of one hub's successive 3 s windows",
       'at 64 clients measured 227/s in the first and 470–625/s in the next ones. Each open-loop window (and each',
       'end-to-end one) then follows one second of its own load, not timed either.',
+      '**Left behind:** the hub answers a submission once its package is committed; the inspection of its',
+      "attachments (PDF signatures, archives) runs after, in the background. The notes give the hub's queues (its",
+      '`/metrics`: attachments uninspected, webhook and federation queues) at the end of the window and at its start:',
+      'a window that ends with a longer queue than it began with counted intake the hub did not keep up with.',
       "The second open-loop line offers half of the hub's own /v1 figure at 64 clients, to show its latency when it is",
       'not saturated.',
       '',

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { buildDocument, collect, type DocumentHeader } from '@lienthong/edxml';
 import { signPackage } from '@lienthong/trust';
 import type { BareDeliverySetup } from './bare-delivery.js';
+import { readBacklog } from './hub-backlog.js';
 import type { StoreSelection } from './hub-process.js';
 import { type Latency, type Measurement, measure, summarise, type WarmUp } from './load.js';
 import type { Credentials, LoadJob } from './loadgen.js';
@@ -98,8 +99,9 @@ export async function intake(
       try {
         const label = `intake ${protocol === 'v1' ? '/v1' : 'VXP /sendEdoc'}, ${clients} client${clients === 1 ? '' : 's'}`;
         const warm = await warmUp(ctx, hub.url, hub.pid, protocol, label);
+        const before = await readBacklog(hub.url);
         const m = await measure(label, job(ctx, hub.url, { protocol, clients, poolEnd: measuredEnd(ctx) }), hub.pid);
-        out.push({ ...m, warmUp: warm });
+        out.push({ ...m, warmUp: warm, backlog: { before, after: await readBacklog(hub.url) } });
       } finally {
         await hub.stop();
       }
@@ -131,7 +133,9 @@ export async function openLoop(ctx: Ctx, rate: number, endToEnd: boolean, note =
       job(ctx, hub.url, { ...over, seconds: own / rate, poolOffset: measuredEnd(ctx), poolEnd: warmUpStart(ctx) }),
       hub.pid,
     );
-    return { ...(await measure(label, job(ctx, hub.url, over), hub.pid)), warmUp: warm };
+    const before = await readBacklog(hub.url);
+    const m = await measure(label, job(ctx, hub.url, over), hub.pid);
+    return { ...m, warmUp: warm, backlog: { before, after: await readBacklog(hub.url) } };
   } finally {
     await hub.stop();
   }

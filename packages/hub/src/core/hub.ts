@@ -17,6 +17,8 @@ export interface HubStats {
   /** deliveries still pending or processing */
   pendingDeliveries: number;
   agencies: number;
+  /** attachments waiting for the background inspector (signatures/attachment-inspector.ts) */
+  uninspectedAttachments: number;
 }
 
 /** The hub as a server runs it: the HubService plus start-up and monitoring helpers. */

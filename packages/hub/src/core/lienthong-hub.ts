@@ -173,12 +173,13 @@ export class LienthongHub implements Hub {
   }
 
   async stats(): Promise<HubStats> {
-    const [documents, pendingDeliveries, agencies] = await Promise.all([
+    const [documents, pendingDeliveries, agencies, uninspectedAttachments] = await Promise.all([
       this.ctx.store.countDocuments(),
       this.ctx.store.countAllPending(),
       this.ctx.store.countAgencies(),
+      this.ctx.store.countUninspectedAttachments(),
     ]);
-    return { documents, pendingDeliveries, agencies };
+    return { documents, pendingDeliveries, agencies, uninspectedAttachments };
   }
 
   checkpointAudit(): Promise<AuditCheckpointRecord | undefined> {

@@ -15,7 +15,7 @@ export interface LinkStatsSource {
 }
 
 export interface HubStatsSource {
-  stats(): Promise<{ documents: number; pendingDeliveries: number; agencies: number }>;
+  stats(): Promise<{ documents: number; pendingDeliveries: number; agencies: number; uninspectedAttachments: number }>;
   /** webhook notifications waiting and given up (all nodes: read from the store) */
   webhookQueueStats?(): Promise<{ pending: number; due: number; dead: number; oldestDueAt?: Date }>;
 }
@@ -46,7 +46,7 @@ export function createHubMetrics(): HubMetrics {
   collectDefaultMetrics({ register: registry });
   let source: HubStatsSource | undefined;
   let snapshot: Promise<Awaited<ReturnType<HubStatsSource['stats']>> | undefined> | undefined;
-  // Both gauges are read in one scrape: share one stats() call between them.
+  // The gauges are read in one scrape: share one stats() call between them.
   const readStats = () => {
     snapshot ??= (source ? source.stats() : Promise.resolve(undefined)).finally(() => {
       setImmediate(() => {
@@ -99,6 +99,15 @@ export function createHubMetrics(): HubMetrics {
     async collect() {
       const s = await readStats();
       if (s) this.set(s.pendingDeliveries);
+    },
+  });
+  new Gauge({
+    name: 'lienthong_attachments_uninspected',
+    help: 'Attachments accepted and not yet inspected by the background inspector (PDF signatures, archives)',
+    registers: [registry],
+    async collect() {
+      const s = await readStats();
+      if (s) this.set(s.uninspectedAttachments);
     },
   });
   new Gauge({

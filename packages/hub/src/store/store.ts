@@ -287,6 +287,8 @@ export interface StoreOps {
   listAttachments(docId: string): Promise<AttachmentRecord[]>;
   /** attachments not inspected yet, oldest documents first */
   listUninspectedAttachments(limit: number): Promise<UninspectedAttachment[]>;
+  /** how many attachments wait for the inspector (the queue's depth, for /metrics and the benchmarks) */
+  countUninspectedAttachments(): Promise<number>;
   getAttachmentInspections(sha256s: string[]): Promise<AttachmentInspectionRecord[]>;
   /**
    * Stores the verdict on this content (kept if one is stored already) and marks every attachment with

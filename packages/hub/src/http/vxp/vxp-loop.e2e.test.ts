@@ -304,6 +304,7 @@ describe('VXP protocol, end to end', () => {
     assert.match(metrics, /lienthong_packages_accepted_total\{message_type="status"\} [1-9]/);
     assert.match(metrics, /lienthong_acks_total\{state="done"\} [1-9]/);
     assert.match(metrics, /lienthong_deliveries_pending \d+/);
+    assert.match(metrics, /lienthong_attachments_uninspected \d+/);
     assert.match(metrics, /lienthong_documents_total [1-9]/);
     assert.match(metrics, /lienthong_intake_duration_seconds_count [1-9]/);
     assert.match(

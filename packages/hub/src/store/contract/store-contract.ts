@@ -826,6 +826,7 @@ export function storeContract(backend: StoreBackend): void {
           (await s.listUninspectedAttachments(10)).map((a) => `${a.docId}/${a.index}`),
           ['d1/0', 'd2/0', 'd2/1'],
         );
+        assert.equal(await s.countUninspectedAttachments(), 3);
         assert.deepEqual(
           (await s.listUninspectedAttachments(1)).map((a) => [a.docId, a.index, a.sha256, a.blobKey, a.size]),
           [['d1', 0, 'pdf', 'pdf', 10]],
@@ -866,6 +867,7 @@ export function storeContract(backend: StoreBackend): void {
           (await s.listUninspectedAttachments(10)).map((a) => `${a.docId}/${a.index}`),
           ['d2/1'],
         );
+        assert.equal(await s.countUninspectedAttachments(), 1);
         await s.transaction((tx) =>
           tx.saveAttachmentInspection({
             sha256: 'zip',
@@ -878,6 +880,7 @@ export function storeContract(backend: StoreBackend): void {
           }),
         );
         assert.deepEqual(await s.listUninspectedAttachments(10), []);
+        assert.equal(await s.countUninspectedAttachments(), 0);
         assert.equal((await s.getAttachmentInspections(['zip']))[0]?.entryName, 'a.txt');
       });
 

@@ -40,6 +40,16 @@ export async function listUninspectedAttachments(
   return rows.slice(0, limit).map(toUninspected);
 }
 
+/** counted through the partial index on the pending attachments (migration 004) */
+export async function countUninspectedAttachments(db: Kysely<Database>): Promise<number> {
+  const r = await db
+    .selectFrom('attachments')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('inspected_at', 'is', null)
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
 /**
  * PostgreSQL, several hub nodes: the oldest uninspected attachments that no other transaction holds,
  * locked until this transaction (`db`) ends (`FOR UPDATE OF a SKIP LOCKED`): each node takes other work.

@@ -67,6 +67,7 @@ import type {
 } from '../store.js';
 import {
   countPdfSignedBySender,
+  countUninspectedAttachments,
   getAttachmentInspections,
   listUninspectedAttachments,
   saveAttachmentInspection,
@@ -408,6 +409,10 @@ export class SqlStoreOps implements StoreOps {
 
   listUninspectedAttachments(limit: number): Promise<UninspectedAttachment[]> {
     return listUninspectedAttachments(this.db, limit);
+  }
+
+  countUninspectedAttachments(): Promise<number> {
+    return countUninspectedAttachments(this.db);
   }
 
   getAttachmentInspections(sha256s: string[]): Promise<AttachmentInspectionRecord[]> {

@@ -1,5 +1,6 @@
 // Writes the figures of a bench run as docs/BENCHMARKS.md: targets (PASS/FAIL with the measured
 // figure), tables per scenario, ratios against the baselines, and the plots under docs/bench/.
+import { budgetSection } from './cpu-budget.js';
 import type { DashboardResult } from './dashboard-scenario.js';
 import { describeBacklog } from './hub-backlog.js';
 import type { LargePackageResult } from './large-package.js';
@@ -225,6 +226,7 @@ export function renderReport(r: BenchResults, plots: string[] = [], postgres?: B
       lines.push(`| ${x.what} | ${x.measured} | ${x.pass === undefined ? '—' : x.pass ? 'PASS' : '**FAIL**'} |`);
     lines.push('');
   }
+  lines.push(...budgetSection(r));
   if (r.failures?.length) {
     lines.push('## Scenarios that failed in this run', '');
     for (const f of r.failures) lines.push(`- **${f.scenario}**: ${f.error.replace(/\s+/g, ' ').slice(0, 400)}`);
@@ -406,7 +408,9 @@ export function renderReport(r: BenchResults, plots: string[] = [], postgres?: B
       '## Signature verification (one core)',
       '',
       `A signed package of ${v.packageBytes} bytes (one 5 KiB attachment, RSA-SHA256, chain to the dev root),`,
-      `verified repeatedly for ${v.seconds} s each, in the same run (baseline (c): xmlsec1 and xml-crypto):`,
+      `verified repeatedly for ${v.seconds} s each, in the same run (baseline (c): xmlsec1 and xml-crypto); the`,
+      'same package signed with ECDSA P-256, as the load pool is, verified by Lienthong alone and with the',
+      "certification path's verdict cached from one package to the next, as the hub verifies at intake:",
       '',
       '| verifier | packages/s | relative to Lienthong |',
       '|---|---:|---:|',

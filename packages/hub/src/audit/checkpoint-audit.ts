@@ -13,6 +13,15 @@ export class AuditChainBroken extends Error {
   override name = 'AuditChainBroken';
 }
 
+/** entries verified between two turns of the event loop (≈ 0.04 ms each on this project's 2-core machine) */
+const VERIFY_PAGE = 500;
+
+function broken(headId: number, why: string | undefined): AuditChainBroken {
+  return new AuditChainBroken(
+    `not signing a checkpoint of audit entry ${headId}: ${why ?? 'the chain does not reach it'} (run \`lienthong audit verify\`)`,
+  );
+}
+
 export async function checkpointAudit(
   ctx: Pick<HubContext, 'store' | 'pki'>,
   at = new Date(),
@@ -22,20 +31,31 @@ export async function checkpointAudit(
   const last = await ctx.store.latestAuditCheckpoint();
   if (last && last.seq >= head.id) return undefined;
 
-  // from the last checkpointed entry itself, recomputed, to the head
-  const records: ChainRecord[] = [];
+  // from the last checkpointed entry itself, recomputed, to the head: a page at a time, each page linked to the
+  // previous one's last hash, the event loop let go between pages (a busy hub appends hundreds of entries a
+  // second: five minutes of them verified in one go would hold it for seconds, and all of them in memory)
+  let after: { seq: number; hash: string } | undefined;
+  let page: ChainRecord[] = [];
+  const verifyPage = async (): Promise<void> => {
+    const first = page[0];
+    if (!first) return;
+    // the first page starts at the checkpointed entry itself: its stored link is taken as given, and it must
+    // hold that entry with the hash signed before
+    const firstPage = after === undefined;
+    after ??= last ? { seq: last.seq - 1, hash: first.prevHash } : { seq: 0, hash: GENESIS_HASH };
+    const verdict = verifyChain(page, { after, ...(firstPage && last ? { checkpoint: last } : {}) });
+    if (!verdict.valid || !verdict.head) throw broken(head.id, verdict.broken?.message);
+    after = verdict.head;
+    page = [];
+    await new Promise((resolve) => setImmediate(resolve));
+  };
   for await (const r of scanAudit(ctx.store, last ? last.seq - 1 : 0)) {
     if (r.id > head.id) break;
-    records.push({ entry: chainEntry(r.id, r.payload), prevHash: r.prevHash, hash: r.hash });
+    page.push({ entry: chainEntry(r.id, r.payload), prevHash: r.prevHash, hash: r.hash });
+    if (page.length >= VERIFY_PAGE) await verifyPage();
   }
-  const first = records[0];
-  const after = last && first ? { seq: last.seq - 1, hash: first.prevHash } : { seq: 0, hash: GENESIS_HASH };
-  const verdict = verifyChain(records, { after, ...(last ? { checkpoint: last } : {}) });
-  if (!verdict.valid || verdict.head?.seq !== head.id) {
-    throw new AuditChainBroken(
-      `not signing a checkpoint of audit entry ${head.id}: ${verdict.broken?.message ?? 'the chain does not reach it'} (run \`lienthong audit verify\`)`,
-    );
-  }
+  await verifyPage();
+  if (after?.seq !== head.id) throw broken(head.id, undefined);
   const jws = signCheckpoint({ seq: head.id, hash: head.hash, at }, ctx.pki.hubKey, ctx.pki.hubChain);
   const checkpoint = { seq: head.id, hash: head.hash, at, jws };
   await ctx.store.insertAuditCheckpoint(checkpoint);

@@ -17,6 +17,8 @@ export interface CpuBudget {
   eventLoopBudgetMs: number;
   /** what the hub spent, ms of CPU per package: whole process, and its event loop */
   hubMs: number;
+  /** what the PostgreSQL server spent per package, on the same cores (absent on the embedded store) */
+  databaseMs?: number;
   hubMainThreadMs: number;
   /** parts no hub can skip, measured alone: label → ms per package */
   floor: Array<{ what: string; ms: number }>;
@@ -29,7 +31,8 @@ export function coresOf(r: BenchResults): number {
   return Number.parseInt(r.cpus, 10) || 1;
 }
 
-export function cpuBudgets(r: BenchResults): CpuBudget[] {
+/** the embedded store's targets: intake 2,000/s, delivery 5,000/s; `intakeRate` for another store's target */
+export function cpuBudgets(r: BenchResults, intakeRate = 2000): CpuBudget[] {
   const cores = coresOf(r);
   const out: CpuBudget[] = [];
   const budget = (
@@ -41,7 +44,9 @@ export function cpuBudgets(r: BenchResults): CpuBudget[] {
     hubMs = perPackageMs(hub.serverCores, hub.perSecond),
   ): CpuBudget => {
     const generatorMs = perPackageMs(bare.generatorCores, bare.perSecond);
+    const databaseMs = perPackageMs(hub.databaseCores, hub.perSecond);
     return {
+      ...(r.store === 'postgres' && !Number.isNaN(databaseMs) ? { databaseMs } : {}),
       target,
       rate,
       generatorMs,
@@ -62,7 +67,7 @@ export function cpuBudgets(r: BenchResults): CpuBudget[] {
   const verify = r.verify?.throughput.find((x) => x.label.includes('ECDSA') && x.label.includes('cached'));
   if (intake && r.fastifyBaseline) {
     out.push(
-      budget('intake 2,000 signed packages/s', 2000, intake, r.fastifyBaseline, [
+      budget(`intake ${intakeRate.toLocaleString('en')} signed packages/s`, intakeRate, intake, r.fastifyBaseline, [
         ...(verify
           ? [
               {

@@ -2,7 +2,7 @@
 // /proc) and resident set while the generator works, and summarises throughput and latency.
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { cpuSeconds, mainThreadCpuSeconds, percentile } from './cpu.js';
+import { cpuSeconds, machineBusySeconds, mainThreadCpuSeconds, percentile, processesCpuSeconds } from './cpu.js';
 import type { WindowBacklog } from './hub-backlog.js';
 import type { LoadJob, LoadResult } from './loadgen.js';
 import { RssSampler, readRss } from './rss-sampler.js';
@@ -49,6 +49,10 @@ export interface Measurement {
   serverRssBeforeMb: number;
   /** cores the load generator used */
   generatorCores: number;
+  /** cores the whole machine was busy (every process: hub, generator, database, anything else) */
+  machineCores?: number;
+  /** cores the PostgreSQL server's processes used (near 0 on the embedded store) */
+  databaseCores?: number;
   /** delivery: HTTP requests made in the window (inbox pages, fetches, acknowledgements) */
   requests?: number;
   /** delivery: hub CPU (user + system) per package fetched and acknowledged, ms */
@@ -75,6 +79,8 @@ export async function measure(label: string, job: LoadJob, serverPid: number): P
   const child = fork(loadgen, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   let cpu0 = 0;
   let mainCpu0 = 0;
+  let machine0 = 0;
+  let database0 = 0;
   let wall0 = 0;
   let sampler: RssSampler | undefined;
   const rssBefore = readRss(serverPid);
@@ -83,6 +89,8 @@ export async function measure(label: string, job: LoadJob, serverPid: number): P
       if (m.started) {
         cpu0 = cpuSeconds(serverPid);
         mainCpu0 = mainThreadCpuSeconds(serverPid);
+        machine0 = machineBusySeconds();
+        database0 = processesCpuSeconds('postgres');
         wall0 = performance.now();
         sampler = new RssSampler(serverPid, 50);
       }
@@ -93,6 +101,8 @@ export async function measure(label: string, job: LoadJob, serverPid: number): P
   });
   const serverCpu = cpuSeconds(serverPid) - cpu0;
   const mainCpu = mainThreadCpuSeconds(serverPid) - mainCpu0;
+  const machineCpu = machineBusySeconds() - machine0;
+  const databaseCpu = processesCpuSeconds('postgres') - database0;
   const wall = (performance.now() - wall0) / 1000;
   const peak = sampler?.stop() ?? readRss(serverPid);
   const m: Measurement = {
@@ -109,6 +119,8 @@ export async function measure(label: string, job: LoadJob, serverPid: number): P
     serverPeakRssMb: peak / MiB,
     serverRssBeforeMb: rssBefore / MiB,
     generatorCores: result.cpuSeconds / result.seconds,
+    machineCores: machineCpu / wall,
+    databaseCores: databaseCpu / wall,
     poolExhausted: result.poolExhausted,
   };
   if (job.rate) m.offeredRate = job.rate;
@@ -123,7 +135,7 @@ export async function measure(label: string, job: LoadJob, serverPid: number): P
   if (result.requests !== undefined) m.requests = result.requests;
   const tag = result.errors ? ` (${result.errors} errors: ${result.errorSamples[0] ?? ''})` : '';
   console.error(
-    `  ${label}: ${m.perSecond.toFixed(0)}/s, p50 ${m.latencyMs.p50.toFixed(1)} ms, p99 ${m.latencyMs.p99.toFixed(1)} ms, server ${m.serverCores.toFixed(2)} cores (main thread ${m.serverMainThreadCores?.toFixed(2)}), generator ${m.generatorCores.toFixed(2)} cores${m.serverCpuMsPerPackage ? `, hub ${m.serverCpuMsPerPackage.toFixed(3)} CPU ms/package` : ''}${m.requests ? `, ${(m.requests / m.seconds).toFixed(0)} requests/s` : ''}${m.endToEndMs ? `, e2e p99 ${m.endToEndMs.p99.toFixed(1)} ms` : ''}${m.poolExhausted ? ' [pool exhausted]' : ''}${m.dropped ? ` [${m.dropped} dropped]` : ''}${m.abandoned ? ` [${m.abandoned} abandoned]` : ''}${tag}`,
+    `  ${label}: ${m.perSecond.toFixed(0)}/s, p50 ${m.latencyMs.p50.toFixed(1)} ms, p99 ${m.latencyMs.p99.toFixed(1)} ms, server ${m.serverCores.toFixed(2)} cores (main thread ${m.serverMainThreadCores?.toFixed(2)}), generator ${m.generatorCores.toFixed(2)} cores, machine ${m.machineCores?.toFixed(2)}${(m.databaseCores ?? 0) >= 0.01 ? `, PostgreSQL ${m.databaseCores?.toFixed(2)}` : ''} cores${m.serverCpuMsPerPackage ? `, hub ${m.serverCpuMsPerPackage.toFixed(3)} CPU ms/package` : ''}${m.requests ? `, ${(m.requests / m.seconds).toFixed(0)} requests/s` : ''}${m.endToEndMs ? `, e2e p99 ${m.endToEndMs.p99.toFixed(1)} ms` : ''}${m.poolExhausted ? ' [pool exhausted]' : ''}${m.dropped ? ` [${m.dropped} dropped]` : ''}${m.abandoned ? ` [${m.abandoned} abandoned]` : ''}${tag}`,
   );
   return m;
 }

@@ -1,6 +1,6 @@
 // Writes the figures of a bench run as docs/BENCHMARKS.md: targets (PASS/FAIL with the measured
 // figure), tables per scenario, ratios against the baselines, and the plots under docs/bench/.
-import { budgetSection } from './cpu-budget.js';
+import { budgetSection, coresOf, cpuBudgets } from './cpu-budget.js';
 import type { DashboardResult } from './dashboard-scenario.js';
 import { describeBacklog } from './hub-backlog.js';
 import type { LargePackageResult } from './large-package.js';
@@ -188,12 +188,12 @@ function loadRow(m: Measurement): string {
   ]
     .filter(Boolean)
     .join('; ');
-  return `| ${m.label} | ${f0(m.perSecond)} | ${lat(m.latencyMs)} | ${f2(m.serverCores)} | ${f2(m.serverMainThreadCores)} | ${f0(m.serverPeakRssMb)} | ${f2(m.generatorCores)} | ${notes} |`;
+  return `| ${m.label} | ${f0(m.perSecond)} | ${lat(m.latencyMs)} | ${f2(m.serverCores)} | ${f2(m.serverMainThreadCores)} | ${f0(m.serverPeakRssMb)} | ${f2(m.generatorCores)} | ${f2(m.machineCores)} | ${notes} |`;
 }
 
 const LOAD_HEAD = [
-  '| measurement | packages/s | p50 ms | p99 ms | server cores | of which main thread | server peak RSS (MiB) | generator cores | notes |',
-  '|---|---:|---:|---:|---:|---:|---:|---:|---|',
+  '| measurement | packages/s | p50 ms | p99 ms | server cores | of which main thread | server peak RSS (MiB) | generator cores | machine cores | notes |',
+  '|---|---:|---:|---:|---:|---:|---:|---:|---:|---|',
 ];
 
 export function renderReport(r: BenchResults, plots: string[] = [], postgres?: BenchResults): string {
@@ -214,7 +214,9 @@ export function renderReport(r: BenchResults, plots: string[] = [], postgres?: B
     '"generator cores" column says how much of the machine it took from the hub. "Server cores" is the hub',
     "process's utime + stime from `/proc/<pid>/stat` over the window, divided by the window's wall time; \"of which",
     'main thread" is the same for its event loop alone (`/proc/<pid>/task/<pid>/stat`): near 1.00 the event loop is',
-    'saturated, and the rest of the hub (thread pool, workers) cannot make up for it. Peak RSS is',
+    'saturated, and the rest of the hub (thread pool, workers) cannot make up for it. "Machine cores" is every',
+    'process together (`/proc/stat`: hub, generator, PostgreSQL on that store, anything else): near the core count,',
+    'the machine itself is the limit. Peak RSS is',
     'sampled every 50 ms. Latencies are percentiles over every sample (nearest rank). Compare runs by their',
     'ratios, not by their absolute values.',
     '',
@@ -518,6 +520,20 @@ export function withHandWritten(report: string, existing: string | undefined): s
 }
 
 /** The same scenarios on PostgreSQL (`--store postgres`, its own run) beside the embedded store's. */
+/** what 1,000 packages/s leaves the hub and PostgreSQL together, from the PostgreSQL run's figures */
+function postgresBudget(p: BenchResults): string[] {
+  const b = cpuBudgets(p, 1000).find((x) => x.target.startsWith('intake'));
+  if (!b || b.databaseMs === undefined) return [];
+  const spent = b.hubMs + b.databaseMs;
+  return [
+    `At 1,000 packages/s the machine's ${coresOf(p)} cores, less the load generator's need (${f2(b.generatorMs)} ms per request at its`,
+    `fastest), leave **${f2(b.budgetMs)} ms of CPU per package** for the hub and PostgreSQL together; at 64 clients (/v1) they`,
+    `spent ${f2(spent)} ms (hub ${f2(b.hubMs)}, PostgreSQL ${f2(b.databaseMs)}): ${f2(spent / b.budgetMs)}× the budget, and the hub's`,
+    `event loop ${f2(b.hubMainThreadMs)} ms of the ${f2(b.eventLoopBudgetMs)} ms one event loop has per package at that rate.`,
+    '',
+  ];
+}
+
 function storeComparison(e: BenchResults, p: BenchResults): string[] {
   const row = (what: string, get: (r: BenchResults) => string) => `| ${what} | ${get(e)} | ${get(p)} |`;
   const perSecond = (r: BenchResults, clients: number, label: string) => {
@@ -556,7 +572,12 @@ function storeComparison(e: BenchResults, p: BenchResults): string[] {
       r.large ? `${f1(r.large.upload.mbPerSecond)} / ${f1(r.large.download.mbPerSecond)} MiB/s` : '—',
     ),
     row('hub server cores at intake /v1, 64 clients', (r) => f2(best(r.intake, 64, '/v1')?.serverCores)),
+    row('PostgreSQL server cores at intake /v1, 64 clients', (r) =>
+      r.store === 'postgres' ? f2(best(r.intake, 64, '/v1')?.databaseCores) : '—',
+    ),
+    row('machine cores at intake /v1, 64 clients (every process)', (r) => f2(best(r.intake, 64, '/v1')?.machineCores)),
     '',
+    ...postgresBudget(p),
   ];
 }
 

@@ -65,17 +65,7 @@ export class AttachmentInspector {
       const listed = await store.listUninspectedAttachments(asked);
       const pending = listed.filter((a) => !this.failed.has(key(a))).slice(0, BATCH);
       if (pending.length === 0) return;
-      // the verdicts already known for these contents, in one look-up; the batch's new ones in one transaction
-      const known = new Map(
-        (await store.getAttachmentInspections([...new Set(pending.map((a) => a.sha256))])).map((r) => [r.sha256, r]),
-      );
-      const verdicts = new Map<string, AttachmentInspectionRecord>();
-      for (const a of pending) {
-        if (this.closed) break;
-        if (verdicts.has(a.sha256)) continue;
-        const record = known.get(a.sha256) ?? (await this.inspect(a));
-        if (record) verdicts.set(a.sha256, record);
-      }
+      const verdicts = await this.verdictsFor(pending, store);
       if (verdicts.size > 0) {
         await store.transaction(async (tx) => {
           for (const record of verdicts.values()) await tx.saveAttachmentInspection(record);
@@ -88,44 +78,58 @@ export class AttachmentInspector {
 
   /**
    * Several hub nodes on one database: every node's inspector would list the same queue and inspect the
-   * same attachments. Each takes one attachment at a time that no other node holds (FOR UPDATE SKIP
-   * LOCKED), inspects it and saves the verdict in the transaction that holds the claim.
+   * same attachments. Each claims a batch of attachments that no other node holds (FOR UPDATE SKIP
+   * LOCKED), inspects them and saves their verdicts in the transaction that holds the claim: one
+   * transaction (and one commit) per batch, not per attachment.
    */
   private async drainClaimed(): Promise<void> {
     const claim = this.ctx.store.withClaimedAttachments!.bind(this.ctx.store);
     let troubles = 0;
     while (!this.closed) {
-      let took: boolean;
+      let more: boolean;
+      const asked = BATCH + this.failed.size;
       try {
-        took = await claim(this.failed.size + 1, async (claimed, ops) => {
-          const a = claimed.find((c) => !this.failed.has(key(c)));
-          if (!a) return false;
-          const record = await this.verdict(a, ops);
-          if (record) await ops.saveAttachmentInspection(record);
-          return true;
+        more = await claim(asked, async (claimed, ops) => {
+          const pending = claimed.filter((c) => !this.failed.has(key(c))).slice(0, BATCH);
+          if (pending.length === 0) return false;
+          for (const record of (await this.verdictsFor(pending, ops)).values()) {
+            await ops.saveAttachmentInspection(record);
+          }
+          // fewer than asked for: the rest of the queue, if any, is held by other nodes
+          return claimed.length === asked;
         });
         troubles = 0;
       } catch (err) {
         // e.g. a deadlock with another node saving the verdict of the same bytes: its verdict stands,
-        // or the attachment is claimed again
+        // or the attachments are claimed again
         if (++troubles >= MAX_CLAIM_TROUBLES) throw err;
         this.ctx.logger.warn({ err }, 'attachment inspection claim failed; trying again');
         await new Promise((resolve) => setTimeout(resolve, 20 * troubles));
         continue;
       }
-      if (!took) return;
+      if (!more) return;
     }
   }
 
-  /** the verdict on `a` (known already for its bytes, or inspected now); undefined when inspection failed */
-  private async verdict(a: UninspectedAttachment, ops: StoreOps): Promise<AttachmentInspectionRecord | undefined> {
-    try {
-      const [known] = await ops.getAttachmentInspections([a.sha256]);
-      if (known) return known;
-    } catch (err) {
-      return this.failedOn(a, err);
+  /**
+   * The verdicts on `pending`'s contents: those known already in one look-up, the others inspected now
+   * (an attachment whose inspection fails gets none and stays pending).
+   */
+  private async verdictsFor(
+    pending: UninspectedAttachment[],
+    ops: Pick<StoreOps, 'getAttachmentInspections'>,
+  ): Promise<Map<string, AttachmentInspectionRecord>> {
+    const known = new Map(
+      (await ops.getAttachmentInspections([...new Set(pending.map((a) => a.sha256))])).map((r) => [r.sha256, r]),
+    );
+    const verdicts = new Map<string, AttachmentInspectionRecord>();
+    for (const a of pending) {
+      if (this.closed) break;
+      if (verdicts.has(a.sha256)) continue;
+      const record = known.get(a.sha256) ?? (await this.inspect(a));
+      if (record) verdicts.set(a.sha256, record);
     }
-    return this.inspect(a);
+    return verdicts;
   }
 
   /** `a` inspected now; undefined when inspection failed (left pending, retried at the next start) */

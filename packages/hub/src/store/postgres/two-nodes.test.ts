@@ -13,6 +13,7 @@ import pino from 'pino';
 import { createHub } from '../../core/create-hub.js';
 import type { Hub } from '../../core/hub.js';
 import { as, body, documentPackage, testConfig } from '../../core/hub-test-support.js';
+import type { Store } from '../store.js';
 import { createTestDatabase, postgresSkipReason, sqlOn, type TestDatabase } from './postgres-test-database.js';
 import { type WakeupMessage, wakeupPayloads } from './postgres-wakeups.js';
 
@@ -44,6 +45,18 @@ test('wake-up payloads: chunks under pg_notify’s limit naming every recipient,
     [{ n: 'n1', t: 'edoc', all: true }],
   );
 });
+
+/** counts the attachment inspector's claim transactions on this node from now on */
+function countClaims(hub: Hub): () => number {
+  const store = (hub as unknown as { ctx: { store: Store } }).ctx.store;
+  const claim = store.withClaimedAttachments!.bind(store);
+  let n = 0;
+  store.withClaimedAttachments = (limit, fn) => {
+    n++;
+    return claim(limit, fn);
+  };
+  return () => n;
+}
 
 describe('two hub nodes on one database', { skip: postgresSkipReason() }, () => {
   let db: TestDatabase;
@@ -228,11 +241,15 @@ describe('two hub nodes on one database', { skip: postgresSkipReason() }, () => 
     assert.ok(distinct >= n);
     const inspected = (logs: string[]) => logs.filter((l) => l.includes('"msg":"attachment inspected"')).length;
     const before = { a: inspected(logsA), b: inspected(logsB) };
+    const [claimsA, claimsB] = [countClaims(a), countClaims(b)];
+    const claims = () => claimsA() + claimsB();
     // both nodes drain the same queue at once
     await Promise.all([a.waitForInspections(), b.waitForInspections()]);
     const byA = inspected(logsA) - before.a;
     const byB = inspected(logsB) - before.b;
     assert.equal(byA + byB, distinct, `each content inspected once (node A ${byA}, node B ${byB})`);
+    // a claim takes a batch: fewer claim transactions than attachments (one each, and one finding none, before)
+    assert.ok(claims() < distinct, `${claims()} claim transactions for ${distinct} attachments`);
     const left = await sqlOn(db.url, 'SELECT count(*)::int AS n FROM attachments WHERE inspected_at IS NULL');
     assert.equal(left[0]?.['n'], 0);
     const verdicts = await sqlOn(db.url, 'SELECT count(*)::int AS n FROM attachment_inspections');

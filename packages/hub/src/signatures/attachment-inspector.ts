@@ -67,9 +67,7 @@ export class AttachmentInspector {
       if (pending.length === 0) return;
       const verdicts = await this.verdictsFor(pending, store);
       if (verdicts.size > 0) {
-        await store.transaction(async (tx) => {
-          for (const record of verdicts.values()) await tx.saveAttachmentInspection(record);
-        });
+        await store.transaction((tx) => tx.saveAttachmentInspections([...verdicts.values()]));
       }
       // fewer than asked for: that was the whole queue
       if (listed.length < asked) return;
@@ -92,9 +90,7 @@ export class AttachmentInspector {
         more = await claim(asked, async (claimed, ops) => {
           const pending = claimed.filter((c) => !this.failed.has(key(c))).slice(0, BATCH);
           if (pending.length === 0) return false;
-          for (const record of (await this.verdictsFor(pending, ops)).values()) {
-            await ops.saveAttachmentInspection(record);
-          }
+          await ops.saveAttachmentInspections([...(await this.verdictsFor(pending, ops)).values()]);
           // fewer than asked for: the rest of the queue, if any, is held by other nodes
           return claimed.length === asked;
         });

@@ -291,10 +291,11 @@ export interface StoreOps {
   countUninspectedAttachments(): Promise<number>;
   getAttachmentInspections(sha256s: string[]): Promise<AttachmentInspectionRecord[]>;
   /**
-   * Stores the verdict on this content (kept if one is stored already) and marks every attachment with
-   * this content inspected; run it inside `Store.transaction` so that both happen or neither.
+   * Stores the verdicts on these contents (one already stored for a content is kept) and marks every
+   * attachment with one of these contents inspected; run it inside `Store.transaction` so that both happen
+   * or neither.
    */
-  saveAttachmentInspection(inspection: AttachmentInspectionRecord): Promise<void>;
+  saveAttachmentInspections(inspections: readonly AttachmentInspectionRecord[]): Promise<void>;
   insertTraces(traces: TraceRecord[]): Promise<void>;
   listTraces(docId: string): Promise<TraceRecord[]>;
   insertRelations(relations: RelationRecord[]): Promise<void>;

@@ -858,9 +858,11 @@ export function storeContract(backend: StoreBackend): void {
             },
           ],
         };
-        await s.transaction((tx) => tx.saveAttachmentInspection(verdict));
+        await s.transaction((tx) => tx.saveAttachmentInspections([verdict]));
         // a second verdict on the same content keeps the first
-        await s.transaction((tx) => tx.saveAttachmentInspection({ ...verdict, outcome: 'unsigned', signatures: [] }));
+        await s.transaction((tx) =>
+          tx.saveAttachmentInspections([{ ...verdict, outcome: 'unsigned', signatures: [] }]),
+        );
         assert.deepEqual(await s.getAttachmentInspections(['pdf', 'none']), [verdict]);
         assert.deepEqual(await s.getAttachmentInspections([]), []);
         assert.deepEqual(
@@ -869,19 +871,66 @@ export function storeContract(backend: StoreBackend): void {
         );
         assert.equal(await s.countUninspectedAttachments(), 1);
         await s.transaction((tx) =>
-          tx.saveAttachmentInspection({
-            sha256: 'zip',
-            outcome: 'not-inspected',
-            format: 'zip',
-            entryName: 'a.txt',
-            reasons: [],
-            checkedAt: later(2),
-            signatures: [],
-          }),
+          tx.saveAttachmentInspections([
+            {
+              sha256: 'zip',
+              outcome: 'not-inspected',
+              format: 'zip',
+              entryName: 'a.txt',
+              reasons: [],
+              checkedAt: later(2),
+              signatures: [],
+            },
+          ]),
         );
         assert.deepEqual(await s.listUninspectedAttachments(10), []);
         assert.equal(await s.countUninspectedAttachments(), 0);
         assert.equal((await s.getAttachmentInspections(['zip']))[0]?.entryName, 'a.txt');
+      });
+
+      withStore('attachment inspection: a batch of verdicts in one call, a verdict stored first kept', async (o) => {
+        const s = o.store;
+        await intake(s, doc('d1', 'S'), ['R']);
+        await s.insertAttachments([
+          { docId: 'd1', index: 0, size: 10, sha256: 'old', blobKey: 'old' },
+          { docId: 'd1', index: 1, size: 10, sha256: 'new', blobKey: 'new' },
+          { docId: 'd1', index: 2, size: 10, sha256: 'new', blobKey: 'new' },
+          { docId: 'd1', index: 3, size: 10, sha256: 'other', blobKey: 'other' },
+        ]);
+        const first: AttachmentInspectionRecord = {
+          sha256: 'old',
+          outcome: 'unsigned',
+          format: 'pdf',
+          reasons: [],
+          checkedAt: later(1),
+          signatures: [],
+        };
+        // a verdict stored already (by another node, or an earlier batch)
+        await s.transaction((tx) => tx.saveAttachmentInspections([first]));
+        const fresh: AttachmentInspectionRecord = {
+          sha256: 'new',
+          outcome: 'signed',
+          format: 'pdf',
+          reasons: [],
+          checkedAt: later(2),
+          signatures: [
+            { status: 'valid', coversWholeDocument: true, weak: false, reasons: [] },
+            { status: 'invalid', coversWholeDocument: false, weak: false, reasons: [] },
+          ],
+        };
+        await s.transaction((tx) =>
+          tx.saveAttachmentInspections([{ ...first, outcome: 'signed', checkedAt: later(3) }, fresh]),
+        );
+        const bySha = new Map((await s.getAttachmentInspections(['new', 'old'])).map((r) => [r.sha256, r]));
+        assert.deepEqual(bySha.get('old'), first, 'the verdict stored first is kept');
+        assert.deepEqual(bySha.get('new'), fresh);
+        assert.deepEqual(
+          (await s.listUninspectedAttachments(10)).map((a) => `${a.docId}/${a.index}`),
+          ['d1/3'],
+          "every attachment with the batch's contents is marked, the others are not",
+        );
+        await s.transaction((tx) => tx.saveAttachmentInspections([]));
+        assert.equal(await s.countUninspectedAttachments(), 1);
       });
 
       withStore('signature statistics per sender, PDF-signed documents included', async (o) => {
@@ -904,14 +953,16 @@ export function storeContract(backend: StoreBackend): void {
         await s.insertSignature(verdict('b1', 'indeterminate'));
         await s.insertAttachments([{ docId: 'a5', index: 0, size: 1, sha256: 'p', blobKey: 'p' }]);
         await s.transaction((tx) =>
-          tx.saveAttachmentInspection({
-            sha256: 'p',
-            outcome: 'signed',
-            format: 'pdf',
-            reasons: [],
-            checkedAt: now,
-            signatures: [{ status: 'valid', coversWholeDocument: true, weak: false, reasons: [] }],
-          }),
+          tx.saveAttachmentInspections([
+            {
+              sha256: 'p',
+              outcome: 'signed',
+              format: 'pdf',
+              reasons: [],
+              checkedAt: now,
+              signatures: [{ status: 'valid', coversWholeDocument: true, weak: false, reasons: [] }],
+            },
+          ]),
         );
         assert.deepEqual(await s.signatureStats(), [
           {

@@ -70,7 +70,7 @@ import {
   countUninspectedAttachments,
   getAttachmentInspections,
   listUninspectedAttachments,
-  saveAttachmentInspection,
+  saveAttachmentInspections,
 } from './attachment-inspection-queries.js';
 import {
   auditAppendedInBatch,
@@ -419,8 +419,8 @@ export class SqlStoreOps implements StoreOps {
     return getAttachmentInspections(this.db, sha256s);
   }
 
-  saveAttachmentInspection(inspection: AttachmentInspectionRecord): Promise<void> {
-    return saveAttachmentInspection(this.db, inspection);
+  saveAttachmentInspections(inspections: readonly AttachmentInspectionRecord[]): Promise<void> {
+    return saveAttachmentInspections(this.db, inspections);
   }
 
   async insertTraces(list: TraceRecord[]): Promise<void> {

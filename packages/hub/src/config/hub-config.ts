@@ -37,7 +37,8 @@ export interface HubConfig {
   intake: {
     /**
      * worker threads that parse, validate and verify packages small enough to be held in memory
-     * (default: one per core, os.availableParallelism()); 0 does it all on the event loop
+     * (default: none under 4 cores, else one per core but one: defaultIntakeWorkers); 0 does it all on the
+     * event loop
      */
     workers: number;
   };

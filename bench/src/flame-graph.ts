@@ -51,7 +51,8 @@ function selfTimes(p: CpuProfile): Map<number, number> {
 }
 
 /** The profile's last `seconds` only (the measurement window before the process stopped; start-up left out). */
-export function lastSeconds(p: CpuProfile, seconds: number): CpuProfile {
+/** The profile's samples of `seconds` that ended `skipLastSeconds` before the profile did (its last ones by default). */
+export function lastSeconds(p: CpuProfile, seconds: number, skipLastSeconds = 0): CpuProfile {
   const samples = p.samples ?? [];
   const deltas = p.timeDeltas ?? [];
   const at: number[] = [];
@@ -60,15 +61,20 @@ export function lastSeconds(p: CpuProfile, seconds: number): CpuProfile {
     t += d;
     at.push(t);
   }
-  const end = at[at.length - 1] ?? p.endTime;
-  const from = at.findIndex((x) => x >= end - seconds * 1e6);
-  if (from <= 0) return p;
+  const end = (at[at.length - 1] ?? p.endTime) - skipLastSeconds * 1e6;
+  const from = Math.max(
+    0,
+    at.findIndex((x) => x >= end - seconds * 1e6),
+  );
+  let to = at.findIndex((x) => x > end);
+  if (to < 0) to = at.length;
+  if (from === 0 && to === at.length) return p;
   return {
     ...p,
-    startTime: at[from]!,
-    endTime: end,
-    samples: samples.slice(from),
-    timeDeltas: [0, ...deltas.slice(from + 1)],
+    startTime: at[from] ?? p.startTime,
+    endTime: at[to - 1] ?? end,
+    samples: samples.slice(from, to),
+    timeDeltas: [0, ...deltas.slice(from + 1, to)],
   };
 }
 

@@ -19,12 +19,13 @@ export async function profiledRuns(ctx: Ctx, docsBench: string, deliveryPackages
   for (const { name, run } of runs) {
     const dir = mkdtempSync(join(tmpdir(), `lienthong-prof-${name}-`));
     try {
-      const m = await run({ ...ctx, hubNodeArgs: ['--cpu-prof', '--cpu-prof-dir', dir] });
+      const stopSeconds: number[] = [];
+      const m = await run({ ...ctx, hubNodeArgs: ['--cpu-prof', '--cpu-prof-dir', dir], stopSeconds });
       out.push({
         scenario: name,
         label: m.label,
         perSecondProfiled: m.perSecond,
-        threads: threads(dir, name, docsBench, m.seconds),
+        threads: threads(dir, name, docsBench, m.seconds, stopSeconds.at(-1) ?? 0),
       });
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -34,12 +35,23 @@ export async function profiledRuns(ctx: Ctx, docsBench: string, deliveryPackages
 }
 
 /** The event loop's profile and the busiest worker thread's, as flame graphs. */
-function threads(dir: string, scenario: string, docsBench: string, windowSeconds: number): ProfileThread[] {
+function threads(
+  dir: string,
+  scenario: string,
+  docsBench: string,
+  windowSeconds: number,
+  stopSeconds: number,
+): ProfileThread[] {
   // CPU.<date>.<time>.<pid>.<thread id>.<seq>.cpuprofile; thread 0 is the main thread
   const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
   const profiles = files.map((f) => {
-    // the window and the shutdown after it: start-up and the delivery preload are left out
-    const profile = lastSeconds(JSON.parse(readFileSync(join(dir, f), 'utf8')) as CpuProfile, windowSeconds + 0.5);
+    // the window alone: start-up, warm-up and the delivery preload before it are left out, and so is the
+    // shutdown after it (its final audit checkpoint, the store's close)
+    const profile = lastSeconds(
+      JSON.parse(readFileSync(join(dir, f), 'utf8')) as CpuProfile,
+      windowSeconds,
+      stopSeconds,
+    );
     return { thread: Number(f.split('.')[4]), profile, summary: summarizeProfile(profile) };
   });
   const main = profiles.find((p) => p.thread === 0);

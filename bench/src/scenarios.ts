@@ -24,10 +24,22 @@ export interface Ctx {
   recipients: string[];
   /** Node options for every hub process started (the profiled runs pass --cpu-prof) */
   hubNodeArgs?: string[];
+  /** when given, how long each hub took to stop (s) is appended: the profiled runs cut the shutdown off */
+  stopSeconds?: number[];
 }
 
-function startHub(ctx: Ctx) {
-  return startFromTemplate(ctx.template, ctx.store, ctx.hubNodeArgs ? { nodeArgs: ctx.hubNodeArgs } : {});
+async function startHub(ctx: Ctx) {
+  const hub = await startFromTemplate(ctx.template, ctx.store, ctx.hubNodeArgs ? { nodeArgs: ctx.hubNodeArgs } : {});
+  const times = ctx.stopSeconds;
+  if (!times) return hub;
+  return {
+    ...hub,
+    stop: async () => {
+      const started = performance.now();
+      await hub.stop();
+      times.push((performance.now() - started) / 1000);
+    },
+  };
 }
 
 function credentials(t: Template): Record<string, Credentials> {

@@ -71,6 +71,8 @@ describe('createHub', () => {
   });
 
   test('close is idempotent and a reopened hub sees the same data', async () => {
+    // the inspector's queue drains in the background: settled first, so that it cannot move between the two reads
+    await t.hub.waitForInspections();
     const stats = await t.hub.stats();
     const reopened = await t.reopen();
     assert.deepEqual(await reopened.stats(), stats);

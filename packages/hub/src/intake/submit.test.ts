@@ -259,6 +259,7 @@ describe('submit limits and broken uploads', () => {
 
   test('a truncated body is bad-package and nothing is stored', async () => {
     const bytes = await documentPackage(VPCP, [NGHE_AN]);
+    await t.hub.waitForInspections(); // earlier tests' attachments: their queue must not move during this one
     const before = await t.hub.stats();
     await refusal(
       t.hub.submit({ principal: as(VPCP), body: body(bytes.subarray(0, bytes.length - 300)), messageType: 'edoc' }),
@@ -270,6 +271,7 @@ describe('submit limits and broken uploads', () => {
   });
 
   test('a client that aborts mid-upload is bad-package (truncated) and nothing is stored', async () => {
+    await t.hub.waitForInspections(); // earlier tests' attachments: their queue must not move during this one
     const bytes = await documentPackage(VPCP, [NGHE_AN], {
       attachments: [{ attachmentName: 'a.bin', content: Buffer.alloc(30 * 1024, 1) }],
     });

@@ -92,33 +92,30 @@ export function createHubMetrics(): HubMetrics {
     buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
     registers: [registry],
   });
-  new Gauge({
-    name: 'lienthong_deliveries_pending',
-    help: 'Deliveries not yet acknowledged done by their recipient',
-    registers: [registry],
-    async collect() {
-      const s = await readStats();
-      if (s) this.set(s.pendingDeliveries);
-    },
-  });
-  new Gauge({
-    name: 'lienthong_attachments_uninspected',
-    help: 'Attachments accepted and not yet inspected by the background inspector (PDF signatures, archives)',
-    registers: [registry],
-    async collect() {
-      const s = await readStats();
-      if (s) this.set(s.uninspectedAttachments);
-    },
-  });
-  new Gauge({
-    name: 'lienthong_documents_total',
-    help: 'Packages held by the store',
-    registers: [registry],
-    async collect() {
-      const s = await readStats();
-      if (s) this.set(s.documents);
-    },
-  });
+  /** a gauge set at scrape time from one of the snapshots above (shared by the gauges of one scrape) */
+  const snapshotGauge = <S>(name: string, help: string, read: () => Promise<S | undefined>, value: (s: S) => number) =>
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      async collect() {
+        const s = await read();
+        if (s) this.set(value(s));
+      },
+    });
+  snapshotGauge(
+    'lienthong_deliveries_pending',
+    'Deliveries not yet acknowledged done by their recipient',
+    readStats,
+    (s) => s.pendingDeliveries,
+  );
+  snapshotGauge(
+    'lienthong_attachments_uninspected',
+    'Attachments accepted and not yet inspected by the background inspector (PDF signatures, archives)',
+    readStats,
+    (s) => s.uninspectedAttachments,
+  );
+  snapshotGauge('lienthong_documents_total', 'Packages held by the store', readStats, (s) => s.documents);
 
   // Push delivery (delivery/webhooks/): attempts by outcome on this node; the queue from the store.
   const webhookAttempts = new Counter({
@@ -140,33 +137,24 @@ export function createHubMetrics(): HubMetrics {
       });
     return webhookSnapshot;
   };
-  new Gauge({
-    name: 'lienthong_webhook_queue_depth',
-    help: 'Webhook notifications not yet acknowledged by a 2xx nor given up',
-    registers: [registry],
-    async collect() {
-      const s = await readWebhookStats();
-      if (s) this.set(s.pending);
-    },
-  });
-  new Gauge({
-    name: 'lienthong_webhook_dead_letters',
-    help: 'Webhook notifications given up after the horizon (lienthong webhooks dead-letters)',
-    registers: [registry],
-    async collect() {
-      const s = await readWebhookStats();
-      if (s) this.set(s.dead);
-    },
-  });
-  new Gauge({
-    name: 'lienthong_webhook_oldest_due_seconds',
-    help: 'How long the oldest due webhook notification has been waiting for its attempt (0: none due)',
-    registers: [registry],
-    async collect() {
-      const s = await readWebhookStats();
-      if (s) this.set(s.oldestDueAt ? Math.max(0, (Date.now() - s.oldestDueAt.getTime()) / 1000) : 0);
-    },
-  });
+  snapshotGauge(
+    'lienthong_webhook_queue_depth',
+    'Webhook notifications not yet acknowledged by a 2xx nor given up',
+    readWebhookStats,
+    (s) => s.pending,
+  );
+  snapshotGauge(
+    'lienthong_webhook_dead_letters',
+    'Webhook notifications given up after the horizon (lienthong webhooks dead-letters)',
+    readWebhookStats,
+    (s) => s.dead,
+  );
+  snapshotGauge(
+    'lienthong_webhook_oldest_due_seconds',
+    'How long the oldest due webhook notification has been waiting for its attempt (0: none due)',
+    readWebhookStats,
+    (s) => (s.oldestDueAt ? Math.max(0, (Date.now() - s.oldestDueAt.getTime()) / 1000) : 0),
+  );
   // ---- federation: per link (peer hub id) ----
   let linkSource: LinkStatsSource | undefined;
   let linkSnapshot: ReturnType<LinkStatsSource['links']> | undefined;

@@ -41,20 +41,28 @@ export interface HubMetrics {
 }
 
 /** One prom-client registry per hub (not the global one, so several hubs can share a process, as in tests). */
+/**
+ * `read` shared by every gauge of one scrape: the first call starts it, the calls made before it settles get
+ * the same promise, and the next scrape (after a turn of the event loop) reads again.
+ */
+function perScrape<T>(read: () => Promise<T>): () => Promise<T> {
+  let pending: Promise<T> | undefined;
+  return () => {
+    pending ??= read().finally(() => {
+      setImmediate(() => {
+        pending = undefined;
+      });
+    });
+    return pending;
+  };
+}
+
 export function createHubMetrics(): HubMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   let source: HubStatsSource | undefined;
-  let snapshot: Promise<Awaited<ReturnType<HubStatsSource['stats']>> | undefined> | undefined;
   // The gauges are read in one scrape: share one stats() call between them.
-  const readStats = () => {
-    snapshot ??= (source ? source.stats() : Promise.resolve(undefined)).finally(() => {
-      setImmediate(() => {
-        snapshot = undefined;
-      });
-    });
-    return snapshot;
-  };
+  const readStats = perScrape(() => (source ? source.stats() : Promise.resolve(undefined)));
 
   const accepted = new Counter({
     name: 'lienthong_packages_accepted_total',
@@ -124,19 +132,9 @@ export function createHubMetrics(): HubMetrics {
     labelNames: ['outcome'],
     registers: [registry],
   });
-  let webhookSnapshot:
-    | Promise<Awaited<ReturnType<NonNullable<HubStatsSource['webhookQueueStats']>>> | undefined>
-    | undefined;
-  const readWebhookStats = () => {
-    webhookSnapshot ??= (source?.webhookQueueStats ? source.webhookQueueStats() : Promise.resolve(undefined))
-      .catch(() => undefined)
-      .finally(() => {
-        setImmediate(() => {
-          webhookSnapshot = undefined;
-        });
-      });
-    return webhookSnapshot;
-  };
+  const readWebhookStats = perScrape(() =>
+    (source?.webhookQueueStats ? source.webhookQueueStats() : Promise.resolve(undefined)).catch(() => undefined),
+  );
   snapshotGauge(
     'lienthong_webhook_queue_depth',
     'Webhook notifications not yet acknowledged by a 2xx nor given up',
@@ -157,15 +155,7 @@ export function createHubMetrics(): HubMetrics {
   );
   // ---- federation: per link (peer hub id) ----
   let linkSource: LinkStatsSource | undefined;
-  let linkSnapshot: ReturnType<LinkStatsSource['links']> | undefined;
-  const readLinks = () => {
-    linkSnapshot ??= (linkSource ? linkSource.links() : Promise.resolve([])).finally(() => {
-      setImmediate(() => {
-        linkSnapshot = undefined;
-      });
-    });
-    return linkSnapshot;
-  };
+  const readLinks = perScrape(() => (linkSource ? linkSource.links() : Promise.resolve([])));
   const linkGauge = (
     name: string,
     help: string,

@@ -113,7 +113,9 @@ test('the same content is inspected once, whoever sends it again', async () => {
   assert.deepEqual(y.attachments[0]?.inspection?.checkedAt, x.attachments[0]?.inspection?.checkedAt);
 });
 
-test('inspections left pending by a crash are completed after a restart', async () => {
+const onPostgres = process.env['LIENTHONG_TEST_DATABASE_URL'] ? 'edits the SQLite file' : false;
+
+test('inspections left pending by a crash are completed after a restart', { skip: onPostgres }, async () => {
   const docId = await send([{ name: 'sau-khoi-dong.pdf', type: 'application/pdf', content: signedPdf('Restart') }]);
   await t.hub.waitForInspections();
   await t.hub.close();

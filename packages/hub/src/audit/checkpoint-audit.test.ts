@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import SQLite from 'better-sqlite3';
 import type { HubContext } from '../core/hub-context.js';
-import { startTestHub } from '../core/hub-test-support.js';
+import { ctxOf, startTestHub } from '../core/hub-test-support.js';
 import { recordAudit } from './audit-trail.js';
 import { AuditChainBroken } from './checkpoint-audit.js';
 
@@ -23,13 +23,11 @@ async function appendEntries(ctx: HubContext, n: number): Promise<void> {
   }
 }
 
-const contextOf = (hub: unknown) => (hub as { ctx: HubContext }).ctx;
-
 test('a checkpoint over many entries lets the event loop turn between its pages, and signs the head', async () => {
   const t = await startTestHub();
   try {
     await t.hub.checkpointAudit();
-    await appendEntries(contextOf(t.hub), ENTRIES);
+    await appendEntries(ctxOf(t.hub), ENTRIES);
     let turns = 0;
     let spinning = true;
     const spin = () => {
@@ -40,7 +38,7 @@ test('a checkpoint over many entries lets the event loop turn between its pages,
     setImmediate(spin);
     const checkpoint = await t.hub.checkpointAudit();
     spinning = false;
-    const head = await contextOf(t.hub).store.auditHead();
+    const head = await ctxOf(t.hub).store.auditHead();
     assert.equal(checkpoint?.seq, head?.id);
     assert.ok(turns >= 2, `the event loop turned ${turns} times during the checkpoint`);
     assert.equal((await t.hub.verifyAudit()).valid, true);
@@ -55,8 +53,8 @@ test('an entry deleted past the first page is caught where the pages meet', { sk
   const t = await startTestHub();
   try {
     await t.hub.checkpointAudit();
-    const from = (await contextOf(t.hub).store.auditHead())!.id;
-    await appendEntries(contextOf(t.hub), ENTRIES);
+    const from = (await ctxOf(t.hub).store.auditHead())!.id;
+    await appendEntries(ctxOf(t.hub), ENTRIES);
     const db = new SQLite(join(t.dataDir, 'hub.sqlite'));
     db.exec('DROP TRIGGER audit_log_no_delete');
     db.prepare('DELETE FROM audit_log WHERE id = ?').run(from + 700);

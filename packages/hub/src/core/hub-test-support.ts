@@ -13,6 +13,7 @@ import { testHubDatabase } from '../store/postgres/postgres-test-database.js';
 import type { Principal } from './contract.js';
 import { createHub } from './create-hub.js';
 import type { Hub } from './hub.js';
+import type { HubContext } from './hub-context.js';
 import type { HubObserver } from './hub-observer.js';
 
 export { readFixture } from '@lienthong/edxml/testing';
@@ -83,6 +84,11 @@ export async function startTestHub(
 }
 
 /** A hub for the enclosing describe() (or the whole file): started before its tests, disposed after them. */
+/** The hub's internals (store, config, workers), for tests that look behind its API. */
+export function ctxOf(hub: Hub): HubContext {
+  return (hub as unknown as { ctx: HubContext }).ctx;
+}
+
 export function useTestHub(opts: Parameters<typeof startTestHub>[0] = {}): TestHub {
   let started: TestHub | undefined;
   before(async () => {

@@ -6,16 +6,11 @@ import { after, before, describe, test } from 'node:test';
 import pino from 'pino';
 import { HubError } from '../../core/contract.js';
 import type { Hub } from '../../core/hub.js';
-import type { HubContext } from '../../core/hub-context.js';
-import { as, body, documentPackage, startTestHub, type TestHub } from '../../core/hub-test-support.js';
+import { as, body, ctxOf, documentPackage, startTestHub, type TestHub } from '../../core/hub-test-support.js';
 import { IntakePool } from './intake-pool.js';
 
 const SENDER = '000.00.00.H41';
 const OTHER = '000.00.00.G22';
-
-function ctxOf(hub: Hub): HubContext {
-  return (hub as unknown as { ctx: HubContext }).ctx;
-}
 
 function faultyWorkerUrl(): URL {
   const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';

@@ -18,8 +18,7 @@ import type { HubConfig } from '../../config/hub-config.js';
 import { HubError, type SignaturePolicy } from '../../core/contract.js';
 import { createHub } from '../../core/create-hub.js';
 import type { DemoCredentials, Hub } from '../../core/hub.js';
-import type { HubContext } from '../../core/hub-context.js';
-import { as, body, collectStream, documentPackage, testConfig } from '../../core/hub-test-support.js';
+import { as, body, collectStream, ctxOf, documentPackage, testConfig } from '../../core/hub-test-support.js';
 
 const SENDER = '000.00.00.H41';
 const OTHER = '000.00.00.G22';
@@ -41,10 +40,6 @@ let inline: Hub;
 let workers: Hub;
 let demo: DemoCredentials;
 const logger = pino({ level: 'silent' });
-
-function ctxOf(hub: Hub): HubContext {
-  return (hub as unknown as { ctx: HubContext }).ctx;
-}
 
 function configFor(dataDir: string, intakeWorkers: number): HubConfig {
   const config = testConfig(dataDir, { maxBodyBytes: 2 * 1024 * 1024 });

@@ -12,8 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import pino from 'pino';
 import { createHub } from '../../core/create-hub.js';
 import type { Hub } from '../../core/hub.js';
-import { as, body, documentPackage, testConfig } from '../../core/hub-test-support.js';
-import type { Store } from '../store.js';
+import { as, body, ctxOf, documentPackage, testConfig } from '../../core/hub-test-support.js';
 import { createTestDatabase, postgresSkipReason, sqlOn, type TestDatabase } from './postgres-test-database.js';
 import { type WakeupMessage, wakeupPayloads } from './postgres-wakeups.js';
 
@@ -48,7 +47,7 @@ test('wake-up payloads: chunks under pg_notify’s limit naming every recipient,
 
 /** counts the attachment inspector's claim transactions on this node from now on */
 function countClaims(hub: Hub): () => number {
-  const store = (hub as unknown as { ctx: { store: Store } }).ctx.store;
+  const store = ctxOf(hub).store;
   const claim = store.withClaimedAttachments!.bind(store);
   let n = 0;
   store.withClaimedAttachments = (limit, fn) => {

@@ -1,7 +1,7 @@
 // Micro-benchmark of the delivery path in process (no HTTP): P unsigned ~10 KB packages, each to R
 // agencies, then the R agencies drain their inboxes concurrently as the bench harness's drain does
 // (inbox page → fetch every package, read in full → acknowledge them by B at once, as POST /v1/acks;
-// B = 0: one acknowledgement after each fetch). Prints CPU ms (the process's, the main thread's) and SQL
+// B = 0: one acknowledgement after each fetch; BENCH_ACK_ALONE=1: a batch's acknowledgements each alone). Prints CPU ms (the process's, the main thread's) and SQL
 // statements per package delivered, for A/B pairs of the delivery path; not part of `npm test`.
 // BENCH_STATEMENTS=n: the n most frequent statements per package too, and the read cache's counts
 // (BENCH_STATEMENTS_TIME=1: and their time); BENCH_PROFILE=<dir>: a CPU profile of the drain alone.
@@ -15,6 +15,8 @@ import { timedPhase } from './bench-phase.js';
 const P = Number(process.argv[2] ?? 100);
 const R = Number(process.argv[3] ?? 40);
 const B = Number(process.argv[4] ?? 100);
+/** BENCH_ACK_ALONE=1: a batch's acknowledgements each on its own (as POST /v1/acks did before acknowledgeMany) */
+const ACK_ALONE = process.env.BENCH_ACK_ALONE === '1';
 
 async function run(): Promise<void> {
   const t = await startTestHub();
@@ -54,7 +56,12 @@ async function run(): Promise<void> {
           if (page.items.length === 0) return;
           let pending: string[] = [];
           const ackAll = async () => {
-            await Promise.all(pending.map((docId) => t.hub.acknowledge(p, docId, 'done')));
+            if (ACK_ALONE) await Promise.all(pending.map((docId) => t.hub.acknowledge(p, docId, 'done')));
+            else
+              await t.hub.acknowledgeMany(
+                p,
+                pending.map((docId) => ({ docId, state: 'done' as const })),
+              );
             delivered += pending.length;
             pending = [];
           };

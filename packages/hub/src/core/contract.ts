@@ -328,6 +328,11 @@ export interface HubService {
   openPackage(p: Principal, docId: string): Promise<PackageStream>;
   openAttachment(p: Principal, docId: string, index: number): Promise<AttachmentStream>;
   acknowledge(p: Principal, docId: string, state: AckState, description?: string): Promise<void>;
+  /** many acknowledgements at once (`POST /v1/acks`): each outcome as if it were acknowledged alone, in order */
+  acknowledgeMany(
+    p: Principal,
+    items: readonly { docId: string; state: AckState; description?: string }[],
+  ): Promise<PromiseSettledResult<void>[]>;
   sent(
     p: Principal,
     q: { messageType: MessageType; docId?: string; cursor?: string; limit?: number },

@@ -7,7 +7,7 @@ import { collectGarbage, type GcOptions, type GcReport } from '../blobs/collect-
 import { ConsoleService } from '../console/console-service.js';
 import { initDemoConsole } from '../console/demo-accounts.js';
 import { OpsConsole } from '../console/ops/ops-console.js';
-import { acknowledge } from '../delivery/acknowledge.js';
+import { type AckItem, acknowledge, acknowledgeMany } from '../delivery/acknowledge.js';
 import { countPending, inbox } from '../delivery/inbox.js';
 import { openAttachment, openPackage } from '../delivery/open-package.js';
 import { sent } from '../delivery/sent.js';
@@ -125,6 +125,9 @@ export class LienthongHub implements Hub {
   }
   acknowledge(p: Principal, docId: string, state: AckState, description?: string): Promise<void> {
     return acknowledge(this.ctx, p, docId, state, description);
+  }
+  acknowledgeMany(p: Principal, items: readonly AckItem[]): Promise<PromiseSettledResult<void>[]> {
+    return acknowledgeMany(this.ctx, p, items);
   }
   sent(
     p: Principal,

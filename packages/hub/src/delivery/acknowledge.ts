@@ -36,38 +36,121 @@ export async function acknowledge(
       only !== undefined && (await tx.acknowledgeDelivery(docId, only, set))
         ? [only]
         : await acknowledgeEach(ctx, tx, p, docId, set);
-    if (changed.length > 0) {
-      await tx.insertEvents(
-        changed.map((recipient) => ({
-          docId,
-          recipient,
-          at: now,
-          kind: `ack-${state}`,
-          actor: p.systemId,
-          detail: text,
-        })),
-      );
-      await recordAudit(tx, {
-        actor: p.systemId,
-        action: 'ack',
-        subject: docId,
-        details: { state, description: text, recipients: changed },
-        at: now,
-      });
-      // federation: a package that came over a link sends the acknowledgement back to the hub it came from
-      if (ctx.federation) {
-        link = await ctx.federation.onTransport(tx, docId, changed, {
-          kind: 'ack',
-          state,
-          ...(text === undefined ? {} : { description: text }),
-          at: now,
-        });
-      }
-    }
+    link = await recordAcknowledged(ctx, tx, p, docId, changed, set);
     return changed.length;
   });
   if (link) ctx.federation?.kick([link]);
   if (changed > 0) observe(ctx, (o) => o.acked?.(state));
+}
+
+export interface AckItem {
+  docId: string;
+  state: AckState;
+  description?: string;
+}
+
+/**
+ * Many acknowledgements by one principal (`POST /v1/acks`), each with its own outcome in the order given,
+ * as if each were `acknowledge`d alone. The usual ones (a recipient with one code, a delivery open and
+ * changed by it) are done together: one transaction and a few compare-and-sets for the lot, each still
+ * with its own event and audit entry. Every other one (refused, no change, a tenant's units, a docId
+ * named twice) is then acknowledged alone, as before.
+ */
+export async function acknowledgeMany(
+  ctx: HubContext,
+  p: Principal,
+  items: readonly AckItem[],
+): Promise<PromiseSettledResult<void>[]> {
+  let together = new Set<number>();
+  try {
+    together = await acknowledgeTogether(ctx, p, items);
+  } catch (err) {
+    // each is then acknowledged alone, failing (or not) with its own error
+    ctx.logger.warn({ err, by: p.systemId }, 'acknowledgements together failed; each is tried alone');
+  }
+  return Promise.allSettled(
+    items.map((i, n) => (together.has(n) ? Promise.resolve() : acknowledge(ctx, p, i.docId, i.state, i.description))),
+  );
+}
+
+/** the indexes of the items acknowledged together, in one transaction */
+async function acknowledgeTogether(ctx: HubContext, p: Principal, items: readonly AckItem[]): Promise<Set<number>> {
+  const named = new Map<string, number>();
+  for (const i of items) named.set(i.docId, (named.get(i.docId) ?? 0) + 1);
+  // the items the single acknowledgement's fast path would take, named once, by state and description
+  const alike = new Map<string, number[]>();
+  items.forEach((i, n) => {
+    if (!ACK_STATES.includes(i.state) || !isDocId(i.docId) || named.get(i.docId) !== 1) return;
+    const key = JSON.stringify([i.state, i.description?.slice(0, MAX_DESCRIPTION) ?? null]);
+    alike.set(key, [...(alike.get(key) ?? []), n]);
+  });
+  if (alike.size === 0) return new Set();
+  const outcome = await ctx.store.transaction(async (tx) => {
+    const done = new Set<number>();
+    const links = new Set<string>();
+    const states: AckState[] = [];
+    const scope = await ctx.directory.scope(p, tx);
+    if (scope.length !== 1) return { done, links, states };
+    const recipient = scope[0]!;
+    const now = new Date();
+    for (const indexes of alike.values()) {
+      const first = items[indexes[0]!]!;
+      const set = {
+        state: first.state,
+        stateDescription: first.description?.slice(0, MAX_DESCRIPTION) ?? null,
+        updatedAt: now,
+      };
+      const docIds = indexes.map((n) => items[n]!.docId);
+      const changed = new Set(await tx.acknowledgeDeliveries(recipient, docIds, set));
+      for (const n of indexes) {
+        const { docId } = items[n]!;
+        if (!changed.has(docId)) continue;
+        const link = await recordAcknowledged(ctx, tx, p, docId, [recipient], set);
+        if (link) links.add(link);
+        done.add(n);
+        states.push(set.state);
+      }
+    }
+    return { done, links, states };
+  });
+  if (outcome.links.size > 0) ctx.federation?.kick([...outcome.links]);
+  for (const state of outcome.states) observe(ctx, (o) => o.acked?.(state));
+  return outcome.done;
+}
+
+/**
+ * What an acknowledgement that changed `changed` deliveries of `docId` leaves in the transaction: one
+ * event per delivery, the audit entry and (federation) the acknowledgement on its way back to the hub
+ * the package came from, whose link it returns.
+ */
+async function recordAcknowledged(
+  ctx: HubContext,
+  tx: StoreOps,
+  p: Principal,
+  docId: string,
+  changed: readonly string[],
+  set: { state: AckState; stateDescription: string | null; updatedAt: Date },
+): Promise<string | undefined> {
+  if (changed.length === 0) return undefined;
+  const { state, updatedAt: now } = set;
+  const text = set.stateDescription ?? undefined;
+  await tx.insertEvents(
+    changed.map((recipient) => ({ docId, recipient, at: now, kind: `ack-${state}`, actor: p.systemId, detail: text })),
+  );
+  await recordAudit(tx, {
+    actor: p.systemId,
+    action: 'ack',
+    subject: docId,
+    details: { state, description: text, recipients: changed },
+    at: now,
+  });
+  if (!ctx.federation) return undefined;
+  return ctx.federation.onTransport(tx, docId, [...changed], {
+    kind: 'ack',
+    state,
+    ...(text === undefined ? {} : { description: text }),
+    at: now,
+  });
 }
 
 /** the principal's deliveries of docId acknowledged one by one, each read first; returns those changed */

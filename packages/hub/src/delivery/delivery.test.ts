@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { describe, test } from 'node:test';
 import { parseEdxml } from '@lienthong/edxml';
 import type { HubError } from '../core/contract.js';
-import { as, body, collectStream, documentPackage, readFixture, useTestHub } from '../core/hub-test-support.js';
+import { as, body, collectStream, ctxOf, documentPackage, readFixture, useTestHub } from '../core/hub-test-support.js';
 
 const SENDER = '000.00.11.H53';
 const RECIPIENT = '000.00.01.A53';
@@ -83,6 +83,63 @@ describe('delivery', () => {
     // the sender's read is not the recipient's fetch
     const tl = await t.hub.timeline(as(SENDER), r.docId);
     assert.deepEqual(tl.recipients[0]!.events, []);
+  });
+
+  test('many acknowledgements at once: each outcome as if alone, in order; one event and audit entry each', async () => {
+    const send = async (to: string[]) =>
+      (
+        await t.hub.submit({
+          principal: as(SENDER),
+          body: body(await documentPackage(SENDER, to)),
+          messageType: 'edoc',
+        })
+      ).docId;
+    const d = [];
+    for (let i = 0; i < 6; i++) d.push(await send([RECIPIENT]));
+    const notMine = await send([OTHER]);
+    await t.hub.acknowledge(as(RECIPIENT), d[4]!, 'done');
+    await t.hub.acknowledge(as(RECIPIENT), d[5]!, 'done');
+    const auditBefore = (await t.hub.listAudit(0, 100_000)).length;
+    const store = ctxOf(t.hub).store;
+    const transaction = store.transaction.bind(store);
+    let transactions = 0;
+    store.transaction = (work) => {
+      transactions++;
+      return transaction(work);
+    };
+    const outcomes = await t.hub.acknowledgeMany(as(RECIPIENT), [
+      { docId: d[0]!, state: 'done' },
+      { docId: d[1]!, state: 'processing', description: 'reading' },
+      { docId: d[2]!, state: 'processing' },
+      { docId: d[2]!, state: 'done' },
+      { docId: 'nonsense', state: 'done' },
+      { docId: notMine, state: 'done' },
+      { docId: d[4]!, state: 'done' },
+      { docId: d[5]!, state: 'fail' },
+      { docId: d[3]!, state: 'done' },
+    ]);
+    store.transaction = transaction;
+    // d0, d1 and d3 together; alone: d2 (named twice), the two not found, d4 (no change), d5 (conflict)
+    assert.equal(transactions, 7);
+    const codes = outcomes.map((o) => (o.status === 'fulfilled' ? 'ok' : (o.reason as HubError).code));
+    assert.deepEqual(codes, ['ok', 'ok', 'ok', 'ok', 'not-found', 'not-found', 'ok', 'conflict', 'ok']);
+    const states = async (docId: string) =>
+      (await t.hub.timeline(as(SENDER), docId)).recipients[0]!.events.map((e) => e.kind);
+    assert.deepEqual(await states(d[0]!), ['ack-done']);
+    assert.deepEqual(await states(d[1]!), ['ack-processing']);
+    assert.deepEqual(await states(d[2]!), ['ack-processing', 'ack-done'], 'named twice: in the order given');
+    assert.deepEqual(await states(d[3]!), ['ack-done']);
+    assert.deepEqual(await states(d[4]!), ['ack-done'], 'done again changes nothing');
+    const sent = await t.hub.sent(as(SENDER), { messageType: 'edoc', docId: d[1]! });
+    assert.equal(sent.items[0]?.recipients[0]?.state, 'processing');
+    const acks = (await t.hub.listAudit(0, 100_000)).slice(auditBefore).filter((e) => e.action === 'ack');
+    assert.deepEqual(acks.map((e) => e.subject).sort(), [d[0], d[1], d[2], d[2], d[3]].sort());
+    const left = (await t.hub.inbox(as(RECIPIENT), { messageType: 'edoc' })).items.map((i) => i.docId);
+    assert.deepEqual(
+      d.filter((id) => left.includes(id)),
+      [d[1]],
+      'of these, only the one still processing is left',
+    );
   });
 
   test('inbox pages with an opaque cursor, filters by sender, and never exceeds maxPageSize', async () => {

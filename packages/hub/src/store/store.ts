@@ -520,6 +520,16 @@ export interface StoreOps {
     recipient: string,
     ack: { state: AckState; stateDescription: string | null; updatedAt: Date },
   ): Promise<boolean>;
+  /**
+   * `acknowledgeDelivery` for many documents of one recipient at once (`POST /v1/acks`): the same
+   * compare-and-set on each delivery, in a few statements. Returns the docIds whose delivery it changed,
+   * in no particular order; the caller decides about the others as after a false `acknowledgeDelivery`.
+   */
+  acknowledgeDeliveries(
+    recipient: string,
+    docIds: readonly string[],
+    ack: { state: AckState; stateDescription: string | null; updatedAt: Date },
+  ): Promise<string[]>;
 }
 
 /** findEarlierSubmission's answer */

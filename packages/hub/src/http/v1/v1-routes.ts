@@ -265,9 +265,7 @@ export async function v1Routes(app: FastifyInstance, opts: V1RoutesOptions): Pro
       },
     },
     async (request) => {
-      const outcomes = await Promise.allSettled(
-        request.body.items.map((i) => hub.acknowledge(request.principal, i.docId, i.state, i.description)),
-      );
+      const outcomes = await hub.acknowledgeMany(request.principal, request.body.items);
       const results = outcomes.map((o, n) => {
         const docId = request.body.items[n]!.docId;
         if (o.status === 'fulfilled') return { docId, ok: true };

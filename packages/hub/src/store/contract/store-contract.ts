@@ -743,6 +743,35 @@ export function storeContract(backend: StoreBackend): void {
         assert.equal((await s.getDeliveriesTo('d1', ['R2']))[0]?.state, 'withdrawn');
         assert.equal(await s.acknowledgeDelivery('d1', 'R9', ack('done', null, 10)), false, 'an unknown delivery');
       });
+
+      withStore('many acknowledgements of one recipient at once: each its own compare-and-set', async (o) => {
+        const s = o.store;
+        // 90 open deliveries to R1 (chunks of 64, 16, 4, 4, 1, 1 …), and the cases the single one refuses
+        const ids = Array.from({ length: 90 }, (_, i) => `m${String(i).padStart(2, '0')}`);
+        for (const id of ids) await intake(s, doc(id, 'S'), ['R1', 'R2']);
+        const ack = (state: AckState, stateDescription: string | null, at: number) =>
+          ({ state, stateDescription, updatedAt: later(at) }) as const;
+        assert.equal(await s.acknowledgeDelivery('m00', 'R1', ack('done', null, 1)), true);
+        assert.equal(await s.acknowledgeDelivery('m01', 'R1', ack('processing', 'reading', 1)), true);
+        await s.updateDelivery('m02', 'R1', { state: 'withdrawn', updatedAt: later(1) });
+        const asked = [...ids, 'unknown'];
+        const changed = await s.acknowledgeDeliveries('R1', asked, ack('processing', 'reading', 2));
+        assert.deepEqual(changed.sort(), ids.slice(3), 'all but done, no change, withdrawn and unknown');
+        const states = new Map<string, string | undefined>();
+        for (const id of ids) {
+          const [d] = await s.getDeliveriesTo(id, ['R1']);
+          states.set(id, `${d?.state}/${d?.stateDescription}/${d?.updatedAt.getTime()}`);
+          const [other] = await s.getDeliveriesTo(id, ['R2']);
+          assert.equal(other?.state, 'pending', `${id}: another recipient's delivery is untouched`);
+        }
+        assert.equal(states.get('m00'), `done/undefined/${later(1).getTime()}`);
+        assert.equal(states.get('m01'), `processing/reading/${later(1).getTime()}`);
+        assert.equal(states.get('m02'), `withdrawn/undefined/${later(1).getTime()}`);
+        assert.equal(states.get('m89'), `processing/reading/${later(2).getTime()}`);
+        assert.deepEqual(await s.acknowledgeDeliveries('R1', ids, ack('processing', 'reading', 3)), [], 'no change');
+        assert.equal((await s.acknowledgeDeliveries('R2', ['m05', 'm05'], ack('done', null, 4))).length, 1);
+        assert.deepEqual(await s.acknowledgeDeliveries('R1', [], ack('done', null, 5)), []);
+      });
     });
 
     describe('statuses', () => {

@@ -1269,7 +1269,40 @@ export class SqlStoreOps implements StoreOps {
     );
     return rows.length > 0;
   }
+
+  async acknowledgeDeliveries(
+    recipient: string,
+    docIds: readonly string[],
+    ack: { state: AckState; stateDescription: string | null; updatedAt: Date },
+  ): Promise<string[]> {
+    const changed: string[] = [];
+    const head = [recipient, ack.state, ack.stateDescription, ack.updatedAt.getTime()];
+    for (let i = 0; i < docIds.length; ) {
+      const n = ACK_CHUNKS.find((c) => c <= docIds.length - i)!;
+      const chunk = docIds.slice(i, i + n);
+      i += n;
+      const { rows } = await precompiled(this.db, `acknowledgeDeliveries:${n}`, [...head, ...chunk], (slot) =>
+        this.db
+          .updateTable('deliveries')
+          .set({ state: slot(1), state_description: slot(2), updated_at: slot(3) })
+          .where('recipient', '=', slot(0))
+          .where(
+            'doc_id',
+            'in',
+            chunk.map((_, k) => slot(head.length + k)),
+          )
+          .where('state', 'not in', ['done', 'withdrawn'])
+          .where((eb) => eb.or([eb('state', '<>', slot(1)), eb('state_description', 'is distinct from', slot(2))]))
+          .returning('doc_id'),
+      );
+      for (const r of rows) changed.push(r.doc_id);
+    }
+    return changed;
+  }
 }
+
+/** documents per acknowledging UPDATE, largest first: a few fixed sizes keep the statement shapes few */
+const ACK_CHUNKS = [64, 16, 4, 1];
 
 function toOutbox(r: FederationOutboxTable): OutboxEntry {
   return {

@@ -62,6 +62,14 @@ export interface BlobStore {
    * as a file (read it with `open`), and where the store has no such tier.
    */
   inlineBytes?(key: string, range?: ByteRange): Promise<Buffer | undefined>;
+  /**
+   * Small blobs the caller is about to commit to the database in its transaction: kept in memory with
+   * those read lately, so that their first readers (the attachment inspector, the recipients) need no
+   * database read. Keys name content, so the kept bytes are right whatever happens; if the transaction
+   * fails no committed row names them, nobody asks for them and they age out. Where the store has no
+   * such tier, nothing happens.
+   */
+  remember?(blobs: readonly { key: string; bytes: Uint8Array }[]): void;
 }
 
 export interface StoredFile {

@@ -119,3 +119,23 @@ test('inline blobs read lately are kept (bounded by bytes); concurrent reads of 
   assert.equal(reads.length, 18, 'the most recent ones are still there');
   assert.equal(await blobs.open('0'.repeat(64)).catch(() => 'missing'), 'missing');
 });
+
+test('inline blobs remembered by intake are read without the database, within the same bound', async () => {
+  const { blobs, inline, reads } = await tiers({ readCacheBytes: 16 * 100 });
+  const made = Array.from({ length: 17 }, (_, i) => {
+    const b = Buffer.from(`goi ${i}`.padEnd(100, '.'));
+    inline.set(sha(b), b);
+    return { key: sha(b), bytes: b };
+  });
+  blobs.remember(made.slice(0, 16));
+  for (const m of made.slice(0, 16)) assert.deepEqual(await readAll(await blobs.open(m.key)), m.bytes);
+  assert.equal(reads.length, 0);
+  blobs.remember([made[16]!]);
+  await readAll(await blobs.open(made[0]!.key));
+  assert.equal(reads.length, 1, 'the least recently used went to keep the bound');
+  const none = await tiers({ readCacheBytes: 0 });
+  none.inline.set(made[0]!.key, made[0]!.bytes);
+  none.blobs.remember([made[0]!]);
+  await readAll(await none.blobs.open(made[0]!.key));
+  assert.equal(none.reads.length, 1, 'no read cache: nothing kept');
+});

@@ -91,6 +91,11 @@ export class TieredBlobStore implements BlobStore {
     return bytes && slice(bytes, range);
   }
 
+  remember(blobs: readonly { key: string; bytes: Uint8Array }[]): void {
+    if (this.readCacheBytes <= 0) return;
+    for (const b of blobs) this.cached.keep(b.key, b.bytes);
+  }
+
   health(): Promise<{ ok: boolean; detail?: string }> {
     return this.files.health();
   }

@@ -6,7 +6,7 @@ import { PassThrough, Readable } from 'node:stream';
 import { describe, test } from 'node:test';
 import { parseEdxml } from '@lienthong/edxml';
 import { HubError } from '../core/contract.js';
-import { as, body, collectStream, documentPackage, readFixture, useTestHub } from '../core/hub-test-support.js';
+import { as, body, collectStream, ctxOf, documentPackage, readFixture, useTestHub } from '../core/hub-test-support.js';
 
 const TAY_NINH_FINANCE = '000.00.11.H53';
 const TAY_NINH_PARTY = '000.00.01.A53';
@@ -302,6 +302,32 @@ describe('submit limits and broken uploads', () => {
     assert.ok(refusals.length >= 3);
     assert.ok(refusals.some((e) => /truncated upload/.test(e.reason ?? '')));
     assert.ok(refusals.every((e) => JSON.parse(e.payload).outcome === 'refused'));
+  });
+
+  test("an accepted package's small blobs are read back from memory: the inspector and the recipient read no database", async () => {
+    await t.hub.waitForInspections();
+    const store = ctxOf(t.hub).store;
+    const getInlineBlob = store.getInlineBlob.bind(store);
+    const read: string[] = [];
+    store.getInlineBlob = (key) => {
+      read.push(key);
+      return getInlineBlob(key);
+    };
+    try {
+      const attachment = Buffer.from(`chỉ đọc một lần ${Date.now()}`);
+      const bytes = await documentPackage(VPCP, [NGHE_AN], {
+        attachments: [{ attachmentName: 'a.txt', contentType: 'text/plain', content: attachment }],
+      });
+      const r = await t.hub.submit({ principal: as(VPCP), body: body(bytes), messageType: 'edoc' });
+      await t.hub.waitForInspections();
+      const opened = await t.hub.openPackage(as(NGHE_AN), r.docId);
+      assert.equal((await collectStream(opened.stream)).length, opened.size);
+      const one = await t.hub.openAttachment(as(NGHE_AN), r.docId, 0);
+      assert.deepEqual(await collectStream(one.stream), attachment);
+      assert.deepEqual(read, []);
+    } finally {
+      store.getInlineBlob = getInlineBlob;
+    }
   });
 
   test('the stored package parses again', async () => {

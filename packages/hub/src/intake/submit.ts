@@ -104,6 +104,9 @@ export async function submit(ctx: HubContext, req: SubmitRequest): Promise<Submi
     if (bodyBytes) inline.push({ key: blobKey, bytes: bodyBytes });
     const attachments = await commitAttachments(ctx, docId, pkg.kind === 'document' ? pkg.attachments : [], inline);
     const signed = await early;
+    // kept in memory before the commit: its first readers (the inspector) may run between the batch's
+    // COMMIT and this request's turn to go on
+    ctx.blobs.remember?.(inline);
 
     const outcome = await ctx.store.transaction(async (tx) => {
       const raced = await findEarlier(tx, pkg, sender!, sha256);

@@ -60,6 +60,7 @@ describe('inline literals', () => {
     assert.equal(literal(null), 'NULL');
     assert.equal(literal(true), 'TRUE');
     assert.equal(literal(12n), '12');
+    assert.equal(literal(Buffer.from('hub\u0000\u00ff')), "decode('aHViAMO/','base64')");
   });
 });
 

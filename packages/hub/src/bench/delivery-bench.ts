@@ -1,8 +1,9 @@
 // Micro-benchmark of the delivery path in process (no HTTP): P unsigned ~10 KB packages, each to R
 // agencies, then the R agencies drain their inboxes concurrently as the bench harness's drain does
 // (inbox page → fetch every package, read in full → acknowledge them by B at once, as POST /v1/acks;
-// B = 0: one acknowledgement after each fetch; BENCH_ACK_ALONE=1: a batch's acknowledgements each alone). Prints CPU ms (the process's, the main thread's) and SQL
-// statements per package delivered, for A/B pairs of the delivery path; not part of `npm test`.
+// B = 0: one acknowledgement after each fetch; BENCH_ACK_ALONE=1: a batch's acknowledgements each alone).
+// Prints CPU ms (the process's, the main thread's) and SQL statements per package delivered, for A/B
+// pairs of the delivery path; not part of `npm test`.
 // BENCH_STATEMENTS=n: the n most frequent statements per package too, and the read cache's counts
 // (BENCH_STATEMENTS_TIME=1: and their time); BENCH_PROFILE=<dir>: a CPU profile of the drain alone.
 //   node packages/hub/dist/bench/delivery-bench.js [packages=100] [recipients=40] [batch=100]

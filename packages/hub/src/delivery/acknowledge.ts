@@ -82,7 +82,9 @@ async function acknowledgeTogether(ctx: HubContext, p: Principal, items: readonl
   items.forEach((i, n) => {
     if (!ACK_STATES.includes(i.state) || !isDocId(i.docId) || named.get(i.docId) !== 1) return;
     const key = JSON.stringify([i.state, i.description?.slice(0, MAX_DESCRIPTION) ?? null]);
-    alike.set(key, [...(alike.get(key) ?? []), n]);
+    const group = alike.get(key);
+    if (group) group.push(n);
+    else alike.set(key, [n]);
   });
   if (alike.size === 0) return new Set();
   const outcome = await ctx.store.transaction(async (tx) => {

@@ -42,6 +42,32 @@ test('health, readiness, request ids; close() lets an in-flight long-poll finish
   }
 });
 
+test('a long-poll whose last inbox read is still running when the shutdown begins does not hold the close to its grace period', async () => {
+  const t = await startTestHub({ longPollMaxSeconds: 30, shutdownGraceSeconds: 5 });
+  try {
+    // as on PostgreSQL: the read after the wake-up takes a round trip, so the response ends after the
+    // server has closed the connections that were idle when the shutdown began
+    const inbox = t.hub.inbox.bind(t.hub);
+    let closing = false;
+    t.hub.inbox = async (p, q) => {
+      if (closing) await new Promise((r) => setTimeout(r, 100));
+      return inbox(p, q);
+    };
+    const poll = httpCall(`${t.url}/v1/inbox?wait=25`, {
+      headers: { authorization: `Bearer ${t.creds('000.00.00.H41').apiKey}` },
+    });
+    await new Promise((r) => setTimeout(r, 200));
+    closing = true;
+    await t.close();
+    const answer = await poll;
+    assert.equal(answer.status, 200);
+    assert.equal(answer.headers.connection, 'close', 'answered during the shutdown: its connection closes');
+    assert.doesNotMatch(t.logs(), /grace period over/, 'every connection was closed before the grace period');
+  } finally {
+    await t.stop();
+  }
+});
+
 test('lienthong-hub --demo prints where it listens and demo credentials; SIGTERM stops it cleanly', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'lienthong-main-'));
   const child = spawn(process.execPath, [...hubMain(), '--demo', '--port', '0', '--data-dir', dataDir], {

@@ -79,6 +79,12 @@ export async function createServer(config: HubConfig, deps: ServerDeps): Promise
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  // A response that ends during shutdown (a long-poll woken by it, whose last inbox read took a round trip
+  // to PostgreSQL) closes its connection: the server closed the idle ones when the shutdown began, and a
+  // kept-alive one would hold the close until the grace period is over.
+  app.addHook('onSend', async (_request, reply) => {
+    if (shutdown.signal.aborted) reply.header('connection', 'close');
+  });
   app.addHook('onResponse', async (request, reply) => {
     const system = hub.ops && authenticatedSystem(request);
     if (system)

@@ -20,6 +20,8 @@ export class InboxNotifier {
   private readonly waiters = new Map<string, Set<Waiter>>();
   private relay: WakeupRelay | undefined;
   private readonly listeners = new Set<Listener>();
+  /** shut down: a wait that starts now (a long-poll still reading its inbox at close) ends at once */
+  private closed = false;
 
   /** calls `listener` at every wake-up, local or relayed (the webhook dispatcher); returns the unsubscribe */
   onWake(listener: Listener): () => void {
@@ -68,7 +70,7 @@ export class InboxNotifier {
 
   /** resolves when one of `recipients` gets something new, the timeout passes, or the signal aborts */
   wait(recipients: string[], messageType: MessageType, timeoutMs: number, signal?: AbortSignal): Promise<void> {
-    if (signal?.aborted || timeoutMs <= 0) return Promise.resolve();
+    if (this.closed || signal?.aborted || timeoutMs <= 0) return Promise.resolve();
     return new Promise((resolve) => {
       const keys = recipients.map((r) => key(r, messageType));
       const done = () => {
@@ -98,6 +100,7 @@ export class InboxNotifier {
 
   /** wakes every waiter and stops relaying (hub shutdown, before the store closes) */
   async close(): Promise<void> {
+    this.closed = true;
     this.wakeAll();
     const relay = this.relay;
     this.relay = undefined;

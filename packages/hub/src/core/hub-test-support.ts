@@ -111,6 +111,14 @@ export function useTestHub(opts: Parameters<typeof startTestHub>[0] = {}): TestH
   };
 }
 
+/**
+ * The skip reason of a test that reads or edits the SQLite file behind the hub, when the suite runs on
+ * PostgreSQL (LIENTHONG_TEST_DATABASE_URL); false (run it) on the embedded store.
+ */
+export const sqliteFileOnly: string | false = process.env['LIENTHONG_TEST_DATABASE_URL']
+  ? 'reads or edits the SQLite file, and this run is on PostgreSQL'
+  : false;
+
 export const as = (systemId: string): Principal => ({ systemId, via: 'api-key' });
 
 export function body(bytes: Buffer | string, chunkSize = 64 * 1024): Readable {

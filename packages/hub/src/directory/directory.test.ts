@@ -3,7 +3,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import type { HubError } from '../core/contract.js';
-import { as, readFixture, useTestHub } from '../core/hub-test-support.js';
+import { as, ctxOf, readFixture, sqliteFileOnly, useTestHub } from '../core/hub-test-support.js';
 import { parseApiKey } from './api-key.js';
 import { DEMO_DIRECTORY } from './demo-directory.js';
 
@@ -55,12 +55,18 @@ describe('directory and credentials', () => {
     const keyFile = join(t.dataDir, 'keys', 'master.key');
     assert.equal((await stat(keyFile)).mode & 0o777, 0o600);
     const demo = await t.hub.initDemo();
-    const raw = await readFile(join(t.dataDir, 'hub.sqlite'));
     const secret = demo.all[0]!.vxpSecret;
-    assert.equal(raw.includes(Buffer.from(secret)), false);
     // the secret part itself (base64url: it may hold '_', so not split on it)
     const apiSecret = parseApiKey(demo.all[0]!.apiKey)!.secret;
     assert.equal(apiSecret.length, 43);
+    const stored = JSON.stringify(await ctxOf(t.hub).store.getCredential(demo.all[0]!.systemId));
+    assert.ok(stored.length > 100, 'the credential is stored');
+    assert.equal(stored.includes(secret), false);
+    assert.equal(stored.includes(apiSecret), false);
+    // on the embedded store, nowhere in the file either
+    if (sqliteFileOnly) return;
+    const raw = await readFile(join(t.dataDir, 'hub.sqlite'));
+    assert.equal(raw.includes(Buffer.from(secret)), false);
     assert.equal(raw.includes(Buffer.from(apiSecret)), false);
   });
 

@@ -4,7 +4,7 @@ import { after, before, test } from 'node:test';
 import { issueAgencyCert } from '@lienthong/trust';
 import { buildPdf, buildZip, opensslSign, prepareSignature } from '@lienthong/trust/testing/pdf';
 import SQLite from 'better-sqlite3';
-import { as, body, documentPackage, startTestHub, type TestHub } from '../core/hub-test-support.js';
+import { as, body, documentPackage, sqliteFileOnly, startTestHub, type TestHub } from '../core/hub-test-support.js';
 
 let t: TestHub;
 let sender: string;
@@ -113,9 +113,7 @@ test('the same content is inspected once, whoever sends it again', async () => {
   assert.deepEqual(y.attachments[0]?.inspection?.checkedAt, x.attachments[0]?.inspection?.checkedAt);
 });
 
-const onPostgres = process.env['LIENTHONG_TEST_DATABASE_URL'] ? 'edits the SQLite file' : false;
-
-test('inspections left pending by a crash are completed after a restart', { skip: onPostgres }, async () => {
+test('inspections left pending by a crash are completed after a restart', { skip: sqliteFileOnly }, async () => {
   const docId = await send([{ name: 'sau-khoi-dong.pdf', type: 'application/pdf', content: signedPdf('Restart') }]);
   await t.hub.waitForInspections();
   await t.hub.close();

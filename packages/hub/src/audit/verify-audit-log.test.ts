@@ -138,156 +138,151 @@ describe('audit hash chain', () => {
     assert.equal(await t.hub.checkpointAudit(), undefined, 'the head has not moved');
   });
 
-  test('an edited payload is named', { skip: sqliteFileOnly }, async () => {
-    const { broken } = await tampered((db) => {
-      const r = rows(db).find((x) => x.id === accept)!;
-      db.prepare('UPDATE audit_log SET payload = ? WHERE id = ?').run(
-        r.payload.replace(NGHE_AN, '000.00.01.H41'),
-        accept,
-      );
-    });
-    assert.deepEqual(pick(broken), { id: accept, kind: 'edited' });
-  });
-
-  test('an edited column (the actor) is named, though the payload is intact', { skip: sqliteFileOnly }, async () => {
-    const { broken } = await tampered((db) =>
-      db.prepare("UPDATE audit_log SET actor = 'someone' WHERE id = ?").run(accept),
-    );
-    assert.deepEqual(pick(broken), { id: accept, kind: 'edited' });
-    assert.match(broken!.message, /actor/);
-  });
-
-  test('a changed stored hash is named as such', { skip: sqliteFileOnly }, async () => {
-    const { broken } = await tampered((db) =>
-      db.prepare('UPDATE audit_log SET hash = ? WHERE id = ?').run('ab'.repeat(32), accept),
-    );
-    assert.deepEqual(pick(broken), { id: accept, kind: 'hash-mismatch' });
-  });
-
-  test('a deleted entry is named (the gap), also when the ids are renumbered to hide it', {
-    skip: sqliteFileOnly,
-  }, async () => {
-    const gap = await tampered((db) => db.prepare('DELETE FROM audit_log WHERE id = ?').run(accept));
-    assert.deepEqual(pick(gap.broken), { id: accept, kind: 'deleted' });
-    const renumbered = await tampered((db) => {
-      db.prepare('DELETE FROM audit_log WHERE id = ?').run(accept);
-      db.prepare('UPDATE audit_log SET id = id - 1 WHERE id > ?').run(accept);
-    });
-    assert.deepEqual(pick(renumbered.broken), { id: accept, kind: 'deleted' });
-  });
-
-  test('two entries swapped are named as reordered', { skip: sqliteFileOnly }, async () => {
-    const { broken } = await tampered((db) => {
-      db.prepare('UPDATE audit_log SET id = -1 WHERE id = ?').run(accept);
-      db.prepare('UPDATE audit_log SET id = ? WHERE id = ?').run(accept, accept + 1);
-      db.prepare('UPDATE audit_log SET id = ? WHERE id = -1').run(accept + 1);
-    });
-    assert.deepEqual(pick(broken), { id: accept, kind: 'reordered' });
-  });
-
-  test('a forged entry slipped in with a correct hash is named as inserted', { skip: sqliteFileOnly }, async () => {
-    const { broken } = await tampered((db) => {
-      const prev = rows(db).find((x) => x.id === accept - 1)!;
-      for (const r of rows(db)
-        .reverse()
-        .filter((x) => x.id >= accept))
-        db.prepare('UPDATE audit_log SET id = id + 1 WHERE id = ?').run(r.id);
-      const at = new Date();
-      const payload = JSON.stringify({
-        action: 'agency-add',
-        actor: 'admin',
-        at: at.toISOString(),
-        outcome: 'ok',
-        subject: 'EVIL',
+  // every attack below edits the SQLite file
+  describe('tampered in the SQLite file', { skip: sqliteFileOnly }, () => {
+    test('an edited payload is named', async () => {
+      const { broken } = await tampered((db) => {
+        const r = rows(db).find((x) => x.id === accept)!;
+        db.prepare('UPDATE audit_log SET payload = ? WHERE id = ?').run(
+          r.payload.replace(NGHE_AN, '000.00.01.H41'),
+          accept,
+        );
       });
-      const hash = entryHash(prev.hash, chainEntry(accept, payload));
-      db.prepare(
-        "INSERT INTO audit_log (id, at, actor, action, subject, outcome, payload, prev_hash, hash) VALUES (?, ?, 'admin', 'agency-add', 'EVIL', 'ok', ?, ?, ?)",
-      ).run(accept, at.getTime(), payload, prev.hash, hash);
+      assert.deepEqual(pick(broken), { id: accept, kind: 'edited' });
     });
-    assert.deepEqual(pick(broken), { id: accept, kind: 'inserted' });
-  });
 
-  test('an entry rewritten with every later hash recomputed is caught by the signed checkpoint', {
-    skip: sqliteFileOnly,
-  }, async () => {
-    const { broken } = await tampered((db) => {
-      const r = rows(db).find((x) => x.id === lone)!;
-      db.prepare('UPDATE audit_log SET payload = ? WHERE id = ?').run(
-        r.payload.replace('"first":true', '"first":false'),
-        lone,
+    test('an edited column (the actor) is named, though the payload is intact', async () => {
+      const { broken } = await tampered((db) =>
+        db.prepare("UPDATE audit_log SET actor = 'someone' WHERE id = ?").run(accept),
       );
-      rehash(db, lone);
+      assert.deepEqual(pick(broken), { id: accept, kind: 'edited' });
+      assert.match(broken!.message, /actor/);
     });
-    assert.deepEqual(pick(broken), { id: lone, kind: 'rewritten' });
-    assert.deepEqual(broken!.range, { from: lone, to: lone }, 'checkpoints on both sides pin the entry down');
-  });
 
-  test('checkpoints forged to match a rewritten chain fail their signature', { skip: sqliteFileOnly }, async () => {
-    // the attacker's own CA, whose certificates say what the hub's say
-    const root = await createRootCa();
-    const intermediate = await createIntermediateCa(root);
-    const forger = await issueHubCertificate(intermediate, { name: 'lienthong.test' });
-    const { broken } = await tampered((db) => {
-      db.prepare('UPDATE audit_log SET actor = ?, payload = replace(payload, ?, ?) WHERE id = ?').run(
-        'x',
-        '"actor":"admin"',
-        '"actor":"x"',
-        added,
+    test('a changed stored hash is named as such', async () => {
+      const { broken } = await tampered((db) =>
+        db.prepare('UPDATE audit_log SET hash = ? WHERE id = ?').run('ab'.repeat(32), accept),
       );
-      rehash(db, added);
-      db.exec('DELETE FROM audit_checkpoints');
-      const h = rows(db).at(-1)!;
-      const jws = signCheckpoint({ seq: h.id, hash: h.hash }, forger.privateKey, [
-        forger.certificate,
-        intermediate.certificate,
-      ]);
-      db.prepare('INSERT INTO audit_checkpoints (seq, hash, at, jws) VALUES (?, ?, ?, ?)').run(
-        h.id,
-        h.hash,
-        Date.now(),
-        jws,
+      assert.deepEqual(pick(broken), { id: accept, kind: 'hash-mismatch' });
+    });
+
+    test('a deleted entry is named (the gap), also when the ids are renumbered to hide it', async () => {
+      const gap = await tampered((db) => db.prepare('DELETE FROM audit_log WHERE id = ?').run(accept));
+      assert.deepEqual(pick(gap.broken), { id: accept, kind: 'deleted' });
+      const renumbered = await tampered((db) => {
+        db.prepare('DELETE FROM audit_log WHERE id = ?').run(accept);
+        db.prepare('UPDATE audit_log SET id = id - 1 WHERE id > ?').run(accept);
+      });
+      assert.deepEqual(pick(renumbered.broken), { id: accept, kind: 'deleted' });
+    });
+
+    test('two entries swapped are named as reordered', async () => {
+      const { broken } = await tampered((db) => {
+        db.prepare('UPDATE audit_log SET id = -1 WHERE id = ?').run(accept);
+        db.prepare('UPDATE audit_log SET id = ? WHERE id = ?').run(accept, accept + 1);
+        db.prepare('UPDATE audit_log SET id = ? WHERE id = -1').run(accept + 1);
+      });
+      assert.deepEqual(pick(broken), { id: accept, kind: 'reordered' });
+    });
+
+    test('a forged entry slipped in with a correct hash is named as inserted', async () => {
+      const { broken } = await tampered((db) => {
+        const prev = rows(db).find((x) => x.id === accept - 1)!;
+        for (const r of rows(db)
+          .reverse()
+          .filter((x) => x.id >= accept))
+          db.prepare('UPDATE audit_log SET id = id + 1 WHERE id = ?').run(r.id);
+        const at = new Date();
+        const payload = JSON.stringify({
+          action: 'agency-add',
+          actor: 'admin',
+          at: at.toISOString(),
+          outcome: 'ok',
+          subject: 'EVIL',
+        });
+        const hash = entryHash(prev.hash, chainEntry(accept, payload));
+        db.prepare(
+          "INSERT INTO audit_log (id, at, actor, action, subject, outcome, payload, prev_hash, hash) VALUES (?, ?, 'admin', 'agency-add', 'EVIL', 'ok', ?, ?, ?)",
+        ).run(accept, at.getTime(), payload, prev.hash, hash);
+      });
+      assert.deepEqual(pick(broken), { id: accept, kind: 'inserted' });
+    });
+
+    test('an entry rewritten with every later hash recomputed is caught by the signed checkpoint', async () => {
+      const { broken } = await tampered((db) => {
+        const r = rows(db).find((x) => x.id === lone)!;
+        db.prepare('UPDATE audit_log SET payload = ? WHERE id = ?').run(
+          r.payload.replace('"first":true', '"first":false'),
+          lone,
+        );
+        rehash(db, lone);
+      });
+      assert.deepEqual(pick(broken), { id: lone, kind: 'rewritten' });
+      assert.deepEqual(broken!.range, { from: lone, to: lone }, 'checkpoints on both sides pin the entry down');
+    });
+
+    test('checkpoints forged to match a rewritten chain fail their signature', async () => {
+      // the attacker's own CA, whose certificates say what the hub's say
+      const root = await createRootCa();
+      const intermediate = await createIntermediateCa(root);
+      const forger = await issueHubCertificate(intermediate, { name: 'lienthong.test' });
+      const { broken } = await tampered((db) => {
+        db.prepare('UPDATE audit_log SET actor = ?, payload = replace(payload, ?, ?) WHERE id = ?').run(
+          'x',
+          '"actor":"admin"',
+          '"actor":"x"',
+          added,
+        );
+        rehash(db, added);
+        db.exec('DELETE FROM audit_checkpoints');
+        const h = rows(db).at(-1)!;
+        const jws = signCheckpoint({ seq: h.id, hash: h.hash }, forger.privateKey, [
+          forger.certificate,
+          intermediate.certificate,
+        ]);
+        db.prepare('INSERT INTO audit_checkpoints (seq, hash, at, jws) VALUES (?, ?, ?, ?)').run(
+          h.id,
+          h.hash,
+          Date.now(),
+          jws,
+        );
+      });
+      assert.deepEqual(pick(broken), { id: head, kind: 'checkpoint-invalid' });
+      assert.match(broken!.message, /chain-untrusted/);
+    });
+
+    test('a checkpoint whose row was altered no longer matches what the hub signed', async () => {
+      const { broken } = await tampered((db) => {
+        db.exec('CREATE TEMP TABLE cp AS SELECT * FROM audit_checkpoints; DELETE FROM audit_checkpoints');
+        db.exec(`INSERT INTO audit_checkpoints SELECT seq, '${'cd'.repeat(32)}', at, jws FROM cp`);
+      });
+      assert.equal(broken?.kind, 'checkpoint-invalid');
+    });
+
+    test('entries deleted from the end below a checkpoint are named as truncated', async () => {
+      const { broken } = await tampered((db) => db.prepare('DELETE FROM audit_log WHERE id >= ?').run(head - 1));
+      assert.deepEqual(pick(broken), { id: head - 1, kind: 'truncated' });
+    });
+
+    test('the hub refuses to sign a checkpoint over entries altered since the last one', async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'lt-audit-'));
+      dirs.push(dir);
+      await t.hub.close();
+      await cp(t.dataDir, dir, { recursive: true });
+      await t.reopen();
+      const hub = await createHub(testConfig(dir), { logger: pino({ level: 'silent' }) });
+      await hub.setAgencyEnabled('000.00.99.H41', false);
+      await hub.setAgencyEnabled('000.00.99.H41', true);
+      // edited in the live file, before the next checkpoint
+      const db = new SQLite(join(dir, 'hub.sqlite'));
+      db.exec('DROP TRIGGER audit_log_no_update');
+      db.prepare("UPDATE audit_log SET payload = replace(payload, 'agency-disable', 'agency-enable') WHERE id = ?").run(
+        head + 1,
       );
+      db.close();
+      await assert.rejects(hub.checkpointAudit(), AuditChainBroken);
+      assert.equal((await hub.verifyAudit()).broken?.id, head + 1);
+      await hub.close();
     });
-    assert.deepEqual(pick(broken), { id: head, kind: 'checkpoint-invalid' });
-    assert.match(broken!.message, /chain-untrusted/);
-  });
-
-  test('a checkpoint whose row was altered no longer matches what the hub signed', {
-    skip: sqliteFileOnly,
-  }, async () => {
-    const { broken } = await tampered((db) => {
-      db.exec('CREATE TEMP TABLE cp AS SELECT * FROM audit_checkpoints; DELETE FROM audit_checkpoints');
-      db.exec(`INSERT INTO audit_checkpoints SELECT seq, '${'cd'.repeat(32)}', at, jws FROM cp`);
-    });
-    assert.equal(broken?.kind, 'checkpoint-invalid');
-  });
-
-  test('entries deleted from the end below a checkpoint are named as truncated', { skip: sqliteFileOnly }, async () => {
-    const { broken } = await tampered((db) => db.prepare('DELETE FROM audit_log WHERE id >= ?').run(head - 1));
-    assert.deepEqual(pick(broken), { id: head - 1, kind: 'truncated' });
-  });
-
-  test('the hub refuses to sign a checkpoint over entries altered since the last one', {
-    skip: sqliteFileOnly,
-  }, async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'lt-audit-'));
-    dirs.push(dir);
-    await t.hub.close();
-    await cp(t.dataDir, dir, { recursive: true });
-    await t.reopen();
-    const hub = await createHub(testConfig(dir), { logger: pino({ level: 'silent' }) });
-    await hub.setAgencyEnabled('000.00.99.H41', false);
-    await hub.setAgencyEnabled('000.00.99.H41', true);
-    // edited in the live file, before the next checkpoint
-    const db = new SQLite(join(dir, 'hub.sqlite'));
-    db.exec('DROP TRIGGER audit_log_no_update');
-    db.prepare("UPDATE audit_log SET payload = replace(payload, 'agency-disable', 'agency-enable') WHERE id = ?").run(
-      head + 1,
-    );
-    db.close();
-    await assert.rejects(hub.checkpointAudit(), AuditChainBroken);
-    assert.equal((await hub.verifyAudit()).broken?.id, head + 1);
-    await hub.close();
   });
 });

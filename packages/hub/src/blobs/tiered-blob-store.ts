@@ -39,9 +39,10 @@ export class TieredBlobStore implements BlobStore {
     this.cached = new RecentBytesCache(this.readCacheBytes);
   }
 
-  // Inline blobs read lately (or about to be committed by intake: `remember`), by key. Keys are content addresses (the bytes' SHA-256): a key always
-  // names the same bytes, so a kept copy never goes stale. A package to many recipients is fetched by
-  // each of them, mostly at the same moment: one database read (shared while it runs) serves them all.
+  // Inline blobs read lately (or about to be committed by intake: `remember`), by key. Keys are content
+  // addresses (the bytes' SHA-256): a key always names the same bytes, so a kept copy never goes stale.
+  // A package to many recipients is fetched by each of them, mostly at the same moment: one database
+  // read (shared while it runs) serves them all.
   private readonly readCacheBytes: number;
   private readonly cached: RecentBytesCache;
   private readonly loading = new Map<string, Promise<Uint8Array | undefined>>();

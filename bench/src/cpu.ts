@@ -19,12 +19,22 @@ function statCpuSeconds(file: string): number {
   return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
 }
 
-/** CPU seconds the whole machine spent busy (every core, every process), from the first line of /proc/stat. */
-export function machineBusySeconds(): number {
+/** The whole machine's CPU time in seconds, from the first line of /proc/stat. */
+export interface MachineTimes {
+  /** every core, every process (hub, generator, database, anything else), and the time the host took */
+  busy: number;
+  /** steal: time this virtual machine's cores were ready to run but the host ran something else */
+  steal: number;
+}
+
+export function machineTimes(): MachineTimes {
   const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!;
   // cpu  user nice system idle iowait irq softirq steal guest guest_nice
   const [user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
-  return ((user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0)) / TICKS_PER_SECOND;
+  return {
+    busy: ((user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0)) / TICKS_PER_SECOND,
+    steal: (steal ?? 0) / TICKS_PER_SECOND,
+  };
 }
 
 /**

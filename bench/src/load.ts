@@ -2,7 +2,7 @@
 // /proc) and resident set while the generator works, and summarises throughput and latency.
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { cpuSeconds, machineBusySeconds, mainThreadCpuSeconds, percentile, processesCpuSeconds } from './cpu.js';
+import { cpuSeconds, machineTimes, mainThreadCpuSeconds, percentile, processesCpuSeconds } from './cpu.js';
 import type { WindowBacklog } from './hub-backlog.js';
 import type { LoadJob, LoadResult } from './loadgen.js';
 import { RssSampler, readRss } from './rss-sampler.js';
@@ -51,6 +51,11 @@ export interface Measurement {
   generatorCores: number;
   /** cores the whole machine was busy (every process: hub, generator, database, anything else) */
   machineCores?: number;
+  /**
+   * of which the host took (steal: this virtual machine's cores were ready to run but not given to
+   * it); absent from older result files
+   */
+  stealCores?: number;
   /** cores the PostgreSQL server's processes used (near 0 on the embedded store) */
   databaseCores?: number;
   /** delivery: HTTP requests made in the window (inbox pages, fetches, acknowledgements) */
@@ -79,7 +84,7 @@ export async function measure(label: string, job: LoadJob, serverPid: number): P
   const child = fork(loadgen, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   let cpu0 = 0;
   let mainCpu0 = 0;
-  let machine0 = 0;
+  let machine0 = machineTimes();
   let database0 = 0;
   let wall0 = 0;
   let sampler: RssSampler | undefined;
@@ -89,7 +94,7 @@ export async function measure(label: string, job: LoadJob, serverPid: number): P
       if (m.started) {
         cpu0 = cpuSeconds(serverPid);
         mainCpu0 = mainThreadCpuSeconds(serverPid);
-        machine0 = machineBusySeconds();
+        machine0 = machineTimes();
         database0 = processesCpuSeconds('postgres');
         wall0 = performance.now();
         sampler = new RssSampler(serverPid, 50);
@@ -101,7 +106,7 @@ export async function measure(label: string, job: LoadJob, serverPid: number): P
   });
   const serverCpu = cpuSeconds(serverPid) - cpu0;
   const mainCpu = mainThreadCpuSeconds(serverPid) - mainCpu0;
-  const machineCpu = machineBusySeconds() - machine0;
+  const machine1 = machineTimes();
   const databaseCpu = processesCpuSeconds('postgres') - database0;
   const wall = (performance.now() - wall0) / 1000;
   const peak = sampler?.stop() ?? readRss(serverPid);
@@ -119,7 +124,8 @@ export async function measure(label: string, job: LoadJob, serverPid: number): P
     serverPeakRssMb: peak / MiB,
     serverRssBeforeMb: rssBefore / MiB,
     generatorCores: result.cpuSeconds / result.seconds,
-    machineCores: machineCpu / wall,
+    machineCores: (machine1.busy - machine0.busy) / wall,
+    stealCores: (machine1.steal - machine0.steal) / wall,
     databaseCores: databaseCpu / wall,
     poolExhausted: result.poolExhausted,
   };

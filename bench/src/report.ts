@@ -185,6 +185,7 @@ function loadRow(m: Measurement): string {
       ? `after a warm-up of ${f0(m.warmUp.packages)} ${m.label.includes('delivery') ? 'deliveries' : m.label.includes('Fastify') ? 'requests' : 'packages'} at ${f0(m.warmUp.perSecond)}/s`
       : '',
     describeBacklog(m.backlog),
+    (m.stealCores ?? 0) >= 0.02 ? `the host took ${f2(m.stealCores)} cores (steal)` : '',
   ]
     .filter(Boolean)
     .join('; ');
@@ -216,7 +217,8 @@ export function renderReport(r: BenchResults, plots: string[] = [], postgres?: B
     'main thread" is the same for its event loop alone (`/proc/<pid>/task/<pid>/stat`): near 1.00 the event loop is',
     'saturated, and the rest of the hub (thread pool, workers) cannot make up for it. "Machine cores" is every',
     'process together (`/proc/stat`: hub, generator, PostgreSQL on that store, anything else): near the core count,',
-    'the machine itself is the limit. Peak RSS is',
+    'the machine itself is the limit. On a virtual machine, part of it may be steal, time its cores were ready to run',
+    'but the host ran something else: a note says so when that reached 0.02 cores in a window. Peak RSS is',
     'sampled every 50 ms. Latencies are percentiles over every sample (nearest rank). Compare runs by their',
     'ratios, not by their absolute values.',
     '',

@@ -12,6 +12,20 @@ export function mainThreadCpuSeconds(pid: number): number {
   return statCpuSeconds(`/proc/${pid}/task/${pid}/stat`);
 }
 
+/**
+ * Seconds a process's main thread was ready to run but waited for a core (the other threads of the
+ * machine held them), from /proc/<pid>/task/<pid>/schedstat (its second field, in ns); undefined where
+ * the kernel does not keep it. A saturated event loop is busy plus waiting, not busy alone.
+ */
+export function mainThreadWaitSeconds(pid: number): number | undefined {
+  try {
+    const waited = Number(readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').split(' ')[1]);
+    return Number.isFinite(waited) ? waited / 1e9 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function statCpuSeconds(file: string): number {
   const stat = readFileSync(file, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');

@@ -2,7 +2,14 @@
 // /proc) and resident set while the generator works, and summarises throughput and latency.
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { cpuSeconds, machineTimes, mainThreadCpuSeconds, percentile, processesCpuSeconds } from './cpu.js';
+import {
+  cpuSeconds,
+  machineTimes,
+  mainThreadCpuSeconds,
+  mainThreadWaitSeconds,
+  percentile,
+  processesCpuSeconds,
+} from './cpu.js';
 import type { WindowBacklog } from './hub-backlog.js';
 import type { LoadJob, LoadResult } from './loadgen.js';
 import { RssSampler, readRss } from './rss-sampler.js';
@@ -56,6 +63,11 @@ export interface Measurement {
    * it); absent from older result files
    */
   stealCores?: number;
+  /**
+   * cores' worth of time the hub's main thread was ready to run but waited for a core (absent where
+   * the kernel does not say, and from older result files)
+   */
+  serverMainThreadWaitCores?: number;
   /** cores the PostgreSQL server's processes used (near 0 on the embedded store) */
   databaseCores?: number;
   /** delivery: HTTP requests made in the window (inbox pages, fetches, acknowledgements) */
@@ -84,6 +96,7 @@ export async function measure(label: string, job: LoadJob, serverPid: number): P
   const child = fork(loadgen, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   let cpu0 = 0;
   let mainCpu0 = 0;
+  let mainWait0: number | undefined;
   let machine0 = machineTimes();
   let database0 = 0;
   let wall0 = 0;
@@ -94,6 +107,7 @@ export async function measure(label: string, job: LoadJob, serverPid: number): P
       if (m.started) {
         cpu0 = cpuSeconds(serverPid);
         mainCpu0 = mainThreadCpuSeconds(serverPid);
+        mainWait0 = mainThreadWaitSeconds(serverPid);
         machine0 = machineTimes();
         database0 = processesCpuSeconds('postgres');
         wall0 = performance.now();
@@ -106,6 +120,7 @@ export async function measure(label: string, job: LoadJob, serverPid: number): P
   });
   const serverCpu = cpuSeconds(serverPid) - cpu0;
   const mainCpu = mainThreadCpuSeconds(serverPid) - mainCpu0;
+  const mainWait1 = mainThreadWaitSeconds(serverPid);
   const machine1 = machineTimes();
   const databaseCpu = processesCpuSeconds('postgres') - database0;
   const wall = (performance.now() - wall0) / 1000;
@@ -129,6 +144,7 @@ export async function measure(label: string, job: LoadJob, serverPid: number): P
     databaseCores: databaseCpu / wall,
     poolExhausted: result.poolExhausted,
   };
+  if (mainWait0 !== undefined && mainWait1 !== undefined) m.serverMainThreadWaitCores = (mainWait1 - mainWait0) / wall;
   if (job.rate) m.offeredRate = job.rate;
   if (result.endToEndMs) m.endToEndMs = summarise(result.endToEndMs);
   if (result.unseen !== undefined) m.unseen = result.unseen;

@@ -185,6 +185,9 @@ function loadRow(m: Measurement): string {
       ? `after a warm-up of ${f0(m.warmUp.packages)} ${m.label.includes('delivery') ? 'deliveries' : m.label.includes('Fastify') ? 'requests' : 'packages'} at ${f0(m.warmUp.perSecond)}/s`
       : '',
     describeBacklog(m.backlog),
+    (m.serverMainThreadWaitCores ?? 0) >= 0.02
+      ? `the main thread waited ${f2(m.serverMainThreadWaitCores)} cores for a core`
+      : '',
     (m.stealCores ?? 0) >= 0.02 ? `the host took ${f2(m.stealCores)} cores (steal)` : '',
   ]
     .filter(Boolean)
@@ -215,7 +218,9 @@ export function renderReport(r: BenchResults, plots: string[] = [], postgres?: B
     '"generator cores" column says how much of the machine it took from the hub. "Server cores" is the hub',
     "process's utime + stime from `/proc/<pid>/stat` over the window, divided by the window's wall time; \"of which",
     'main thread" is the same for its event loop alone (`/proc/<pid>/task/<pid>/stat`): near 1.00 the event loop is',
-    'saturated, and the rest of the hub (thread pool, workers) cannot make up for it. "Machine cores" is every',
+    'saturated, and the rest of the hub (thread pool, workers) cannot make up for it. It is saturated below 1.00',
+    'too when it is ready to run but the other threads hold both cores: a note gives that wait',
+    '(`/proc/<pid>/task/<pid>/schedstat`) from 0.02 cores, and busy plus waiting near 1.00 is saturation. "Machine cores" is every',
     'process together (`/proc/stat`: hub, generator, PostgreSQL on that store, anything else): near the core count,',
     'the machine itself is the limit. On a virtual machine, part of it may be steal, time its cores were ready to run',
     'but the host ran something else: a note says so when that reached 0.02 cores in a window. Peak RSS is',

@@ -4,6 +4,7 @@ import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import {
   cpuSeconds,
+  type MachineTimes,
   machineTimes,
   mainThreadCpuSeconds,
   mainThreadWaitSeconds,
@@ -97,7 +98,7 @@ export async function measure(label: string, job: LoadJob, serverPid: number): P
   let cpu0 = 0;
   let mainCpu0 = 0;
   let mainWait0: number | undefined;
-  let machine0 = machineTimes();
+  let machine0: MachineTimes = { busy: 0, steal: 0 };
   let database0 = 0;
   let wall0 = 0;
   let sampler: RssSampler | undefined;

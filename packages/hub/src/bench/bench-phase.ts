@@ -17,14 +17,26 @@ export interface PhaseResult<T> {
   mainThreadCpuMs: number | undefined;
 }
 
-/** Runs one phase; with BENCH_PROFILE set, writes `<dir>/<name>.cpuprofile` of that phase only. */
+/**
+ * Runs one phase; with BENCH_PROFILE set, writes `<dir>/<name>.cpuprofile` of that phase only, and with
+ * BENCH_HEAP_PROFILE=<dir> `<dir>/<name>.heapprofile`: where the phase allocated, garbage included.
+ */
 export async function timedPhase<T>(name: string, fn: () => Promise<T>): Promise<PhaseResult<T>> {
   const dir = process.env.BENCH_PROFILE;
-  const session = dir ? new Session() : undefined;
-  if (session) {
-    session.connect();
+  const heapDir = process.env.BENCH_HEAP_PROFILE;
+  const session = dir || heapDir ? new Session() : undefined;
+  if (session) session.connect();
+  if (session && dir) {
     await session.post('Profiler.enable');
     await session.post('Profiler.start');
+  }
+  if (session && heapDir) {
+    await session.post('HeapProfiler.enable');
+    await session.post('HeapProfiler.startSampling', {
+      samplingInterval: 4096,
+      includeObjectsCollectedByMajorGC: true,
+      includeObjectsCollectedByMinorGC: true,
+    });
   }
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
@@ -38,8 +50,12 @@ export async function timedPhase<T>(name: string, fn: () => Promise<T>): Promise
   if (session && dir) {
     const { profile } = await session.post('Profiler.stop');
     writeFileSync(join(dir, `${name}.cpuprofile`), JSON.stringify(profile));
-    session.disconnect();
   }
+  if (session && heapDir) {
+    const { profile } = await session.post('HeapProfiler.stopSampling');
+    writeFileSync(join(heapDir, `${name}.heapprofile`), JSON.stringify(profile));
+  }
+  session?.disconnect();
   const mainCpu = main0 === undefined || main1 === undefined ? undefined : main1 - main0;
   return { value, seconds, cpu, loopActiveMs, mainThreadCpuMs: mainCpu };
 }

@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, SqliteDialect, sql, type Transaction } from 'kysely';
+import { Kysely, sql, type Transaction } from 'kysely';
 import { fsyncFile } from '../../blobs/fs/fsync-dir.js';
 import { nextAuditLink } from '../sql/audit-chain-queries.js';
 import { batchMember } from '../sql/batch-members.js';
@@ -33,6 +33,7 @@ import type {
 import { BATCH_COUNTERS, BATCH_COUNTERS_MEMBER, type BatchCounter, BatchCounters } from './batch-counters.js';
 import { GroupCommitter } from './group-commit.js';
 import { migrations } from './migrations/index.js';
+import { QueuedSqliteDialect } from './queued-sqlite-dialect.js';
 import { ReadCache } from './read-cache.js';
 import { type CachingDatabase, cachingDatabase, StatementCounter } from './statement-cache.js';
 import { WalCheckpointer } from './wal-checkpointer.js';
@@ -55,7 +56,7 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<SqliteS
     sqlite.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? 5000}`);
     const statements = new StatementCounter();
     const database = cachingDatabase(sqlite, statements);
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+    const db = new Kysely<Database>({ dialect: new QueuedSqliteDialect({ database }) });
     await runMigrations(db, migrations);
     const checkpointer = new WalCheckpointer(opts.file, (pages) => sqlite.pragma(`wal_autocheckpoint = ${pages}`));
     return new SqliteStore(db, opts.file, new ReadCache(sqlite), statements, database, checkpointer);

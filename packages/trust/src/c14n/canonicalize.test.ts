@@ -137,3 +137,20 @@ test('exclusive: default namespace undeclared with xmlns="" only when an output 
     '<b><c></c></b>',
   );
 });
+
+test('elements without attributes: an ancestor prefix is rendered where exclusive canonicalization first uses it', async () => {
+  const input = '<a xmlns:p="urn:p" xmlns="urn:d"><b><p:c><d><p:e/></d></p:c></b><p:f/></a>';
+  assert.equal(
+    (await canonicalizeSubtree(input, (t) => t.name.local === 'b', 'exc-c14n'))?.toString(),
+    '<b xmlns="urn:d"><p:c xmlns:p="urn:p"><d><p:e></p:e></d></p:c></b>',
+  );
+  assert.equal(
+    (await canonicalizeSubtree(input, (t) => t.name.local === 'b', 'c14n'))?.toString(),
+    '<b xmlns="urn:d" xmlns:p="urn:p"><p:c><d><p:e></p:e></d></p:c></b>',
+  );
+  // the same names again, in a second document: the tags cached by name are the same text
+  assert.equal(
+    await c14n(input, 'exc-c14n'),
+    '<a xmlns="urn:d"><b><p:c xmlns:p="urn:p"><d><p:e></p:e></d></p:c></b><p:f xmlns:p="urn:p"></p:f></a>',
+  );
+});

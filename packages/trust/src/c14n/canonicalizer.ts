@@ -121,6 +121,12 @@ export class Canonicalizer {
     const parent = this.frames[this.frames.length - 1]!;
     const isApex = this.frames.length === 1;
     this.rootSeen = true;
+    // most elements of a package: no attributes, nothing to declare, in the scope of their parent
+    if (token.attributes.length === 0 && !isApex && this.declaresNothing(token, parent)) {
+      this.writer.string(tag(OPEN_TAGS, token.name.qname, '<'));
+      this.frames.push(parent);
+      return;
+    }
 
     let namespaces = parent.namespaces;
     const attributes: XmlAttribute[] = [];
@@ -169,6 +175,20 @@ export class Canonicalizer {
     this.frames.push({ namespaces, rendered });
   }
 
+  /**
+   * Whether an element without attributes renders no namespace declaration. Inclusive: its parent
+   * (not the apex's) rendered every namespace in scope, and it declares none. Exclusive: its own
+   * prefix is rendered as in scope (the InclusiveNamespaces prefixes take the general road).
+   */
+  private declaresNothing(token: StartToken, parent: Frame): boolean {
+    if (this.algorithm === 'c14n') return true;
+    if (this.inclusivePrefixes.size > 0) return false;
+    const prefix = token.name.prefix;
+    if (prefix === 'xml') return true;
+    const uri = parent.namespaces.get(prefix) ?? '';
+    return uri === (parent.rendered.get(prefix) ?? '') || (prefix !== '' && uri === '');
+  }
+
   /** the prefixes exclusive canonicalization renders for this element, each once (an array: they are few) */
   private utilizedPrefixes(
     token: StartToken,
@@ -185,10 +205,26 @@ export class Canonicalizer {
 
   private end(qname: string): void {
     if (this.frames.length === 1) return;
-    this.writer.string(`</${qname}>`);
+    this.writer.string(tag(CLOSE_TAGS, qname, '</'));
     this.frames.pop();
     if (this.frames.length === 1) this.rootClosed = true;
   }
+}
+
+// Start and end tags without attributes, by name: a package repeats a few dozen names, and so do the
+// packages after it. Bounded in entries and in name length: names come from the packages.
+const OPEN_TAGS = new Map<string, string>();
+const CLOSE_TAGS = new Map<string, string>();
+const MAX_TAGS = 2048;
+const MAX_CACHED_NAME = 128;
+
+function tag(cache: Map<string, string>, qname: string, opening: '<' | '</'): string {
+  let text = cache.get(qname);
+  if (text === undefined) {
+    text = `${opening}${qname}>`;
+    if (qname.length <= MAX_CACHED_NAME && cache.size < MAX_TAGS) cache.set(qname, text);
+  }
+  return text;
 }
 
 /** Code-point order of UTF-16 strings that are XML names or URIs (no lone surrogates in practice). */

@@ -180,3 +180,32 @@ test('a processing instruction after the root split across writes is not mistake
     assert.equal(t.trailingGarbageAt, -1);
   }
 });
+
+test('end tags: whitespace before ">", names that only start alike, names outside ASCII', () => {
+  const names = (xml: string) =>
+    tokenize(xml).tokens.map((t) => {
+      const token = t as XmlToken;
+      return token.kind === 'end' ? `/${token.name.qname}` : token.kind === 'start' ? token.name.qname : 'text';
+    });
+  assert.deepEqual(names('<a><b></b \n\t></a\r\n>'), ['a', 'b', '/b', '/a']);
+  assert.deepEqual(names('<tài_liệu><p:x xmlns:p="urn:p"></p:x ></tài_liệu >'), [
+    'tài_liệu',
+    'p:x',
+    '/p:x',
+    '/tài_liệu',
+  ]);
+  rejects('<ab></a>', 'malformed', /mismatched end tag <\/a>, expected <\/ab>/);
+  rejects('<a></ab>', 'malformed', /mismatched end tag <\/ab>, expected <\/a>/);
+  rejects('<tài></tàj>', 'malformed', /mismatched end tag <\/tàj>, expected <\/tài>/);
+});
+
+test('indentation text reads as written; an element name in another namespace is another name', () => {
+  const { tokens } = tokenize('<a>\n  <b/>\n\t\t<b/>\n  x<c xmlns="urn:c"><b/></c><b/>\n</a>');
+  const texts = tokens.filter((t) => (t as XmlToken).kind === 'text').map((t) => (t as { raw: string }).raw);
+  assert.deepEqual(texts, ['\n  ', '\n\t\t', '\n  x', '\n']);
+  const bs = tokens.filter(
+    (t) => (t as XmlToken).kind === 'start' && (t as { name: { local: string } }).name.local === 'b',
+  );
+  const ns = bs.map((t) => (t as { name: { ns: string } }).name.ns);
+  assert.deepEqual(ns, ['', '', 'urn:c', '']);
+});

@@ -88,11 +88,55 @@ const QNAME_RE = new RegExp(`^(?:(${NCNAME}):)?(${NCNAME})$`);
 /** names already checked against QNAME_RE: prefix and local part (bounded; names repeat across packages) */
 const checkedNames = new Map<string, { prefix: string; local: string }>();
 const MAX_CHECKED_NAMES = 4096;
+/** the last namespace each element name was resolved to, as the token's name object (bounded likewise) */
+const resolvedElementNames = new Map<string, XmlName>();
+/** a frame's name while its element's own namespace declarations are being put in scope */
+const UNRESOLVED: XmlName = Object.freeze({ qname: '', prefix: '', local: '', ns: '' });
 
 /** What ends a tag's name: whitespace (as `\s` in a regular expression), "/" or ">". */
 function endsTagName(c: number): boolean {
   if (c === 0x20 || c === 0x2f || c === 0x3e || (c >= 0x09 && c <= 0x0d)) return true;
   return c > 0x7f && /\s/.test(String.fromCharCode(c));
+}
+
+const INDENT_STRINGS = { [0x20]: [] as string[], [0x09]: [] as string[] };
+const MAX_INDENT = 128;
+
+/**
+ * The text between two tags when it is a line break and an indentation of spaces or of tabs (most
+ * text nodes of a pretty-printed package), as a string made once per width.
+ */
+function indentation(buf: Buffer, from: number, to: number): string | undefined {
+  const width = to - from - 1;
+  if (width < 0 || width > MAX_INDENT || buf[from] !== 0x0a) return undefined;
+  const pad = width === 0 ? 0x20 : buf[from + 1]!;
+  if (pad !== 0x20 && pad !== 0x09) return undefined;
+  for (let i = from + 2; i < to; i++) if (buf[i] !== pad) return undefined;
+  const strings = INDENT_STRINGS[pad];
+  let text = strings[width];
+  if (text === undefined) {
+    text = `\n${String.fromCharCode(pad).repeat(width)}`;
+    strings[width] = text;
+  }
+  return text;
+}
+
+/**
+ * Whether the bytes of an end tag between `</` (`from`) and `>` (`to`) are `qname` and optional
+ * whitespace. Answers false for any name not in ASCII: the caller then decodes and compares.
+ */
+function endTagNames(buf: Buffer, from: number, to: number, qname: string): boolean {
+  const n = qname.length;
+  if (to - from < n) return false;
+  for (let i = 0; i < n; i++) {
+    const c = qname.charCodeAt(i);
+    if (c > 0x7f || buf[from + i] !== c) return false;
+  }
+  for (let i = from + n; i < to; i++) {
+    const b = buf[i]!;
+    if (b !== 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) return false;
+  }
+  return true;
 }
 
 function splitName(qname: string): { prefix: string; local: string } | undefined {
@@ -546,7 +590,8 @@ export class XmlTokenizer {
       }
     }
     const parent = this.stack[this.stack.length - 1];
-    const frame: Frame = { name: { qname, prefix: '', local: qname, ns: '' }, bindings, streaming: false };
+    // the element's own declarations are in scope for its name: resolved once the frame is pushed
+    const frame: Frame = { name: UNRESOLVED, bindings, streaming: false };
     this.stack.push(frame);
     frame.name = this.resolve(qname, true, offset);
     const attributes: XmlAttribute[] = [];
@@ -571,8 +616,13 @@ export class XmlTokenizer {
     const gt = buf.indexOf(GT, lt + 2);
     if (gt < 0) return this.incomplete(buf, lt, base, final);
     const offset = base + lt;
-    const qname = buf.toString('utf8', lt + 2, gt).trimEnd();
     const top = this.stack[this.stack.length - 1];
+    if (top && endTagNames(buf, lt + 2, gt, top.name.qname)) {
+      this.flushText();
+      this.closeElement(top, offset, base + gt + 1);
+      return gt + 1;
+    }
+    const qname = buf.toString('utf8', lt + 2, gt).trimEnd();
     if (!top) {
       this.fail('malformed', `end tag </${qname}> without a start tag`, offset);
     }
@@ -628,7 +678,16 @@ export class XmlTokenizer {
     const split = splitName(qname);
     if (!split) this.fail('malformed', `invalid name "${qname}"`, offset);
     const { prefix, local } = split;
-    return { qname, prefix, local, ns: this.namespaceOf(prefix, isElement, qname, offset) };
+    const ns = this.namespaceOf(prefix, isElement, qname, offset);
+    if (!isElement) return { qname, prefix, local, ns };
+    // element names repeat within a package and across packages: one object per name and namespace
+    // (tokens' names are never modified)
+    const known = resolvedElementNames.get(qname);
+    if (known !== undefined && known.ns === ns) return known;
+    const name = { qname, prefix, local, ns };
+    if (resolvedElementNames.size >= MAX_CHECKED_NAMES) resolvedElementNames.clear();
+    resolvedElementNames.set(qname, name);
+    return name;
   }
 
   private namespaceOf(prefix: string, isElement: boolean, qname: string, offset: number): string {
@@ -657,7 +716,7 @@ export class XmlTokenizer {
     // the usual text node: literal text between two tags in one chunk. It starts after markup and
     // ends at a `<`, so no UTF-8 sequence is split: decoded at once, without copying its bytes.
     if (this.text.length === 0 && this.textString === undefined && !cdata && to < buf.length) {
-      this.textString = buf.toString('utf8', from, to);
+      this.textString = indentation(buf, from, to) ?? buf.toString('utf8', from, to);
       return;
     }
     if (this.textString !== undefined) {

@@ -17,11 +17,13 @@ const MAX_SHAPES = 256;
 const byAdapter = new WeakMap<object, Map<string, CompiledQuery>>();
 
 /**
- * Runs compiled SQL at once on the connection that a transaction holds, bypassing the Kysely
- * executor (its connection provider, mutex and promise chain): the SQLite store registers one for
- * each transaction it runs (better-sqlite3 is synchronous). Throws as the query would.
+ * Runs compiled SQL at once on the connection, bypassing the Kysely executor (its connection
+ * provider, lock and promise chain): the SQLite store registers one for each transaction it runs
+ * (better-sqlite3 is synchronous), and one for its own queries outside transactions, which answers
+ * undefined when the connection is taken (the query then waits for it through the executor).
+ * Throws as the query would.
  */
-export type DirectRunner = (sql: string, parameters: readonly unknown[]) => QueryResult<unknown>;
+export type DirectRunner = (sql: string, parameters: readonly unknown[]) => QueryResult<unknown> | undefined;
 const directRunners = new WeakMap<object, DirectRunner>();
 
 /** Precompiled queries on `db` (a transaction holding its connection) run through `runner` from now on. */
@@ -59,7 +61,8 @@ export function precompiled<R>(
   const direct = directRunners.get(db);
   if (direct) {
     try {
-      return Promise.resolve(direct(compiled.sql, parameters) as QueryResult<R>);
+      const result = direct(compiled.sql, parameters) as QueryResult<R> | undefined;
+      if (result !== undefined) return Promise.resolve(result);
     } catch (err) {
       return Promise.reject(err);
     }

@@ -86,3 +86,30 @@ test("what a query costs does not grow with the number waiting (Kysely's own loc
   assert.ok(many <= few * 1.1, `${many.toFixed(1)} promises per query with 64 waiting, ${few.toFixed(1)} with 4`);
   await db.destroy();
 });
+
+test('runIfIdle runs at once only while no query or transaction holds the connection', async () => {
+  const sqlite = new SQLite(':memory:');
+  sqlite.exec('create table t (n integer not null)');
+  const dialect = new QueuedSqliteDialect({ database: sqlite });
+  const db = new Kysely<Db>({ dialect });
+  await db.selectFrom('t').selectAll().execute();
+  const count = () => sqlite.prepare('select count(*) as c from t').get() as { c: number };
+  assert.deepEqual(dialect.runIfIdle(count), { c: 0 });
+  let letGo!: () => void;
+  const holding = new Promise<void>((resolve) => {
+    letGo = resolve;
+  });
+  let seenInside: unknown = 'not asked';
+  const tx = db.transaction().execute(async (trx) => {
+    await trx.insertInto('t').values({ n: 1 }).execute();
+    seenInside = dialect.runIfIdle(count);
+    await holding;
+  });
+  await new Promise((r) => setTimeout(r, 10));
+  assert.equal(seenInside, undefined, 'not run inside the transaction');
+  assert.equal(dialect.runIfIdle(count), undefined, 'not run while the transaction is open (it would see its rows)');
+  letGo();
+  await tx;
+  assert.deepEqual(dialect.runIfIdle(count), { c: 1 });
+  await db.destroy();
+});

@@ -10,6 +10,7 @@ import { type DatabaseConnection, type Driver, SqliteDialect, type SqliteDialect
 
 export class QueuedSqliteDialect extends SqliteDialect {
   private readonly config: SqliteDialectConfig;
+  private driver: QueuedSqliteDriver | undefined;
 
   constructor(config: SqliteDialectConfig) {
     super(config);
@@ -17,12 +18,22 @@ export class QueuedSqliteDialect extends SqliteDialect {
   }
 
   override createDriver(): Driver {
-    return new QueuedSqliteDriver(this.config);
+    this.driver = new QueuedSqliteDriver(this.config);
+    return this.driver;
+  }
+
+  /**
+   * Runs `fn` (synchronous work on the connection) at once when no query or transaction holds the
+   * connection, and so none waits for it either; undefined, without running it, when one does.
+   */
+  runIfIdle<T>(fn: () => T): T | undefined {
+    if (this.driver === undefined || this.driver.held) return undefined;
+    return fn();
   }
 }
 
 class QueuedSqliteDriver extends SqliteDriver {
-  private held = false;
+  held = false;
   private readonly waiting: (() => void)[] = [];
 
   override async acquireConnection(): Promise<DatabaseConnection> {

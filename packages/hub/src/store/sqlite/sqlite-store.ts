@@ -56,8 +56,12 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<SqliteS
     sqlite.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? 5000}`);
     const statements = new StatementCounter();
     const database = cachingDatabase(sqlite, statements);
-    const db = new Kysely<Database>({ dialect: new QueuedSqliteDialect({ database }) });
+    const dialect = new QueuedSqliteDialect({ database });
+    const db = new Kysely<Database>({ dialect });
     await runMigrations(db, migrations);
+    // the store's precompiled queries outside transactions skip Kysely's executor when nothing holds
+    // the connection: the usual case for intake's look-ups, made while the last batch's WAL is fsync'd
+    runDirectly(db, (statement, parameters) => dialect.runIfIdle(() => database.run(statement, parameters)));
     const checkpointer = new WalCheckpointer(opts.file, (pages) => sqlite.pragma(`wal_autocheckpoint = ${pages}`));
     return new SqliteStore(db, opts.file, new ReadCache(sqlite), statements, database, checkpointer);
   } catch (err) {

@@ -36,10 +36,11 @@ export async function fileSource(path: string): Promise<ByteSource> {
 export async function readHead(source: ByteSource, n: number): Promise<Buffer> {
   const parts: Buffer[] = [];
   let length = 0;
+  // read to the end of the range rather than breaking off at n bytes: a stream left before its end is
+  // destroyed with an AbortError (a stack trace captured for every attachment inspected)
   for await (const chunk of source.read(0, Math.min(n, source.size))) {
-    parts.push(Buffer.from(chunk));
+    if (length < n) parts.push(Buffer.from(chunk));
     length += chunk.length;
-    if (length >= n) break;
   }
   return Buffer.concat(parts).subarray(0, n);
 }

@@ -52,7 +52,11 @@ function threads(
       windowSeconds,
       stopSeconds,
     );
-    return { thread: Number(f.split('.')[4]), profile, summary: summarizeProfile(profile) };
+    const thread = Number(f.split('.')[4]);
+    // BENCH_KEEP_PROFILES=<dir>: the window's profiles kept, for a closer look than the flame graphs
+    const keep = process.env['BENCH_KEEP_PROFILES'];
+    if (keep) writeFileSync(join(keep, `${scenario}-thread-${thread}.cpuprofile`), JSON.stringify(profile));
+    return { thread, profile, summary: summarizeProfile(profile) };
   });
   const main = profiles.find((p) => p.thread === 0);
   const workers = profiles.filter((p) => p.thread !== 0).sort((a, b) => b.summary.busyMs - a.summary.busyMs);

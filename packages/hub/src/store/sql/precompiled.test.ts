@@ -38,3 +38,25 @@ test('precompiled: compiled once per key, run with each call’s values, in and 
   assert.deepEqual((await get(db, 'd')).rows, [{ value: 7 }]);
   await db.destroy();
 });
+
+test('insertRows: shapes that alternate on one table (columns, their order, the number of rows) each insert what they say', async () => {
+  const db = await open();
+  await insertRows(db, 'counters', [{ name: 'a', value: 1 }]);
+  await insertRows(db, 'counters', [{ value: 2, name: 'b' }]);
+  await insertRows(db, 'counters', [{ name: 'c' }]);
+  await insertRows(db, 'counters', [
+    { name: 'd', value: 4 },
+    { name: 'e', value: 5 },
+  ]);
+  await insertRows(db, 'counters', [{ name: 'f', value: 6 }]);
+  // a later row with a column more than the first: the builder's road, not the first row's shape
+  await assert.rejects(insertRows(db, 'counters', [{ name: 'g' }, { name: 'h', value: 8, extra: 1 } as never]));
+  const { rows } = await sql<{ name: string; value: number }>`select name, value from counters order by name`.execute(
+    db,
+  );
+  assert.deepEqual(
+    rows.map((r) => `${r.name}=${r.value}`),
+    ['a=1', 'b=2', 'c=7', 'd=4', 'e=5', 'f=6'],
+  );
+  await db.destroy();
+});

@@ -98,7 +98,8 @@ export async function insertRows<T extends keyof Database & string>(
   if (!first) return;
   const columns = Object.keys(first);
   const args: unknown[] = [];
-  for (const row of rows) {
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r]!;
     for (const c of columns) {
       const v = row[c];
       if (v === undefined || !(c in row)) {
@@ -110,7 +111,7 @@ export async function insertRows<T extends keyof Database & string>(
       }
       args.push(v);
     }
-    if (Object.keys(row).length !== columns.length) {
+    if (r > 0 && Object.keys(row).length !== columns.length) {
       await db
         .insertInto(table)
         .values(rows as never)
@@ -118,7 +119,24 @@ export async function insertRows<T extends keyof Database & string>(
       return;
     }
   }
-  await precompiled(db, `insert:${table}:${rows.length}:${columns.join()}`, args, (slot) =>
+  await precompiled(db, insertKey(table, columns, rows.length), args, (slot) =>
     db.insertInto(table).values(slotRows(slot, columns, rows.length) as never),
   );
+}
+
+/** the last INSERT shape's key by table: the same shape again reuses the key instead of joining its columns anew */
+const lastInsertKeys = new Map<string, { rows: number; columns: readonly string[]; key: string }>();
+
+function insertKey(table: string, columns: readonly string[], rows: number): string {
+  const last = lastInsertKeys.get(table);
+  if (last && last.rows === rows && sameStrings(last.columns, columns)) return last.key;
+  const key = `insert:${table}:${rows}:${columns.join()}`;
+  lastInsertKeys.set(table, { rows, columns, key });
+  return key;
+}
+
+function sameStrings(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

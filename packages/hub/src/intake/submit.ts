@@ -10,6 +10,7 @@ import type { RoutingPlan } from '../business/routing-plan.js';
 import { HubError, type MessageType, type SubmitRequest, type SubmitResult } from '../core/contract.js';
 import { newDocId } from '../core/doc-id.js';
 import { type HubContext, observe } from '../core/hub-context.js';
+import { sameStrings } from '../core/same-strings.js';
 import { documentReceipt } from '../receipts/document-receipt.js';
 import { issueReceipt, issueReceiptAsync } from '../receipts/issue-receipt.js';
 import { verifyAtIntake } from '../signatures/verify-at-intake.js';
@@ -129,7 +130,7 @@ export async function submit(ctx: HubContext, req: SubmitRequest): Promise<Submi
       });
       const allWarnings = [...warnings, ...plan.warnings];
       const receipt =
-        signed && signed.sender === record.sender && sameList(signed.recipients, plan.recipients)
+        signed && signed.sender === record.sender && sameStrings(signed.recipients, plan.recipients)
           ? signed.receipt
           : issueReceipt(ctx, record, plan.recipients);
       // small blobs become durable with this transaction (the large ones were fsync'd above)
@@ -198,10 +199,6 @@ async function routeOrPull(ctx: HubContext, route: Parameters<typeof routePackag
     await Promise.race([ctx.federation.syncNow(), new Promise((resolve) => setTimeout(resolve, 3000).unref())]);
     return await routePackage(ctx.store, route);
   }
-}
-
-function sameList(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 /** an agency's own submission, or (federation) a package a linked hub forwards for an agency behind it */

@@ -7,6 +7,7 @@
 // own dialect, and kept per dialect adapter (shared by a Kysely instance and its transactions).
 
 import type { Compilable, CompiledQuery, Kysely, QueryResult } from 'kysely';
+import { sameStrings } from '../../core/same-strings.js';
 import type { Database } from './database.js';
 
 class Slot {
@@ -133,10 +134,4 @@ function insertKey(table: string, columns: readonly string[], rows: number): str
   const key = `insert:${table}:${rows}:${columns.join()}`;
   lastInsertKeys.set(table, { rows, columns, key });
   return key;
-}
-
-function sameStrings(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }

@@ -27,7 +27,7 @@ const byAdapter = new WeakMap<object, Map<string, CompiledQuery>>();
 export type DirectRunner = (sql: string, parameters: readonly unknown[]) => QueryResult<unknown> | undefined;
 const directRunners = new WeakMap<object, DirectRunner>();
 
-/** Precompiled queries on `db` (a transaction holding its connection) run through `runner` from now on. */
+/** Precompiled queries on `db` (a transaction holding its connection, or the store's own) run through `runner` from now on. */
 export function runDirectly(db: object, runner: DirectRunner): void {
   directRunners.set(db, runner);
 }
